@@ -1,0 +1,62 @@
+"""Assemble the Dash app: pages from `dashboards/`, the shell, security headers, and `/healthz`."""
+from __future__ import annotations
+
+import json
+import secrets
+
+import dash
+from dash import Dash, State, dcc
+from flask import Response
+
+from components.shell import shell
+from data_access.queries import current_settings, health
+
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
+</html>"""
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+}
+
+
+def create_app() -> Dash:
+    """The app with its pages, shell, headers and health check."""
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="dashboards",
+        title="CT Equity Benchmarks",
+        compress=True,
+        suppress_callback_exceptions=True,
+        routing_callback_inputs={"view": State("shell-view", "data")},
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX
+    app.server.secret_key = current_settings().secret_key or secrets.token_hex(32)
+    links = tuple((page["name"], page["relative_path"]) for page in dash.page_registry.values()
+                  if page.get("nav", True) is not False)
+    app.layout = shell([dcc.Store(id="shell-view"), dash.page_container], links)
+
+    @app.server.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.server.route("/healthz")
+    def _healthz() -> Response:
+        ok, reason = health(current_settings())
+        body = json.dumps({"status": "ok" if ok else "unavailable", "reason": reason})
+        return Response(body, status=200 if ok else 503, mimetype="application/json")
+
+    return app
+
+
+app = create_app()
+server = app.server

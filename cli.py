@@ -1,0 +1,183 @@
+"""The `ct-equity` command: each command a few lines over library functions."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from data_access.db import get_engine
+from data_access.releases import ReleaseError, list_releases, publish, release_count, rollback
+from data_access.settings import load_settings
+
+
+def _engine():
+    return get_engine(load_settings().database_url)
+
+
+@click.group()
+def main() -> None:
+    """CT Equity Benchmarks: build, publish and serve disclosure-safe equity benchmarks."""
+
+
+@main.command("demo-data")
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Folder to write the CSVs to.")
+@click.option("--seed", default=2024, show_default=True, help="Random seed (same seed, same files).")
+@click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 100), help="10 = the scaled set.")
+def demo_data(out: Path, seed: int, scale: int) -> None:
+    """Write a complete synthetic input set in the input contract."""
+    from pipeline.demo.generate import write_demo_inputs
+
+    with tqdm(desc="demo data", unit="file", total=11) as bar:
+        counts = write_demo_inputs(out, seed=seed, scale=scale, progress=lambda _name: bar.update())
+    for name, rows in counts.items():
+        click.echo(f"  {name:<22} {rows:>10,} rows")
+    click.echo(f"Synthetic inputs written to {out}")
+
+
+@main.command()
+@click.option("--inputs", type=click.Path(path_type=Path, file_okay=False), required=True)
+@click.option("--publish", "do_publish", is_flag=True, help="Publish the new release right away.")
+def build(inputs: Path, do_publish: bool) -> None:
+    """Validate the inputs, compute every release table and write a draft release."""
+    from pipeline.build import build_release
+    from pipeline.validate import ValidationError
+
+    try:
+        result = _run_build(build_release, inputs)
+    except ValidationError as exc:
+        click.echo(f"Build refused: {len(exc.problems)} problem(s) in {inputs}; nothing was written.", err=True)
+        for line in exc.problems:
+            click.echo(f"  {line}", err=True)
+        sys.exit(2)
+    _report_build(result)
+    if do_publish:
+        publish(_engine(), result.release_id)
+        click.echo(f"Published {result.release_id}.")
+
+
+def _run_build(build_release, inputs: Path):
+    with tqdm(desc="build", total=10, unit="step", bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} {postfix}") as bar:
+        def step(name: str) -> None:
+            bar.set_postfix_str(name)
+            bar.update()
+
+        result = build_release(inputs, load_settings(), progress=step)
+        bar.update(bar.total - bar.n)
+    return result
+
+
+def _report_build(result) -> None:
+    from pipeline.summary import headline_figures
+
+    click.echo(f"Draft release {result.release_id} written in {result.seconds:.1f} s"
+               f"{' (synthetic demo data)' if result.synthetic else ''}.")
+    for name, rows in result.row_counts.items():
+        click.echo(f"  {name:<22} {rows:>10,} rows")
+    for line in headline_figures(result.tables):
+        click.echo(f"  {line}")
+    for note in result.notes:
+        click.echo(f"  note: {note}")
+    click.echo(f"Publish it with: ct-equity releases publish {result.release_id}")
+
+
+@main.group()
+def releases() -> None:
+    """List, publish and roll back releases."""
+
+
+@releases.command("list")
+def releases_list() -> None:
+    """Every release, newest first."""
+    for info in list_releases(_engine()):
+        flag = " synthetic" if info.synthetic else ""
+        click.echo(f"{info.release_id}  {info.status:<9} {info.created_at:%Y-%m-%d %H:%M}{flag}  {info.notes}")
+
+
+@releases.command("publish")
+@click.argument("release_id")
+def releases_publish(release_id: str) -> None:
+    """Make RELEASE_ID the current public release."""
+    try:
+        publish(_engine(), release_id)
+    except ReleaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Published {release_id}.")
+
+
+@releases.command("rollback")
+def releases_rollback() -> None:
+    """Return to the release published before the current one."""
+    try:
+        previous = rollback(_engine())
+    except ReleaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Rolled back: {previous} is current again.")
+
+
+@main.command()
+@click.option("--host", default=None, help="Default: CT_EQUITY_HOST.")
+@click.option("--port", default=None, type=int, help="Default: CT_EQUITY_PORT.")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the app with the development server."""
+    from app import app
+
+    settings = load_settings()
+    app.run(host=host or settings.host, port=port or settings.port, debug=False)
+
+
+@main.command()
+@click.option("--port", default=None, type=int)
+def demo(port: int | None) -> None:
+    """Generate demo inputs, build and publish them if no release exists yet, then serve."""
+    settings = load_settings()
+    if release_count(_engine()) == 0:
+        inputs = settings.data_dir / "demo-inputs"
+        click.get_current_context().invoke(demo_data, out=inputs, seed=2024, scale=1)
+        click.get_current_context().invoke(build, inputs=inputs, do_publish=True)
+    click.get_current_context().invoke(serve, host=None, port=port)
+
+
+@main.group()
+def geo() -> None:
+    """Import or download town boundaries."""
+
+
+@geo.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def geo_import(file: Path) -> None:
+    """Import a boundary FILE (.zip shapefile, .shp, .geojson, .gpkg); the next build stores it."""
+    from geo.boundaries import BoundaryError, import_boundaries, save_layers
+
+    try:
+        layers = import_boundaries(file)
+    except BoundaryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = load_settings().data_dir / "boundaries"
+    save_layers(layers, target)
+    click.echo(f"Imported {file} → {target}. Run `ct-equity build` to put it in a release.")
+
+
+@geo.command("download")
+@click.option("--vintage", default=2023, show_default=True, help="Census cartographic-boundary vintage.")
+def geo_download(vintage: int) -> None:
+    """Download the official Census town boundaries and import them."""
+    from geo.boundaries import BoundaryError
+    from geo.download import download_boundaries
+
+    target = load_settings().data_dir / "downloads"
+    try:
+        with tqdm(desc="download", unit="B", unit_scale=True) as bar:
+            def progress(done: int, total: int | None) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            path = download_boundaries(vintage, target, progress=progress)
+    except BoundaryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.get_current_context().invoke(geo_import, file=path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,71 @@
+"""Overview cards: one per domain, with value, target, status (symbol and word) and a small trend."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from .formatting import STATUS_LABELS
+
+STATUS_COLOURS = {"met": "success", "on_track": "primary", "off_track": "danger", "insufficient_data": "secondary"}
+
+
+@dataclass(frozen=True)
+class DomainCard:
+    domain: str
+    title: str
+    href: str
+    headline: str = ""
+    value_text: str = "—"
+    target_text: str = ""
+    status: str | None = None
+    summary: str = ""
+    years: list[int] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    target: float | None = None
+    status_counts: dict[str, int] = field(default_factory=dict)
+
+
+def sparkline(years: list[int], values: list[float], target: float | None, title: str) -> go.Figure:
+    """A small trend line with the target as a dashed line."""
+    fig = go.Figure(go.Scatter(x=years, y=values, mode="lines+markers", line={"color": "#0072B2"},
+                               hovertemplate="%{x}: %{y:.3g}<extra></extra>", name=title))
+    if target is not None:
+        fig.add_hline(y=target, line_dash="dash", line_color="#555555")
+    fig.update_layout(height=90, margin={"l": 0, "r": 0, "t": 4, "b": 0}, showlegend=False,
+                      xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white")
+    return fig
+
+
+def status_badge(status: str | None) -> dbc.Badge | None:
+    if not status:
+        return None
+    word, symbol = STATUS_LABELS.get(status, (status, ""))
+    return dbc.Badge(f"{symbol} {word}", color=STATUS_COLOURS.get(status, "secondary"), className="fs-6")
+
+
+def domain_card(card: DomainCard) -> dbc.Card:
+    """One domain's card; the whole card links to its page."""
+    counts = ", ".join(f"{n} {STATUS_LABELS[s][0].lower()}" for s, n in card.status_counts.items() if n)
+    body = [
+        html.H2(card.title, className="h5 card-title"),
+        html.P(card.headline, className="small text-body-secondary mb-1"),
+        html.P(card.value_text, className="display-6 mb-1 card-value"),
+        html.P(card.target_text, className="small mb-1"),
+        status_badge(card.status),
+        html.Div(dcc.Graph(figure=sparkline(card.years, card.values, card.target, card.headline),
+                           config={"displayModeBar": False, "staticPlot": True}),
+                 className="mt-2", **{"aria-hidden": "true"})
+        if card.years else None,
+        html.P(card.summary, className="small mt-2 card-summary"),
+        html.P(f"Benchmarks in this domain: {counts}." if counts else "", className="small text-body-secondary"),
+        dcc.Link("Open the details →", href=card.href, className="stretched-link small"),
+    ]
+    return dbc.Card(dbc.CardBody([b for b in body if b is not None]), className="h-100 shadow-sm",
+                    id=f"card-{card.domain}")
+
+
+def card_grid(cards: list[DomainCard]) -> dbc.Row:
+    return dbc.Row([dbc.Col(domain_card(c), xs=12, md=6, xl=4, className="mb-3") for c in cards])

@@ -1,0 +1,48 @@
+"""Helpers shared by the pages: the viewer, settings, URL state and safe error handling."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from dash.exceptions import PreventUpdate
+
+from data_access.queries import current_settings
+from data_access.settings import Settings
+from data_access.viewer import ANONYMOUS, Viewer
+
+DB_DOWN = ("The data service is not answering right now. Please try again in a minute; "
+           "nothing has been lost and the page will work again as soon as the service is back.")
+NOT_AVAILABLE = "That selection is not available. Please choose from the lists on this page."
+
+
+def viewer() -> Viewer:
+    """The viewer of the current request (resolved on the server; anonymous until sign-in exists)."""
+    return ANONYMOUS
+
+
+def settings() -> Settings:
+    return current_settings()
+
+
+def query_string(**params: object) -> str:
+    """A query string of the non-empty parameters, in a stable order."""
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return "?" + urlencode(clean) if clean else ""
+
+
+def view_state(path: str, **params: object) -> dict:
+    """What the page now shows; the router skips re-rendering the same view (see app.py)."""
+    return {"path": path, "query": {k: str(v) for k, v in params.items() if v not in (None, "")}}
+
+
+def skip_if_shown(view: dict | None, path: str, query: dict) -> None:
+    """Raise PreventUpdate when the page already shows exactly this URL (a filter callback wrote it)."""
+    if view and view.get("path") == path and view.get("query") == {k: str(v) for k, v in query.items() if v}:
+        raise PreventUpdate
+
+
+def pick(value: object, allowed: Iterable[str], default: str | None = None) -> str | None:
+    """An allow-listed choice: the value if it is one of the allowed strings, else the default."""
+    allowed = list(allowed)
+    text = value if isinstance(value, str) else str(value) if isinstance(value, int) else None
+    return text if text in allowed else default

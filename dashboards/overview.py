@@ -1,0 +1,76 @@
+"""`/` — statewide overview: one card per domain with benchmark status and trend (DESIGN §6)."""
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, callback, html
+
+from components.cards import card_grid
+from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
+from data_access import queries
+from data_access.queries import DataUnavailable
+
+from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from ._overview import domain_cards
+
+dash.register_page(__name__, path="/", name="Overview", title="Statewide overview — CT Equity Benchmarks", order=0)
+
+PATH = "/"
+
+
+def _years(release_id: str) -> list[str]:
+    progress = queries.benchmark_progress(settings(), release_id, "state")
+    return sorted({str(int(y)) for y in progress["year"]}, reverse=True) if not progress.empty else []
+
+
+def layout(release: str | None = None, year: str | None = None, view: dict | None = None, **_query):
+    """Controls pinned to one release; the cards are filled by the callback below."""
+    skip_if_shown(view, PATH, {"release": release, "year": year})
+    try:
+        info = queries.resolve_release(settings(), viewer(), release)
+        if info is None:
+            return [*page_header("Statewide overview", "Is Connecticut closing its equity gaps?"),
+                    notice("No release has been published yet. An administrator publishes one with "
+                           "`ct-equity releases publish ID`.")]
+        releases = queries.visible_releases(settings(), viewer())
+        years = _years(info.release_id)
+    except DataUnavailable:
+        return notice(DB_DOWN, "danger")
+    chosen_year = pick(year, years, years[0] if years else None)
+    return html.Div([
+        url_sync("overview-url"),
+        synthetic_notice(info.synthetic),
+        *page_header("Statewide overview", "Is Connecticut closing its equity gaps, benchmark by benchmark?"),
+        html.Div([
+            labelled_select("overview-release", "Data release",
+                            [(r.release_id, f"{r.release_id} ({r.status})") for r in releases], info.release_id),
+            labelled_select("overview-year", "Year", [(y, y) for y in years], chosen_year),
+        ], className="d-flex flex-wrap gap-3"),
+        html.Div(id="overview-cards", **{"aria-live": "polite"}),
+        release_line(info.release_id, info.status,
+                     f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+    ])
+
+
+@callback(
+    Output("overview-cards", "children"),
+    Output("overview-url", "search"),
+    Output("shell-view", "data"),
+    Input("overview-release", "value"),
+    Input("overview-year", "value"),
+)
+def show_cards(release: str, year: str):
+    """Cards for the chosen release and year; the filters go into the URL."""
+    try:
+        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+        if info is None or info.release_id != release:
+            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+        years = _years(info.release_id)
+        chosen = pick(year, years)
+        if chosen is None:
+            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+        progress = queries.benchmark_progress(settings(), info.release_id, "state")
+        cards = domain_cards(progress, int(chosen), queries.measures(settings(), info.release_id))
+    except DataUnavailable:
+        return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
+    params = {"release": info.release_id, "year": chosen}
+    return card_grid(cards), query_string(**params), view_state(PATH, **params)

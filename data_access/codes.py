@@ -1,0 +1,42 @@
+"""The code lists of the input contract (DESIGN §2.1): one source of truth for every layer."""
+from __future__ import annotations
+
+RACE_ETHNICITY = ("hispanic", "white", "black", "asian", "nhpi", "aian", "two_or_more")
+SEX = ("female", "male", "x")
+JOB_CATEGORIES = (
+    "officials_administrators",
+    "professionals",
+    "technicians",
+    "protective_sworn",
+    "protective_nonsworn",
+    "paraprofessionals",
+    "administrative_support",
+    "skilled_craft",
+    "service_maintenance",
+)
+ACTIONS = ("hire", "promotion", "separation")
+FAVOURABLE_ACTIONS = ("hire", "promotion")
+POOL_KINDS = ("applicants", "eligibles", "headcount")
+GROUP_DIMENSIONS = ("race_ethnicity", "sex", "race_sex", "all")
+RACE_SEX = tuple(f"{r}_{s}" for r in RACE_ETHNICITY for s in SEX)
+ALL = "ALL"
+
+PEER_GROUPS = (
+    "human services",
+    "public safety",
+    "health",
+    "education",
+    "infrastructure",
+    "general government",
+)
+# town_population.group: the race/ethnicity codes plus the two totals.
+POPULATION_GROUPS = RACE_ETHNICITY + ("total", "lep")
+DOMAINS = ("workforce", "service_access", "language_access", "contracting", "equity_plans", "training")
+UNITS = ("percent", "per_1000", "minutes", "dollars", "count", "ratio")
+DIRECTIONS = ("higher_is_better", "lower_is_better")
+BENCHMARK_SCOPES = ("state", "agency", "region")
+PLAN_STATUS = ("not_started", "drafting", "submitted", "approved", "published")
+AAP_STATUS = ("parity", "goals_met", "good_faith", "not_approved")
+RELEASE_STATUS = ("draft", "published", "retired")
+GEOGRAPHY_LEVELS = ("state", "region", "county", "town")
+STATE_ID = "09"

@@ -1,0 +1,92 @@
+"""One function per question the pages ask: bound parameters, viewer-scoped, cached by release id."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from .cache import memoize
+from .db import get_engine
+from .releases import ReleaseInfo, list_releases
+from .schema import RELEASE_TABLES
+from .settings import Settings, load_settings
+from .suppression import mask_for_viewer
+from .viewer import Viewer
+
+
+class DataUnavailable(RuntimeError):
+    """The release database cannot be reached; pages show a notice instead of a traceback."""
+
+
+@lru_cache(maxsize=1)
+def current_settings() -> Settings:
+    """The process's settings (read once; tests clear this cache after changing the environment)."""
+    return load_settings()
+
+
+def engine(settings: Settings) -> Engine:
+    return get_engine(settings.database_url)
+
+
+def read_table(settings: Settings, table_name: str, release_id: str, **equals: object) -> pd.DataFrame:
+    """Rows of a release table matching column = value filters (columns allow-listed, values bound)."""
+    table = RELEASE_TABLES[table_name]
+    query = select(table).where(table.c.release_id == release_id)
+    for column, value in equals.items():
+        query = query.where(table.c[column] == value)
+    try:
+        with engine(settings).connect() as conn:
+            return pd.read_sql(query, conn).drop(columns="release_id")
+    except SQLAlchemyError as exc:
+        raise DataUnavailable(str(exc.__class__.__name__)) from exc
+
+
+def visible_releases(settings: Settings, viewer: Viewer) -> list[ReleaseInfo]:
+    """Releases the viewer may open: published and retired ones, and drafts for statewide users."""
+    try:
+        infos = list_releases(engine(settings))
+    except SQLAlchemyError as exc:
+        raise DataUnavailable(exc.__class__.__name__) from exc
+    return [r for r in infos if r.status != "draft" or viewer.sees_drafts]
+
+
+def resolve_release(settings: Settings, viewer: Viewer, requested: str | None) -> ReleaseInfo | None:
+    """The release a view is pinned to: the requested one if the viewer may see it, else the current one."""
+    releases = visible_releases(settings, viewer)
+    for info in releases:
+        if requested and info.release_id == requested:
+            return info
+    return next((r for r in releases if r.status == "published"), None)
+
+
+@memoize
+def benchmark_progress(settings: Settings, release_id: str, scope: str) -> pd.DataFrame:
+    """Every benchmark of one scope with its yearly progress rows."""
+    return read_table(settings, "benchmark_progress", release_id, scope=scope)
+
+
+@memoize
+def workforce_cells(settings: Settings, release_id: str, viewer: Viewer, agency_code: str,
+                    group_dimension: str) -> pd.DataFrame:
+    """Utilization rows of one agency (or ALL) and group dimension, all years and categories, masked."""
+    frame = read_table(settings, "workforce_utilization", release_id, agency_code=agency_code,
+                       group_dimension=group_dimension)
+    return mask_for_viewer(frame, "workforce_utilization", viewer)
+
+
+@memoize
+def measures(settings: Settings, release_id: str) -> pd.DataFrame:
+    """The measure catalogue of a release (labels, units, directions)."""
+    return read_table(settings, "measures", release_id)
+
+
+def health(settings: Settings) -> tuple[bool, str]:
+    """Whether the database answers and a release is published, with a reason for humans."""
+    try:
+        releases = list_releases(engine(settings))
+    except SQLAlchemyError as exc:
+        return False, f"database unreachable ({exc.__class__.__name__})"
+    current = next((r.release_id for r in releases if r.status == "published"), None)
+    return (True, f"serving release {current}") if current else (False, "no release is published yet")

@@ -1,0 +1,140 @@
+"""Writing, listing, publishing and rolling back releases — each a single transaction (DESIGN §4, §9)."""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Engine, func, select, update
+
+from .db import create_schema
+from .schema import RELEASE_TABLES, columns, releases
+
+CHUNK_ROWS = 20_000
+
+
+class ReleaseError(RuntimeError):
+    """A release operation that cannot be done (unknown id, nothing to roll back to, …)."""
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    release_id: str
+    created_at: datetime
+    status: str
+    inputs_sha256: str
+    code_version: str
+    notes: str
+    synthetic: bool
+    published_at: datetime | None
+
+
+def _records(frame: pd.DataFrame, names: list[str]) -> Iterable[list[dict]]:
+    """Rows as dicts with NaN/NA turned into None, in chunks."""
+    data = frame[names].astype(object).where(frame[names].notna(), None)
+    rows = data.to_dict("records")
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start : start + CHUNK_ROWS]
+        for row in chunk:
+            for key, value in row.items():
+                if isinstance(value, float) and math.isnan(value):
+                    row[key] = None
+        yield chunk
+
+
+def write_release(
+    engine: Engine,
+    release: dict,
+    tables: dict[str, pd.DataFrame],
+    progress: Callable[[str, int], None] | None = None,
+) -> str:
+    """Write a new draft release and all its tables in one transaction; nothing is written on failure."""
+    create_schema(engine)
+    unknown = set(tables) - set(RELEASE_TABLES)
+    if unknown:
+        raise ReleaseError(f"unknown release tables: {sorted(unknown)}")
+    release_id = release["release_id"]
+    with engine.begin() as conn:
+        conn.execute(releases.insert(), [{**release, "status": "draft"}])
+        for name, table in RELEASE_TABLES.items():
+            frame = tables.get(name)
+            if frame is None or frame.empty:
+                continue
+            names = columns(name)
+            missing = [c for c in names if c not in frame.columns and not table.c[c].default]
+            if missing:
+                raise ReleaseError(f"table {name} lacks columns {missing}")
+            frame = frame.assign(**{c: table.c[c].default.arg for c in names if c not in frame.columns})
+            for chunk in _records(frame, names):
+                for row in chunk:
+                    row["release_id"] = release_id
+                conn.execute(table.insert(), chunk)
+            if progress:
+                progress(name, len(frame))
+    return release_id
+
+
+def list_releases(engine: Engine) -> list[ReleaseInfo]:
+    """All releases, newest first."""
+    create_schema(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(releases).order_by(releases.c.created_at.desc())).mappings().all()
+    return [ReleaseInfo(**row) for row in rows]
+
+
+def current_release_id(engine: Engine) -> str | None:
+    """The published release the public sees, or None."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(releases.c.release_id).where(releases.c.status == "published")
+        ).scalar_one_or_none()
+
+
+def publish(engine: Engine, release_id: str) -> None:
+    """Make a release current; the previous current one is retired (one transaction)."""
+    with engine.begin() as conn:
+        status = conn.execute(
+            select(releases.c.status).where(releases.c.release_id == release_id)
+        ).scalar_one_or_none()
+        if status is None:
+            raise ReleaseError(f"no release {release_id!r}")
+        if status == "published":
+            return
+        conn.execute(update(releases).where(releases.c.status == "published").values(status="retired"))
+        conn.execute(
+            update(releases)
+            .where(releases.c.release_id == release_id)
+            .values(status="published", published_at=datetime.now(UTC))
+        )
+
+
+def rollback(engine: Engine) -> str:
+    """Retire the current release and publish again the one published before it (one transaction)."""
+    with engine.begin() as conn:
+        current = conn.execute(
+            select(releases.c.release_id, releases.c.published_at).where(releases.c.status == "published")
+        ).first()
+        if current is None:
+            raise ReleaseError("no release is published, so there is nothing to roll back")
+        previous = conn.execute(
+            select(releases.c.release_id)
+            .where(releases.c.status == "retired", releases.c.published_at.is_not(None))
+            .where(releases.c.published_at < current.published_at)
+            .order_by(releases.c.published_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if previous is None:
+            raise ReleaseError(f"release {current.release_id} is the first one published; nothing to roll back to")
+        conn.execute(update(releases).where(releases.c.release_id == current.release_id).values(status="retired"))
+        # published_at is kept, so a second rollback steps back once more.
+        conn.execute(update(releases).where(releases.c.release_id == previous).values(status="published"))
+    return previous
+
+
+def release_count(engine: Engine) -> int:
+    """How many releases exist."""
+    create_schema(engine)
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(releases)).scalar_one()

@@ -1,0 +1,96 @@
+"""From validated input frames to every release table (DESIGN §4), as pure functions."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import pandas as pd
+
+from data_access.schema import columns
+from data_access.settings import Settings
+from data_access.suppression import primary_suppression
+from geo.towns import towns as builtin_towns
+
+from .stats.access import access_by_group, inequality_indices, segregation_indices, town_measure_table
+from .stats.benchmarks import benchmark_progress
+from .stats.contracting import contracting_table, training_table
+from .stats.metrics import metric_series
+from .stats.selection import selection_rates
+from .stats.utilization import utilization
+
+Step = Callable[[str], None]
+
+
+def town_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The built-in 169 towns, with names overridden by the optional towns.csv."""
+    table = builtin_towns()
+    if "towns" in frames:
+        names = frames["towns"].dropna().set_index("town_geoid")["town_name"]
+        table["town_name"] = table["town_geoid"].map(names).fillna(table["town_name"])
+    return table[columns("towns")]
+
+
+def geometry_table(layers: dict[str, str] | None) -> pd.DataFrame:
+    """One row per geography level holding its GeoJSON text."""
+    rows = [
+        {"geography_level": level, "geojson": text, "sha256": hashlib.sha256(text.encode()).hexdigest()}
+        for level, text in (layers or {}).items()
+    ]
+    return pd.DataFrame(rows, columns=columns("geometry"))
+
+
+def _suppress(frame: pd.DataFrame, table: str, k: int) -> pd.DataFrame:
+    return frame.assign(suppressed=primary_suppression(frame, table, k))
+
+
+def assemble_tables(
+    frames: dict[str, pd.DataFrame],
+    settings: Settings,
+    layers: dict[str, str] | None = None,
+    step: Step = lambda _name: None,
+) -> dict[str, pd.DataFrame]:
+    """Compute every release table from validated inputs."""
+    k = settings.suppression_k
+    towns = town_table(frames)
+    tables: dict[str, pd.DataFrame] = {
+        "agencies": frames["agencies"],
+        "measures": frames["measures"],
+        "towns": towns,
+        "geometry": geometry_table(layers),
+    }
+    step("workforce utilization")
+    tables["workforce_utilization"] = _suppress(
+        utilization(frames["workforce"], frames["availability"]), "workforce_utilization", k)
+    step("selection rates")
+    actions = frames.get("personnel_actions")
+    if actions is not None:
+        tables["selection_rates"] = _suppress(selection_rates(actions), "selection_rates", k)
+    step("town measures")
+    population = frames["town_population"]
+    tables["town_measures"] = town_measure_table(
+        frames["town_measures"], frames["measures"], cv_high=settings.cv_high, cv_medium=settings.cv_medium,
+        scheme=settings.class_scheme, k=settings.class_count,
+    ).assign(suppressed=False)
+    tables["town_population"] = population.rename(columns={"group": "group_code"})[columns("town_population")]
+    step("access by group (bootstrap)")
+    tables["access_by_group"] = access_by_group(
+        frames["town_measures"], population, towns, reference_group=settings.reference_group,
+        draws=settings.bootstrap_draws, seed=settings.bootstrap_seed,
+    )
+    step("segregation and inequality indices")
+    tables["segregation_indices"] = segregation_indices(population, towns, reference_group=settings.reference_group)
+    tables["inequality_indices"] = inequality_indices(frames["town_measures"], population, towns)
+    step("contracting, plans and training")
+    if "contracts" in frames:
+        tables["contracting"] = contracting_table(
+            frames["contracts"], small_goal=settings.small_business_goal,
+            minority_goal=settings.minority_business_goal)
+    if "training" in frames:
+        tables["training"] = _suppress(training_table(frames["training"]), "training", k)
+    if "equity_plans" in frames:
+        tables["equity_plans"] = frames["equity_plans"]
+    step("benchmark progress")
+    if "benchmarks" in frames:
+        series = metric_series(frames["benchmarks"], tables)
+        tables["benchmark_progress"] = benchmark_progress(series, frames["benchmarks"])
+    return tables

@@ -1,0 +1,116 @@
+"""Reading one input CSV strictly: encoding, header and field counts, with line numbers kept."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .contract import FileSpec
+
+MAX_LISTED = 200
+
+
+@dataclass
+class Problems:
+    """Rule failures, each `file:line: column=value — rule`, capped at MAX_LISTED listed."""
+
+    items: list[str] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, file: str, line: int | str, column: str = "", value: object = "", rule: str = "") -> None:
+        self.total += 1
+        if len(self.items) < MAX_LISTED:
+            shown = str(value)
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            where = f"{file}:{line}:"
+            cell = f" {column}={shown}" if column else ""
+            self.items.append(f"{where}{cell} — {rule}")
+
+    def lines(self) -> list[str]:
+        extra = self.total - len(self.items)
+        return self.items + ([f"… and {extra} more problems not listed"] if extra > 0 else [])
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+@dataclass
+class RawTable:
+    """An input file as text cells, with the source line of each row."""
+
+    file: str
+    frame: pd.DataFrame
+    lines: np.ndarray
+
+
+def read_raw(path: Path, spec: FileSpec, problems: Problems) -> RawTable | None:
+    """Read a CSV into string columns; report encoding, header and field-count problems."""
+    name = path.name
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(name, line, rule=f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+        return None
+    if "\x00" in text:
+        problems.add(name, text[: text.index("\x00")].count("\n") + 1, rule="contains a NUL byte; not a text CSV")
+        return None
+    if not text.strip():
+        problems.add(name, 1, rule=f"file is empty; expected the header row: {','.join(spec.column_names)}")
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+        rows, lines = _rows(reader, len(header), name, problems)
+    except csv.Error as exc:
+        problems.add(name, reader.line_num, rule=f"malformed CSV ({exc}); check quotes")
+        return None
+    if not _header_ok(header, spec, name, problems):
+        return None
+    if not rows:
+        problems.add(name, 2, rule="header only: the file has no data rows")
+        return None
+    frame = pd.DataFrame(rows, columns=header, dtype=str)
+    frame = frame[spec.column_names].apply(lambda col: col.str.strip())
+    return RawTable(name, frame, np.asarray(lines, dtype=np.int64))
+
+
+def _rows(reader, width: int, name: str, problems: Problems) -> tuple[list[list[str]], list[int]]:
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    previous_end = reader.line_num
+    for row in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        if not row:
+            continue
+        if len(row) != width:
+            problems.add(name, start, rule=f"expected {width} fields, found {len(row)} (truncated line or unquoted comma?)")
+            continue
+        rows.append(row)
+        lines.append(start)
+    return rows, lines
+
+
+def _header_ok(header: list[str], spec: FileSpec, name: str, problems: Problems) -> bool:
+    ok = True
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            problems.add(name, 1, column, column, "column appears twice in the header")
+            ok = False
+        seen.add(column)
+        if column not in spec.column_names:
+            problems.add(name, 1, column, column,
+                         f"unknown column; {spec.filename} has exactly: {', '.join(spec.column_names)}")
+            ok = False
+    for column in spec.column_names:
+        if column not in seen:
+            problems.add(name, 1, column, "", "required column missing from the header")
+            ok = False
+    return ok

@@ -1,0 +1,31 @@
+"""A few headline figures printed at the end of `ct-equity build`, so a builder can sanity-check a release."""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def headline_figures(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Plain-text headline figures of a freshly built release."""
+    lines: list[str] = []
+    wu = tables.get("workforce_utilization")
+    if wu is not None and not wu.empty:
+        year = int(wu["fiscal_year"].max())
+        state = wu[(wu["fiscal_year"] == year) & (wu["agency_code"] == "ALL")]
+        total = state[(state["job_category"] == "ALL") & (state["group_dimension"] == "all")]["total"]
+        cells = state[(state["job_category"] != "ALL") & (state["group_dimension"] == "race_ethnicity")]
+        lines.append(f"FY{year} statewide workforce: {int(total.iloc[0]) if len(total) else 0:,} employees; "
+                     f"{int(cells['flag_significant'].fillna(False).sum())} of {len(cells)} job category × "
+                     "race/ethnicity cells significantly under-represented")
+        lines.append(f"suppressed for the public: {int(wu['suppressed'].sum()):,} of {len(wu):,} utilization rows")
+    sr = tables.get("selection_rates")
+    if sr is not None and not sr.empty:
+        year = int(sr["fiscal_year"].max())
+        flagged = sr[(sr["fiscal_year"] == year) & (sr["agency_code"] == "ALL") & sr["flag_four_fifths"].fillna(False)]
+        groups = ", ".join(f"{a}:{g}" for a, g in zip(flagged["action"], flagged["group_code"])) or "none"
+        lines.append(f"FY{year} statewide groups below four-fifths: {groups}")
+    bp = tables.get("benchmark_progress")
+    if bp is not None and not bp.empty:
+        latest = bp.sort_values("year").groupby(["metric_key", "scope", "scope_id"], dropna=False).tail(1)
+        counts = latest["status"].value_counts().to_dict()
+        lines.append("benchmarks (latest year): " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+    return lines

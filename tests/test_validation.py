@@ -1,0 +1,192 @@
+"""Every rule class of DESIGN §2.2: the message names file, line, column and rule; nothing partial is written."""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.validate import ValidationError, validate_inputs
+
+
+@pytest.fixture
+def inputs(demo_inputs, tmp_path) -> Path:
+    """A private, editable copy of the valid demo inputs."""
+    target = tmp_path / "inputs"
+    shutil.copytree(demo_inputs, target)
+    return target
+
+
+def rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+def write_rows(path: Path, table: list[list[str]], **kwargs) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=kwargs.get("newline", "\n")).writerows(table)
+    path.write_bytes((kwargs.get("prefix", "") + buffer.getvalue()).encode(kwargs.get("encoding", "utf-8")))
+
+
+def set_cell(inputs: Path, file: str, row: int, column: str, value: str) -> None:
+    """Set one cell (row 1 = first data row, i.e. file line 2)."""
+    path = inputs / file
+    table = rows(path)
+    table[row][table[0].index(column)] = value
+    write_rows(path, table)
+
+
+def problems(inputs: Path) -> list[str]:
+    with pytest.raises(ValidationError) as info:
+        validate_inputs(inputs)
+    return info.value.problems
+
+
+def test_the_demo_inputs_are_valid(demo_inputs):
+    frames = validate_inputs(demo_inputs)
+    assert {"agencies", "workforce", "availability", "town_population", "town_measures", "measures"} <= set(frames)
+
+
+CELL_CASES = [
+    # file, row, column, bad value, expected words of the rule
+    ("workforce.csv", 3, "headcount", "twelve", "not a whole number"),
+    ("workforce.csv", 3, "headcount", "-4", "must not be negative"),
+    ("workforce.csv", 3, "headcount", "1,234", "thousands separators"),
+    ("workforce.csv", 3, "headcount", "NA", "left empty"),
+    ("workforce.csv", 3, "headcount", "", "a value is required"),
+    ("workforce.csv", 3, "headcount", "99999999999", "implausibly large"),
+    ("workforce.csv", 3, "race_ethnicity", "White", "unknown code"),
+    ("workforce.csv", 3, "sex", "F", "unknown code"),
+    ("workforce.csv", 3, "agency_code", "XYZ", "unknown agency_code"),
+    ("workforce.csv", 3, "fiscal_year", "1850", "sane range"),
+    ("availability.csv", 3, "availability", "1.5", "between 0 and 1"),
+    ("town_population.csv", 3, "town_geoid", "0900399999", "169 town GEOIDs"),
+    ("town_measures.csv", 3, "measure_id", "no_such_measure", "unknown measure_id"),
+    ("agencies.csv", 2, "agency_name", "=HYPERLINK(\"http://x\")", "spreadsheet would run it"),
+    ("agencies.csv", 2, "peer_group", "Human Services", "unknown code"),
+    ("equity_plans.csv", 1, "submitted_on", "03/31/2024", "ISO 8601"),
+    ("equity_plans.csv", 1, "url", "javascript:alert(1)", "web address"),
+    ("benchmarks.csv", 1, "metric_key", "workforce.share.martians", "metric"),
+]
+
+
+@pytest.mark.parametrize("file,row,column,value,rule", CELL_CASES)
+def test_bad_cell_is_named_by_file_line_column_and_rule(inputs, file, row, column, value, rule):
+    set_cell(inputs, file, row, column, value)
+    found = problems(inputs)
+    prefix = f"{file}:{row + 1}: {column}="
+    assert any(p.startswith(prefix) and rule.lower() in p.lower() for p in found), found
+
+
+def test_selected_greater_than_pool(inputs):
+    path = inputs / "personnel_actions.csv"
+    table = rows(path)
+    pool_at, sel_at = table[0].index("pool"), table[0].index("selected")
+    table[5][pool_at], table[5][sel_at] = "3", "7"
+    write_rows(path, table)
+    assert any(p.startswith("personnel_actions.csv:6: selected=7") and "must not exceed pool" in p
+               for p in problems(inputs))
+
+
+def test_numerator_greater_than_denominator(inputs):
+    path = inputs / "town_measures.csv"
+    table = rows(path)
+    num, den = table[0].index("numerator"), table[0].index("denominator")
+    line = next(i for i, r in enumerate(table[1:], 1) if r[num] and r[den])
+    table[line][num], table[line][den] = "50", "10"
+    write_rows(path, table)
+    assert any(p.startswith(f"town_measures.csv:{line + 1}: numerator=50") for p in problems(inputs))
+
+
+def test_availability_must_sum_to_one(inputs):
+    path = inputs / "availability.csv"
+    table = rows(path)
+    at = table[0].index("availability")
+    table[1][at] = f"{float(table[1][at]) + 0.2:.4f}"
+    write_rows(path, table)
+    assert any(p.startswith("availability.csv:") and "must sum to 1" in p for p in problems(inputs))
+
+
+def test_duplicate_key_names_the_first_line(inputs):
+    path = inputs / "workforce.csv"
+    table = rows(path)
+    table.append(table[1])
+    write_rows(path, table)
+    found = problems(inputs)
+    assert any(f"workforce.csv:{len(table)}:" in p and "duplicate key" in p and "line 2" in p for p in found)
+
+
+def test_168_towns_names_the_missing_town(inputs):
+    path = inputs / "town_population.csv"
+    table = rows(path)
+    geoid = table[0].index("town_geoid")
+    kept = [table[0]] + [r for r in table[1:] if r[geoid] != "0911001080"]  # Andover
+    write_rows(path, kept)
+    assert any("covers 168 of 169 towns" in p and "Andover (0911001080)" in p for p in problems(inputs))
+
+
+def test_legacy_geoids_are_accepted_and_normalised(inputs):
+    path = inputs / "town_population.csv"
+    table = rows(path)
+    geoid = table[0].index("town_geoid")
+    for r in table[1:]:
+        if r[geoid] == "0911001080":
+            r[geoid] = "0901301080"  # Andover under the legacy Tolland County scheme
+    write_rows(path, table)
+    frames = validate_inputs(inputs)
+    assert "0911001080" in set(frames["town_population"]["town_geoid"])
+    assert "0901301080" not in set(frames["town_population"]["town_geoid"])
+
+
+@pytest.mark.parametrize("change,rule,line", [
+    (lambda t: [t[0] + ["extra"]] + [r + ["1"] for r in t[1:]], "unknown column", 1),
+    (lambda t: [r[:-1] for r in t], "required column missing", 1),
+    (lambda t: t[:1], "header only", 2),
+    (lambda t: t[:3] + [t[3][:2]], "expected 6 fields, found 2", 4),
+])
+def test_structure_problems(inputs, change, rule, line):
+    path = inputs / "workforce.csv"
+    write_rows(path, change(rows(path)))
+    assert any(p.startswith(f"workforce.csv:{line}:") and rule in p for p in problems(inputs))
+
+
+def test_empty_file(inputs):
+    (inputs / "workforce.csv").write_bytes(b"")
+    assert any(p.startswith("workforce.csv:1:") and "empty" in p for p in problems(inputs))
+
+
+def test_missing_required_file(inputs):
+    (inputs / "measures.csv").unlink()
+    assert any(p.startswith("measures.csv:") and "required file is missing" in p for p in problems(inputs))
+
+
+def test_unknown_file_is_reported(inputs):
+    shutil.copy(inputs / "contracts.csv", inputs / "contract.csv")
+    assert any(p.startswith("contract.csv:1:") and "unknown input file" in p for p in problems(inputs))
+
+
+def test_not_utf8_names_the_line(inputs):
+    path = inputs / "agencies.csv"
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[3] = text[3].replace(text[3].split(",")[1], "Département", 1)
+    path.write_bytes("".join(text).encode("latin-1"))
+    assert any(p.startswith("agencies.csv:4:") and "UTF-8" in p for p in problems(inputs))
+
+
+def test_bom_and_crlf_are_accepted(inputs):
+    path = inputs / "agencies.csv"
+    write_rows(path, rows(path), newline="\r\n", prefix="\ufeff")
+    frames = validate_inputs(inputs)
+    assert "agency_code" in frames["agencies"].columns
+    assert not frames["agencies"]["agency_name"].str.endswith("\r").any()
+
+
+def test_all_failures_are_listed_not_just_the_first(inputs):
+    set_cell(inputs, "workforce.csv", 2, "headcount", "x")
+    set_cell(inputs, "workforce.csv", 7, "sex", "q")
+    set_cell(inputs, "agencies.csv", 1, "peer_group", "nope")
+    found = problems(inputs)
+    assert any(p.startswith("workforce.csv:3:") for p in found)
+    assert any(p.startswith("workforce.csv:8:") for p in found)
+    assert any(p.startswith("agencies.csv:2:") for p in found)
