@@ -6,10 +6,12 @@ import secrets
 
 import dash
 from dash import Dash, State, dcc
-from flask import Response
+from flask import Response, request
 
 from components.shell import shell
-from data_access.queries import current_settings, health
+from data_access.codes import GEOGRAPHY_LEVELS
+from data_access.queries import DataUnavailable, current_settings, geometry_layer, health, resolve_release
+from data_access.viewer import ANONYMOUS
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -55,7 +57,29 @@ def create_app() -> Dash:
         body = json.dumps({"status": "ok" if ok else "unavailable", "reason": reason})
         return Response(body, status=200 if ok else 503, mimetype="application/json")
 
+    @app.server.route("/geo/<release_id>/<level>.geojson")
+    def _geometry(release_id: str, level: str) -> Response:
+        return geometry_response(release_id, level)
+
     return app
+
+
+def geometry_response(release_id: str, level: str) -> Response:
+    """A release's boundary layer: immutable per release, so cached long and validated by ETag."""
+    if level not in GEOGRAPHY_LEVELS or not release_id.replace("-", "").isalnum() or len(release_id) > 64:
+        return Response("unknown layer", status=404, mimetype="text/plain")
+    try:
+        info = resolve_release(current_settings(), ANONYMOUS, release_id)
+        layer = geometry_layer(current_settings(), release_id, level) if info and info.release_id == release_id else None
+    except DataUnavailable:
+        return Response("database unavailable", status=503, mimetype="text/plain")
+    if layer is None:
+        return Response("no boundaries in this release", status=404, mimetype="text/plain")
+    text, digest = layer
+    if request.if_none_match.contains(digest):
+        return Response(status=304, headers={"ETag": f'"{digest}"'})
+    return Response(text, mimetype="application/geo+json",
+                    headers={"ETag": f'"{digest}"', "Cache-Control": "public, max-age=31536000, immutable"})
 
 
 app = create_app()

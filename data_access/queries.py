@@ -90,3 +90,12 @@ def health(settings: Settings) -> tuple[bool, str]:
         return False, f"database unreachable ({exc.__class__.__name__})"
     current = next((r.release_id for r in releases if r.status == "published"), None)
     return (True, f"serving release {current}") if current else (False, "no release is published yet")
+
+
+@memoize
+def geometry_layer(settings: Settings, release_id: str, level: str) -> tuple[str, str] | None:
+    """A release's GeoJSON text of one geography level and its sha256, or None without boundaries."""
+    frame = read_table(settings, "geometry", release_id, geography_level=level)
+    if frame.empty:
+        return None
+    return frame["geojson"].iat[0], frame["sha256"].iat[0]

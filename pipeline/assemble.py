@@ -1,7 +1,6 @@
 """From validated input frames to every release table (DESIGN §4), as pure functions."""
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 import pandas as pd
@@ -9,6 +8,7 @@ import pandas as pd
 from data_access.schema import columns
 from data_access.settings import Settings
 from data_access.suppression import primary_suppression
+from geo.boundaries import geometry_rows
 from geo.towns import towns as builtin_towns
 
 from .stats.access import access_by_group, inequality_indices, segregation_indices, town_measure_table
@@ -32,11 +32,7 @@ def town_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def geometry_table(layers: dict[str, str] | None) -> pd.DataFrame:
     """One row per geography level holding its GeoJSON text."""
-    rows = [
-        {"geography_level": level, "geojson": text, "sha256": hashlib.sha256(text.encode()).hexdigest()}
-        for level, text in (layers or {}).items()
-    ]
-    return pd.DataFrame(rows, columns=columns("geometry"))
+    return pd.DataFrame(geometry_rows(layers or {}), columns=columns("geometry"))
 
 
 def _suppress(frame: pd.DataFrame, table: str, k: int) -> pd.DataFrame:
