@@ -40,7 +40,7 @@ def synthetic_notice(synthetic: bool) -> html.Div | None:
     return dbc.Alert(
         [html.Strong("Synthetic demo data. "),
          "Every figure on this page is invented for demonstration; none describes a real agency, person or town."],
-        color="warning", className="py-2", id="synthetic-notice", role="note",
+        color="warning", className="py-2", id="synthetic-notice",
     )
 
 
@@ -53,7 +53,7 @@ def release_line(release_id: str, status: str, published: str | None) -> html.P:
 
 def notice(message: str, color: str = "info") -> dbc.Alert:
     """A clear, non-technical message in place of content."""
-    return dbc.Alert(message, color=color, role="status")
+    return dbc.Alert(message, color=color)
 
 
 def labelled_select(id_: str, label: str, options: list[tuple[str, str]], value: str | None) -> html.Div:

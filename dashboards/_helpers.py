@@ -46,3 +46,6 @@ def pick(value: object, allowed: Iterable[str], default: str | None = None) -> s
     allowed = list(allowed)
     text = value if isinstance(value, str) else str(value) if isinstance(value, int) else None
     return text if text in allowed else default
+
+
+from . import _downloads  # noqa: E402,F401  (registers the shared CSV-download callback)

@@ -20,9 +20,10 @@ def headline_figures(tables: dict[str, pd.DataFrame]) -> list[str]:
     sr = tables.get("selection_rates")
     if sr is not None and not sr.empty:
         year = int(sr["fiscal_year"].max())
-        flagged = sr[(sr["fiscal_year"] == year) & (sr["agency_code"] == "ALL") & sr["flag_four_fifths"].fillna(False)]
-        groups = ", ".join(f"{a}:{g}" for a, g in zip(flagged["action"], flagged["group_code"])) or "none"
-        lines.append(f"FY{year} statewide groups below four-fifths: {groups}")
+        latest = sr[(sr["fiscal_year"] == year) & (sr["agency_code"] == "ALL") & (sr["group_dimension"] == "race_ethnicity")]
+        flagged = latest[latest["flag_four_fifths"].fillna(False).astype(bool)]
+        groups = ", ".join(f"{g} ({a})" for a, g in zip(flagged["action"], flagged["group_code"])) or "none"
+        lines.append(f"FY{year} statewide race/ethnicity groups below four-fifths: {groups}")
     bp = tables.get("benchmark_progress")
     if bp is not None and not bp.empty:
         latest = bp.sort_values("year").groupby(["metric_key", "scope", "scope_id"], dropna=False).tail(1)

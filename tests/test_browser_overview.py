@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def test_period_change_changes_the_cards_and_the_url(dash_duo, app_env):
     select.select_by_value(years[2])
     dash_duo.wait_for_contains_text("#card-workforce .card-summary", f"in {years[2]}", timeout=10)
     assert dash_duo.find_element("#card-workforce .card-summary").text != before
-    dash_duo.wait_for(lambda: f"year={years[2]}" in dash_duo.driver.current_url, timeout=5)
+    WebDriverWait(dash_duo.driver, 5).until(lambda d: f"year={years[2]}" in d.current_url)
     # A reload of the copied link shows the same view.
     dash_duo.driver.get(dash_duo.driver.current_url)
     dash_duo.wait_for_contains_text("#card-workforce .card-summary", f"in {years[2]}", timeout=20)
