@@ -7,7 +7,7 @@ import pandas as pd
 
 from data_access.schema import columns
 from data_access.settings import Settings
-from data_access.suppression import primary_suppression
+from data_access.suppression import primary_suppression, suppression_flags
 from geo.boundaries import geometry_rows
 from geo.towns import towns as builtin_towns
 
@@ -37,7 +37,7 @@ def geometry_table(layers: dict[str, str] | None) -> pd.DataFrame:
 
 
 def _suppress(frame: pd.DataFrame, table: str, k: int) -> pd.DataFrame:
-    return frame.assign(suppressed=primary_suppression(frame, table, k))
+    return frame.assign(suppressed=suppression_flags(frame, table, k))
 
 
 def assemble_tables(
@@ -67,7 +67,8 @@ def assemble_tables(
     tables["town_measures"] = town_measure_table(
         frames["town_measures"], frames["measures"], cv_high=settings.cv_high, cv_medium=settings.cv_medium,
         scheme=settings.class_scheme, k=settings.class_count,
-    ).assign(suppressed=False)
+    )
+    tables["town_measures"]["suppressed"] = primary_suppression(tables["town_measures"], "town_measures", k)
     tables["town_population"] = population.rename(columns={"group": "group_code"})[columns("town_population")]
     step("access by group (bootstrap)")
     tables["access_by_group"] = access_by_group(
