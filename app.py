@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
+from pathlib import Path
 
 import dash
 from dash import Dash, State, dcc
-from flask import Response, request
+from flask import Response, has_request_context, request
+from flask_login import current_user
 
 from components.shell import shell
+from dashboards._auth import register_auth
 from data_access.codes import GEOGRAPHY_LEVELS
 from data_access.queries import DataUnavailable, current_settings, geometry_layer, health, resolve_release
 from data_access.viewer import ANONYMOUS
@@ -29,6 +33,25 @@ CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe
        "child-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 
 
+def secret_key(settings) -> str:
+    """CT_EQUITY_SECRET_KEY, else a key kept in the data folder so every worker on this host shares it."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def signed_in() -> str | None:
+    """'name (role)' of the signed-in user for the navigation bar, or None."""
+    if not has_request_context() or not current_user or not current_user.is_authenticated:
+        return None
+    return f"{current_user.id} ({current_user.viewer.role})"
+
+
 def content_security_policy(app: Dash) -> str:
     """Only this site's own scripts, plus Dash's inline start-up scripts by hash; no framing."""
     return CSP.format(hashes=" ".join(app.csp_hashes()))
@@ -47,10 +70,11 @@ def create_app() -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
-    app.server.secret_key = current_settings().secret_key or secrets.token_hex(32)
+    app.server.secret_key = secret_key(current_settings())
+    register_auth(app.server)
     links = tuple((page["name"], page["relative_path"]) for page in dash.page_registry.values()
                   if page.get("nav", True) is not False)
-    app.layout = shell([dcc.Store(id="shell-view"), dash.page_container], links)
+    app.layout = lambda: shell([dcc.Store(id="shell-view"), dash.page_container], links, signed_in())
 
     @app.server.after_request
     def _headers(response: Response) -> Response:

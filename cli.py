@@ -140,6 +140,67 @@ def demo(port: int | None) -> None:
 
 
 @main.group()
+def users() -> None:
+    """Manage accounts: agency, statewide and admin users."""
+
+
+def _password(prompt: bool) -> str:
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True) if prompt else ""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["agency", "statewide", "admin"]), required=True)
+@click.option("--agency", "agencies", multiple=True, help="Agency code (repeat for several); agency role only.")
+@click.option("--password", default=None, help="Default: asked for (keeps it out of the shell history).")
+def users_add(username: str, role: str, agencies: tuple[str, ...], password: str | None) -> None:
+    """Create USERNAME with a role (and agencies)."""
+    from data_access.users import UserError, add_user
+
+    try:
+        add_user(_engine(), username, password or _password(True), role, frozenset(agencies))
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Added {username} ({role}{': ' + ', '.join(agencies) if agencies else ''}).")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Every account with its role."""
+    from data_access.users import list_users
+
+    for row in list_users(_engine()):
+        click.echo(f"{row['username']:<24} {row['role']:<10} {row['agencies']}")
+
+
+@users.command("remove")
+@click.argument("username")
+def users_remove(username: str) -> None:
+    """Delete USERNAME."""
+    from data_access.users import UserError, remove_user
+
+    try:
+        remove_user(_engine(), username)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Removed {username}.")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password", default=None, help="Default: asked for (keeps it out of the shell history).")
+def users_set_password(username: str, password: str | None) -> None:
+    """Give USERNAME a new password."""
+    from data_access.users import UserError, set_password
+
+    try:
+        set_password(_engine(), username, password or _password(True))
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"New password set for {username}.")
+
+
+@main.group()
 def geo() -> None:
     """Import or download town boundaries."""
 

@@ -7,9 +7,13 @@ from dash import dcc, html
 NAV_ITEMS = (("Overview", "/"),)
 
 
-def navbar(links: tuple[tuple[str, str], ...] = NAV_ITEMS) -> dbc.Navbar:
-    """Top navigation (dark, for AA contrast), one link per page."""
+def navbar(links: tuple[tuple[str, str], ...] = NAV_ITEMS, user: str | None = None) -> dbc.Navbar:
+    """Top navigation (dark, for AA contrast), one link per page, and sign-in or the signed-in user."""
     items = [dbc.NavItem(dbc.NavLink(label, href=href, active="exact")) for label, href in links]
+    if user:
+        items.append(dbc.NavItem(dbc.NavLink(f"{user} · Sign out", href="/logout", external_link=True)))
+    else:
+        items.append(dbc.NavItem(dbc.NavLink("Sign in", href="/login", external_link=True)))
     return dbc.Navbar(
         dbc.Container([
             dbc.NavbarBrand("CT Equity Benchmarks", href="/"),
@@ -19,11 +23,11 @@ def navbar(links: tuple[tuple[str, str], ...] = NAV_ITEMS) -> dbc.Navbar:
     )
 
 
-def shell(content, links: tuple[tuple[str, str], ...] = NAV_ITEMS) -> html.Div:
+def shell(content, links: tuple[tuple[str, str], ...] = NAV_ITEMS, user: str | None = None) -> html.Div:
     """Skip link, navigation, main landmark holding the pages, and the footer."""
     return html.Div([
         html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
-        navbar(links),
+        navbar(links, user),
         html.Main(dbc.Container(content, fluid=True), id="main"),
         html.Footer(
             dbc.Container(html.Small(

@@ -5,10 +5,13 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from dash.exceptions import PreventUpdate
+from flask import has_request_context
 
 from data_access.queries import current_settings
 from data_access.settings import Settings
 from data_access.viewer import ANONYMOUS, Viewer
+
+from ._auth import resolve_viewer
 
 DB_DOWN = ("The data service is not answering right now. Please try again in a minute; "
            "nothing has been lost and the page will work again as soon as the service is back.")
@@ -16,8 +19,8 @@ NOT_AVAILABLE = "That selection is not available. Please choose from the lists o
 
 
 def viewer() -> Viewer:
-    """The viewer of the current request (resolved on the server; anonymous until sign-in exists)."""
-    return ANONYMOUS
+    """The viewer of the current request, resolved on the server (never from callback inputs)."""
+    return resolve_viewer() if has_request_context() else ANONYMOUS
 
 
 def settings() -> Settings:

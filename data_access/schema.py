@@ -266,6 +266,17 @@ training = Table(
     Column("suppressed", Boolean, nullable=False, default=False),
 )
 
+# Accounts are not release data: one table for the deployment.
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("agencies", String(400), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 Index("ix_releases_status", releases.c.status)
 Index("ix_wu_view", workforce_utilization.c.release_id, workforce_utilization.c.group_dimension,
       workforce_utilization.c.job_category, workforce_utilization.c.fiscal_year)

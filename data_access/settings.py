@@ -38,6 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BOOTSTRAP_SEED", "20240701", "Seed of the bootstrap, so a release is reproducible.", int),
     Setting("CLASS_SCHEME", "quantiles", "mapclassify scheme for map class breaks (quantiles, equal_interval, fisher_jenks …)."),
     Setting("CLASS_COUNT", "5", "Number of map classes.", int),
+    Setting("COOKIE_SECURE", "1", "1 = session cookies only over HTTPS (browsers also allow them on localhost); 0 = off.",
+            int),
+    Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per client address (Flask-Limiter syntax)."),
+    Setting("TRUSTED_HEADER", "", "Header naming the signed-in user, set by a single-sign-on proxy (e.g. X-Remote-User); "
+            "empty = off."),
+    Setting("TRUSTED_PROXIES", "", "Comma-separated proxy addresses whose TRUSTED_HEADER is believed; others are ignored."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -64,6 +70,10 @@ class Settings:
     bootstrap_seed: int
     class_scheme: str
     class_count: int
+    cookie_secure: int
+    login_rate_limit: str
+    trusted_header: str
+    trusted_proxies: str
 
 
 class SettingsError(ValueError):
