@@ -12,10 +12,9 @@ from flask import Response, has_request_context, request
 from flask_login import current_user
 
 from components.shell import shell
-from dashboards._auth import register_auth
+from dashboards._auth import register_auth, resolve_viewer
 from data_access.codes import GEOGRAPHY_LEVELS
 from data_access.queries import DataUnavailable, current_settings, geometry_layer, health, resolve_release
-from data_access.viewer import ANONYMOUS
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -101,7 +100,7 @@ def geometry_response(release_id: str, level: str) -> Response:
     if level not in GEOGRAPHY_LEVELS or not release_id.replace("-", "").isalnum() or len(release_id) > 64:
         return Response("unknown layer", status=404, mimetype="text/plain")
     try:
-        info = resolve_release(current_settings(), ANONYMOUS, release_id)
+        info = resolve_release(current_settings(), resolve_viewer(), release_id)
         layer = geometry_layer(current_settings(), release_id, level) if info and info.release_id == release_id else None
     except DataUnavailable:
         return Response("database unavailable", status=503, mimetype="text/plain")
