@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -30,6 +31,12 @@ SECURITY_HEADERS = {
 CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
        "child-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+
+
+def callback_failed(error: Exception) -> None:
+    """Any callback error: log it, tell the person plainly, change nothing else (no traceback leaves)."""
+    logging.getLogger("ct_equity").exception("callback failed", exc_info=error)
+    dash.set_props("shell-error", {"is_open": True})
 
 
 def secret_key(settings) -> str:
@@ -66,6 +73,7 @@ def create_app() -> Dash:
         compress=True,
         suppress_callback_exceptions=True,
         routing_callback_inputs={"view": State("shell-view", "data")},
+        on_error=callback_failed,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
@@ -81,6 +89,15 @@ def create_app() -> Dash:
             response.headers.setdefault(name, value)
         response.headers.setdefault("Content-Security-Policy", content_security_policy(app))
         return response
+
+    @app.server.errorhandler(500)
+    def _server_error(error) -> Response:
+        """A malformed request to a callback is a bad request; nothing else of the error leaves the server."""
+        logging.getLogger("ct_equity").error("request failed: %r", getattr(error, "original_exception", error))
+        if request.path.endswith("/_dash-update-component"):
+            return Response('{"message": "This request is not valid."}', status=400, mimetype="application/json")
+        return Response("Something went wrong on our side. Please try again in a minute.", status=500,
+                        mimetype="text/plain")
 
     @app.server.route("/healthz")
     def _healthz() -> Response:

@@ -29,6 +29,9 @@ def shell(content, links: tuple[tuple[str, str], ...] = NAV_ITEMS, user: str | N
         html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
         navbar(links, user),
         html.Main(dbc.Container(content, fluid=True), id="main"),
+        dbc.Toast("Something went wrong while updating this view. Please try again; if it keeps happening, "
+                  "reload the page.", id="shell-error", header="Not updated", is_open=False, dismissable=True,
+                  icon="danger", duration=8000, style={"position": "fixed", "bottom": 16, "right": 16}),
         html.Footer(
             dbc.Container(html.Small(
                 "CT Equity Benchmarks — figures are published per release and protected against disclosure: "
