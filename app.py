@@ -1,21 +1,13 @@
-"""Assemble the Dash app: pages from `dashboards/`, the shell, security headers, and `/healthz`."""
+"""Assemble the Dash app: pages from `dashboards/`, the shell, sign-in and the server hooks."""
 from __future__ import annotations
-
-import json
-import logging
-import os
-import secrets
-from pathlib import Path
 
 import dash
 from dash import Dash, State, dcc
-from flask import Response, has_request_context, request
-from flask_login import current_user
 
 from components.shell import shell
-from dashboards._auth import register_auth, resolve_viewer
-from data_access.codes import GEOGRAPHY_LEVELS
-from data_access.queries import DataUnavailable, current_settings, geometry_layer, health, resolve_release
+from dashboards._auth import register_auth
+from dashboards._server import callback_failed, install_server_hooks, secret_key, signed_in
+from data_access.queries import current_settings
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -23,48 +15,9 @@ INDEX = """<!DOCTYPE html>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
-CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-       "child-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
-
-
-def callback_failed(error: Exception) -> None:
-    """Any callback error: log it, tell the person plainly, change nothing else (no traceback leaves)."""
-    logging.getLogger("ct_equity").exception("callback failed", exc_info=error)
-    dash.set_props("shell-error", {"is_open": True})
-
-
-def secret_key(settings) -> str:
-    """CT_EQUITY_SECRET_KEY, else a key kept in the data folder so every worker on this host shares it."""
-    if settings.secret_key:
-        return settings.secret_key
-    path = Path(settings.data_dir) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
-
-
-def signed_in() -> str | None:
-    """'name (role)' of the signed-in user for the navigation bar, or None."""
-    if not has_request_context() or not current_user or not current_user.is_authenticated:
-        return None
-    return f"{current_user.id} ({current_user.viewer.role})"
-
-
-def content_security_policy(app: Dash) -> str:
-    """Only this site's own scripts, plus Dash's inline start-up scripts by hash; no framing."""
-    return CSP.format(hashes=" ".join(app.csp_hashes()))
-
 
 def create_app() -> Dash:
-    """The app with its pages, shell, headers and health check."""
+    """The app with its pages, shell, sign-in, headers and health check."""
     app = Dash(
         __name__,
         use_pages=True,
@@ -79,55 +32,11 @@ def create_app() -> Dash:
     app.index_string = INDEX
     app.server.secret_key = secret_key(current_settings())
     register_auth(app.server)
+    install_server_hooks(app)
     links = tuple((page["name"], page["relative_path"]) for page in dash.page_registry.values()
                   if page.get("nav", True) is not False)
     app.layout = lambda: shell([dcc.Store(id="shell-view"), dash.page_container], links, signed_in())
-
-    @app.server.after_request
-    def _headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(app))
-        return response
-
-    @app.server.errorhandler(500)
-    def _server_error(error) -> Response:
-        """A malformed request to a callback is a bad request; nothing else of the error leaves the server."""
-        logging.getLogger("ct_equity").error("request failed: %r", getattr(error, "original_exception", error))
-        if request.path.endswith("/_dash-update-component"):
-            return Response('{"message": "This request is not valid."}', status=400, mimetype="application/json")
-        return Response("Something went wrong on our side. Please try again in a minute.", status=500,
-                        mimetype="text/plain")
-
-    @app.server.route("/healthz")
-    def _healthz() -> Response:
-        ok, reason = health(current_settings())
-        body = json.dumps({"status": "ok" if ok else "unavailable", "reason": reason})
-        return Response(body, status=200 if ok else 503, mimetype="application/json")
-
-    @app.server.route("/geo/<release_id>/<level>.geojson")
-    def _geometry(release_id: str, level: str) -> Response:
-        return geometry_response(release_id, level)
-
     return app
-
-
-def geometry_response(release_id: str, level: str) -> Response:
-    """A release's boundary layer: immutable per release, so cached long and validated by ETag."""
-    if level not in GEOGRAPHY_LEVELS or not release_id.replace("-", "").isalnum() or len(release_id) > 64:
-        return Response("unknown layer", status=404, mimetype="text/plain")
-    try:
-        info = resolve_release(current_settings(), resolve_viewer(), release_id)
-        layer = geometry_layer(current_settings(), release_id, level) if info and info.release_id == release_id else None
-    except DataUnavailable:
-        return Response("database unavailable", status=503, mimetype="text/plain")
-    if layer is None:
-        return Response("no boundaries in this release", status=404, mimetype="text/plain")
-    text, digest = layer
-    if request.if_none_match.contains(digest):
-        return Response(status=304, headers={"ETag": f'"{digest}"'})
-    return Response(text, mimetype="application/geo+json",
-                    headers={"ETag": f'"{digest}"', "Cache-Control": "public, max-age=31536000, immutable"})
 
 
 app = create_app()
