@@ -240,5 +240,28 @@ def geo_download(vintage: int) -> None:
     click.get_current_context().invoke(geo_import, file=path)
 
 
+@main.command()
+@click.option("--scale", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None, help="Write the results here.")
+@click.option("--workdir", type=click.Path(path_type=Path), default=Path("data/bench"), show_default=True)
+@click.option("--passes", default=3, show_default=True, help="Warm visits of each page.")
+@click.option("--load-seconds", default=5.0, show_default=True, help="Length of each throughput run.")
+def bench(scale: int, json_path: Path | None, workdir: Path, passes: int, load_seconds: float) -> None:
+    """Measure the DESIGN §8 budgets on this machine: callbacks, payloads, build, throughput."""
+    from bench.budgets import Result, table
+    from bench.run import run_bench, write_json
+
+    report = run_bench(scale, workdir, passes=passes, load_seconds=load_seconds, say=click.echo)
+    click.echo(table([Result(**r) for r in report["results"]]))
+    floor = report["floor"]
+    if floor["bare_flask_rps"]:
+        click.echo(f"cached callback {floor['callback_rps']:.0f} req/s vs bare Flask {floor['bare_flask_rps']:.0f}"
+                   f" req/s (ratio {floor['callback_vs_floor']:.2f})")
+    if json_path:
+        write_json(report, json_path)
+    failed = [r["label"] for r in report["results"] if r["passed"] is False]
+    click.echo("all budgets met" if not failed else f"budgets missed: {', '.join(failed)}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

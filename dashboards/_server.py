@@ -79,6 +79,8 @@ def geometry_response(release_id: str, level: str) -> Response:
 def install_server_hooks(app: Dash) -> None:
     """Headers on every response, a friendly error for anything unhandled, /healthz and /geo layers."""
     server = app.server
+    server.config["COMPRESS_MIMETYPES"] = [*server.config.get("COMPRESS_MIMETYPES", []), "application/geo+json",
+                                           "text/csv", "application/problem+json"]
 
     @server.before_request
     def _start_clock() -> None:

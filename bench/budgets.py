@@ -1,0 +1,64 @@
+"""The DESIGN §8 budgets and the result lines the benchmark reports against them."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Budget:
+    key: str
+    label: str
+    limit: float
+    unit: str
+    higher_is_better: bool = False
+
+
+BUDGETS = {b.key: b for b in (
+    Budget("callback_p95_warm_ms", "every drill-down callback, server p95, warm", 50, "ms"),
+    Budget("callback_p95_cold_ms", "every drill-down callback, server p95, cold", 250, "ms"),
+    Budget("map_filter_change_bytes", "map filter change payload", 10 * 1024, "bytes"),
+    Budget("town_geometry_gzip_bytes", "town geometry, gzip", 200 * 1024, "bytes"),
+    Budget("first_load_max_bytes", "first load of any page, transferred", 2 * 1024 * 1024, "bytes"),
+    Budget("external_requests", "requests to other hosts", 0, "requests"),
+    Budget("build_seconds", "build of the scaled inputs", 60, "s"),
+    Budget("build_peak_memory_mb", "build peak memory", 2048, "MB"),
+    Budget("gunicorn_cached_rps", "gunicorn, 2 workers, cached callback", 200, "req/s", higher_is_better=True),
+)}
+
+
+@dataclass
+class Result:
+    key: str
+    label: str
+    budget: float
+    unit: str
+    measured: float | None
+    passed: bool | None
+    note: str = ""
+
+
+def judge(key: str, measured: float | None, note: str = "") -> Result:
+    """A budget line with its measured value and pass/fail (None when it could not be measured)."""
+    budget = BUDGETS[key]
+    if measured is None:
+        passed = None
+    elif budget.higher_is_better:
+        passed = measured >= budget.limit
+    else:
+        passed = measured <= budget.limit
+    return Result(key, budget.label, budget.limit, budget.unit, measured, passed, note)
+
+
+def as_dicts(results: list[Result]) -> list[dict]:
+    return [asdict(r) for r in results]
+
+
+def table(results: list[Result]) -> str:
+    """A Markdown table of the results (for the terminal and the README)."""
+    lines = ["| budget | limit | measured | result |", "|---|---|---|---|"]
+    for r in results:
+        shown = "not measured" if r.measured is None else f"{r.measured:,.1f} {r.unit}"
+        verdict = {True: "met", False: "**missed**", None: "—"}[r.passed]
+        note = f" ({r.note})" if r.note else ""
+        lines.append(f"| {r.label} | {r.budget:,.0f} {r.unit} | {shown}{note} | {verdict} |")
+    return "\n".join(lines)

@@ -1,0 +1,15 @@
+"""The framework's floor: a bare Flask endpoint that returns the same bytes as a cached callback."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, Response
+
+app = Flask(__name__)
+BODY = Path(os.environ.get("BENCH_FLOOR_BODY", "/dev/null")).read_bytes()
+
+
+@app.post("/_dash-update-component")
+def same_bytes() -> Response:
+    return Response(BODY, mimetype="application/json")

@@ -1,0 +1,134 @@
+"""Run the whole benchmark: build the scaled data, serve it with gunicorn, measure every §8 budget."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .browser import chromium, visit
+from .budgets import Result, as_dicts, judge
+from .load import Gunicorn, hammer, router_payload
+
+PAGES = ("/", "/agencies", "/agencies/DSS", "/workforce", "/access", "/towns/0911037070", "/disparities",
+         "/contracting", "/equity-plans", "/methodology")
+Say = Callable[[str], None]
+# The build in a child of its own, which prints its own peak resident memory (KB) last.
+MEASURED_BUILD = """
+import resource, sys
+import cli
+try:
+    cli.main(["build", "--inputs", sys.argv[1], "--publish"], standalone_mode=False)
+finally:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def p95(values: list[float]) -> float | None:
+    if not values:
+        return None
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+def machine() -> dict:
+    return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
+            "processor": platform.processor() or platform.machine()}
+
+
+def build_scaled(workdir: Path, scale: int, env: dict[str, str], say: Say) -> tuple[float, float]:
+    """Generate and build the scaled inputs in a child process; wall seconds and peak memory (MB)."""
+    inputs = workdir / "inputs"
+    subprocess.run([sys.executable, "-m", "cli", "demo-data", "--out", str(inputs), "--scale", str(scale)],
+                   env=env, check=True, capture_output=True)
+    say(f"built inputs at scale {scale}; building the release …")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", MEASURED_BUILD, str(inputs)], env=env, check=True,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    peak_kb = int(done.stdout.strip().splitlines()[-1])
+    return seconds, peak_kb / 1024
+
+
+def browse_pages(port: int, passes: int, say: Say) -> tuple[dict[str, list], dict[str, list]]:
+    """One cold visit per page (fresh server, empty cache), then `passes` warm visits."""
+    driver = chromium()
+    cold, warm = {}, {}
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for path in PAGES:
+            cold[path] = [visit(driver, base, path)]
+            say(f"cold {path}")
+        for _ in range(passes):
+            for path in PAGES:
+                warm.setdefault(path, []).append(visit(driver, base, path))
+    finally:
+        driver.quit()
+    return cold, warm
+
+
+def run_bench(scale: int, workdir: Path, passes: int = 3, load_seconds: float = 5.0, say: Say = print) -> dict:
+    """Measure every budget; returns the JSON-ready report."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    env = {**os.environ, "CT_EQUITY_DATA_DIR": str(workdir / "data"), "CT_EQUITY_DATABASE_URL": ""}
+    build_s, build_mb = build_scaled(workdir, scale, env, say)
+    results: list[Result] = [judge("build_seconds", build_s), judge("build_peak_memory_mb", build_mb)]
+    shutil.rmtree(workdir / "data" / "cache", ignore_errors=True)
+    with Gunicorn("app:server", env, cwd=Path(__file__).resolve().parents[1]) as server:
+        cold, warm = browse_pages(server.port, passes, say)
+        all_cold = [ms for visits in cold.values() for v in visits for ms in v.callback_ms + v.filter_callback_ms]
+        all_warm = [ms for visits in warm.values() for v in visits for ms in v.callback_ms + v.filter_callback_ms]
+        worst_warm = max(((p95([ms for v in vs for ms in v.callback_ms + v.filter_callback_ms]) or 0, p)
+                          for p, vs in warm.items()), default=(None, ""))
+        results.append(judge("callback_p95_warm_ms", p95(all_warm), f"worst page {worst_warm[1]}: "
+                             f"{worst_warm[0]:.1f} ms; p50 {statistics.median(all_warm):.1f} ms"
+                             if all_warm else ""))
+        results.append(judge("callback_p95_cold_ms", p95(all_cold),
+                             f"p50 {statistics.median(all_cold):.1f} ms" if all_cold else ""))
+        access = cold.get("/access", [None])[0]
+        geometry = access.geometry_bytes if access and access.geometry_bytes else None
+        results.append(judge("town_geometry_gzip_bytes", geometry))
+        change = max(access.filter_response_bytes) if access and access.filter_response_bytes else None
+        results.append(judge("map_filter_change_bytes", change))
+        first = {p: vs[0].transferred_bytes for p, vs in cold.items()}
+        heaviest = max(first, key=first.get)
+        results.append(judge("first_load_max_bytes", first[heaviest], f"heaviest page {heaviest}"))
+        external = sorted({e for vs in cold.values() for v in vs for e in v.external})
+        results.append(judge("external_requests", len(external), ", ".join(external[:3])))
+        body = router_payload("/")
+        rps, errors = hammer(server.port, "/_dash-update-component", body, seconds=load_seconds)
+        results.append(judge("gunicorn_cached_rps", rps, f"{errors} errors"))
+        floor = _floor_rps(server.port, body, load_seconds, workdir)
+    report = {"machine": machine(), "scale": scale, "results": as_dicts(results),
+              "pages": {p: {"cold_ms": vs[0].callback_ms, "warm_p95_ms": p95([m for v in warm[p]
+                                                                                 for m in v.callback_ms])}
+                        for p, vs in cold.items()},
+              "floor": {"bare_flask_rps": floor, "callback_rps": rps,
+                        "callback_vs_floor": rps / floor if floor else None}}
+    return report
+
+
+def _floor_rps(port: int, body: bytes, seconds: float, workdir: Path) -> float | None:
+    """Requests/s of a bare Flask endpoint returning the same bytes, under the same gunicorn settings."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("POST", "/_dash-update-component", body=body, headers={"Content-Type": "application/json"})
+    sample = workdir / "callback-body.json"
+    sample.write_bytes(conn.getresponse().read())
+    conn.close()
+    with Gunicorn("bench.floor:app", {"BENCH_FLOOR_BODY": str(sample)},
+                  cwd=Path(__file__).resolve().parents[1]) as floor:
+        rps, _ = hammer(floor.port, "/_dash-update-component", body, seconds=seconds)
+    return rps
+
+
+def write_json(report: dict, path: Path) -> None:
+    path.write_text(json.dumps(report, indent=2, default=str))
