@@ -8,6 +8,11 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# axe-core (accessibility audit) from the npm registry, kept outside git under .cache/.
+if [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+  mkdir -p .cache/axe && npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4.14 >/dev/null
+fi
+export AXE_JS="$PWD/.cache/axe/node_modules/axe-core/axe.min.js"
 # Real town boundaries and ACS data live beside the repository in ../shared (never copied in).
 export CT_EQUITY_BOUNDARIES="${CT_EQUITY_BOUNDARIES:-$(cd .. && pwd)/shared/geo/ct_towns.geojson}"
 exec python3 -m pytest --headless -p no:cacheprovider "$@"
