@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import dash
 from dash import Dash, State, dcc
+from flask import Flask
 
 from components.shell import shell
 from dashboards._auth import register_auth
-from dashboards._server import callback_failed, install_server_hooks, secret_key, signed_in
+from dashboards._helpers import mark_rendered_views
+from dashboards._server import COMPRESSED_TYPES, callback_failed, install_server_hooks, secret_key, signed_in
 from data_access.queries import current_settings
 
 INDEX = """<!DOCTYPE html>
@@ -18,8 +20,11 @@ INDEX = """<!DOCTYPE html>
 
 def create_app() -> Dash:
     """The app with its pages, shell, sign-in, headers and health check."""
+    server = Flask(__name__)
+    server.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES  # flask-compress reads this when Dash creates it
     app = Dash(
         __name__,
+        server=server,
         use_pages=True,
         pages_folder="dashboards",
         title="CT Equity Benchmarks",
@@ -33,6 +38,7 @@ def create_app() -> Dash:
     app.server.secret_key = secret_key(current_settings())
     register_auth(app.server)
     install_server_hooks(app)
+    mark_rendered_views(dash.page_registry)
     links = tuple((page["name"], page["relative_path"]) for page in dash.page_registry.values()
                   if page.get("nav", True) is not False)
     app.layout = lambda: shell([dcc.Store(id="shell-view"), dash.page_container], links, signed_in())

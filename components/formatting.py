@@ -117,8 +117,9 @@ def interval(value: float | None, low: float | None, high: float | None, fmt=per
 
 
 def by_unit(value: float | None, unit: str) -> str:
-    """Format a value by its measure unit."""
-    formats = {"percent": percent, "dollars": dollars, "count": count, "ratio": ratio}
+    """Format a value by its measure unit; `percent` measures are stored as 0–100 (measures.csv, §2)."""
+    formats = {"percent": lambda v: "—" if _missing(v) else f"{v:.1f} %", "dollars": dollars, "count": count,
+               "ratio": ratio}
     if unit in formats:
         return formats[unit](value)
     if _missing(value):

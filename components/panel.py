@@ -38,10 +38,10 @@ def chart_panel(
     """A chart with its title, plain-words summary, "show data" table and CSV download of that table."""
     graph = None
     if figure is not None:
-        graph = html.Div(
+        graph = html.Figure(
             dcc.Graph(id={"type": "panel-graph", "chart": chart_id}, figure=figure,
                       config={"displaylogo": False, "responsive": True}),
-            role="img", **{"aria-label": f"{title}. {summary}"})
+            className="mb-1", **{"aria-labelledby": f"{chart_id}-title", "aria-describedby": f"{chart_id}-summary"})
     return html.Section([
         html.H2(title, className="h4", id=f"{chart_id}-title"),
         graph,

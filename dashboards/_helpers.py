@@ -4,6 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
+import secrets
+
+from dash import Input, Output, clientside_callback, dcc
 from dash.exceptions import PreventUpdate
 from flask import has_request_context
 
@@ -36,6 +39,32 @@ def query_string(**params: object) -> str:
 def view_state(path: str, **params: object) -> dict:
     """What the page now shows; the router skips re-rendering the same view (see app.py)."""
     return {"path": path, "query": {k: str(v) for k, v in params.items() if v not in (None, "")}}
+
+
+# Whenever the router renders a page, record what it shows (path and query of the address bar), so that
+# `skip_if_shown` never mistakes a stale record for the page on screen (e.g. after the back button).
+clientside_callback(
+    """function(_rendered) {
+        const query = {};
+        new URLSearchParams(window.location.search).forEach((v, k) => { if (v !== "") { query[k] = v; } });
+        return {path: window.location.pathname, query: query};
+    }""",
+    Output("shell-view", "data", allow_duplicate=True),
+    Input("page-rendered", "data"),
+    prevent_initial_call="initial_duplicate",
+)
+
+
+def mark_rendered_views(registry: dict) -> None:
+    """Wrap every page's layout so that each render carries a marker the callback above listens to."""
+    for page in registry.values():
+        layout = page["layout"]
+        if callable(layout) and not getattr(layout, "marks_view", False):
+            def marked(*args, _layout=layout, **kwargs):
+                return [_layout(*args, **kwargs), dcc.Store(id="page-rendered", data=secrets.token_hex(4))]
+
+            marked.marks_view = True
+            page["layout"] = marked
 
 
 def skip_if_shown(view: dict | None, path: str, query: dict) -> None:

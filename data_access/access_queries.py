@@ -56,14 +56,16 @@ def access_measures(settings: Settings, release_id: str) -> pd.DataFrame:
     except SQLAlchemyError as exc:
         raise DataUnavailable(exc.__class__.__name__) from exc
     years = pairs.groupby("measure_id")["year"].agg(lambda s: sorted(int(y) for y in s))
-    out = catalogue[catalogue["domain"].isin(ACCESS_DOMAINS) & catalogue["measure_id"].isin(years.index)].copy()
+    keep = catalogue["domain"].isin(ACCESS_DOMAINS) & catalogue["measure_id"].isin(years.index)
+    out = catalogue[keep].copy()
     out["years"] = out["measure_id"].map(years)
     out["_domain"] = out["domain"].map(ACCESS_DOMAINS.index)
     return out.sort_values(["_domain", "label"], ignore_index=True).drop(columns="_domain")
 
 
 @memoize
-def town_values(settings: Settings, release_id: str, viewer: Viewer, measure_id: str, year: int) -> pd.DataFrame:
+def town_values(settings: Settings, release_id: str, viewer: Viewer, measure_id: str,
+                year: int) -> pd.DataFrame:
     """Every town's value of one measure-year with its towns-table names (169 rows, masked for the viewer).
 
     Columns: town_geoid, town_name, region_id, region_name, value, numerator, denominator, moe, cv,
@@ -102,7 +104,7 @@ def town_population(settings: Settings, release_id: str, town_geoid: str) -> pd.
 
 @memoize
 def town_shapes(settings: Settings, release_id: str) -> pd.DataFrame | None:
-    """Bounding box and an inside label point of every town, from the release's town layer (None without one)."""
+    """Bounding box and an inside label point of every town from the release's town layer (None without)."""
     layer = geometry_layer(settings, release_id, "town")
     if layer is None:
         return None
