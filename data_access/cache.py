@@ -6,6 +6,7 @@ import hashlib
 import pickle
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from cachelib import BaseCache, FileSystemCache, RedisCache
@@ -13,6 +14,8 @@ from cachelib import BaseCache, FileSystemCache, RedisCache
 from .settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Cached results are only valid for the query code that made them: a deploy that changes it starts afresh.
+CODE_TOKEN = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()[:12]
 
 
 @lru_cache(maxsize=4)
@@ -35,7 +38,8 @@ def memoize(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(settings: Settings, *args: Any) -> Any:
-        key = fn.__module__ + "." + fn.__qualname__ + ":" + hashlib.sha256(pickle.dumps(args)).hexdigest()
+        digest = hashlib.sha256(pickle.dumps(args)).hexdigest()
+        key = f"{CODE_TOKEN}:{fn.__module__}.{fn.__qualname__}:{digest}"
         cache = backend(settings)
         try:
             hit = cache.get(key)
