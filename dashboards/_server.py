@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import dash
+import dash_bootstrap_components as dbc
 from dash import Dash
 from flask import Response, g, has_request_context, request
 from flask_login import current_user
@@ -33,10 +34,22 @@ CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe
        "child-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 
 
-def callback_failed(error: Exception) -> None:
-    """Any callback error: log it, tell the person plainly, change nothing else (no traceback leaves)."""
-    LOG.error("callback failed", exc_info=error)
+def callback_failed(error: Exception):
+    """Any callback error: log it, tell the person plainly, change nothing else (no traceback leaves).
+
+    The page router (Dash's own callback) fails on addresses that are not paths at all; that is a
+    "page not found", not a server error.
+    """
+    try:
+        outputs = dash.callback_context.outputs_list
+    except Exception:  # noqa: BLE001 - the context itself may be what is broken
+        outputs = []
+    if outputs and isinstance(outputs, list) and outputs[0].get("id") == "_pages_content":
+        LOG.warning("page address refused: %r", error)
+        return [dbc.Alert("There is no page at this address.", color="warning"), {"title": "Page not found"}]
+    LOG.error("callback failed: %s: %r", str(outputs)[:120], error, exc_info=error)
     dash.set_props("shell-error", {"is_open": True})
+    return None
 
 
 def secret_key(settings) -> str:
