@@ -6,7 +6,8 @@ from dash import Dash, State, dcc
 from flask import Flask
 
 from components.shell import shell
-from dashboards._auth import register_auth
+from api import register_api
+from dashboards._auth import register_auth, resolve_viewer
 from dashboards._helpers import mark_rendered_views
 from dashboards._server import COMPRESSED_TYPES, callback_failed, install_server_hooks, secret_key, signed_in
 from data_access.queries import current_settings
@@ -38,6 +39,7 @@ def create_app() -> Dash:
     app.server.secret_key = secret_key(current_settings())
     register_auth(app.server)
     install_server_hooks(app)
+    register_api(app.server, resolve_viewer)
     mark_rendered_views(dash.page_registry)
     links = tuple((page["name"], page["relative_path"]) for page in dash.page_registry.values()
                   if page.get("nav", True) is not False)

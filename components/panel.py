@@ -7,9 +7,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def grid(chart_id: str, frame: pd.DataFrame, labels: dict[str, str] | None = None, page_size: int = 25) -> dag.AgGrid:
     """A sortable, filterable data table of exactly the rows a chart shows."""
     labels = labels or {}
@@ -56,16 +53,3 @@ def chart_panel(
         dcc.Download(id={"type": "panel-download", "chart": chart_id}),
         html.P(source, className="small text-body-secondary mt-2") if source else None,
     ], className="mb-4 chart-panel", **{"aria-labelledby": f"{chart_id}-title"})
-
-
-def safe_csv_value(value: object) -> object:
-    """Neutralise spreadsheet formula injection: text that a spreadsheet would run gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def rows_to_csv(rows: list[dict], columns: list[str]) -> str:
-    """CSV text of table rows in the table's column order, formula-safe."""
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.map(safe_csv_value).to_csv(index=False)

@@ -5,7 +5,7 @@ import re
 
 from dash import MATCH, Input, Output, State, callback, dcc, no_update
 
-from components.panel import rows_to_csv
+from data_access.csv_export import csv_text
 
 MAX_ROWS = 200_000
 
@@ -26,4 +26,4 @@ def download_csv(n_clicks, rows, column_defs, grid_id):
     rows = [r for r in rows if isinstance(r, dict)]
     chart = grid_id.get("chart", "chart") if isinstance(grid_id, dict) else "chart"
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", str(chart))[:60] or "chart"
-    return dcc.send_string(rows_to_csv(rows, columns), f"{name}.csv", type="text/csv")
+    return dcc.send_string(csv_text(columns, rows), f"{name}.csv", type="text/csv")

@@ -8,7 +8,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components.formatting import group_label
 from components.maps import LOW_MARK, town_map, town_map_patch
-from components.panel import rows_to_csv
+from data_access.csv_export import csv_text
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
 from components.tables import TableLink, data_table, long_table
 from data_access import access_queries as aq
@@ -327,4 +327,4 @@ def download(clicks, measure, year, group, region, release):
     except DataUnavailable:
         return dash.no_update
     name = f"ct-equity-{choice.release_id}-{choice.measure['measure_id']}-{choice.year}.csv"
-    return dcc.send_string(rows_to_csv(frame.to_dict("records"), list(frame.columns)), name, type="text/csv")
+    return dcc.send_string(csv_text(list(frame.columns), frame.to_dict("records")), name, type="text/csv")

@@ -38,7 +38,7 @@ def memoize(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(settings: Settings, *args: Any) -> Any:
-        digest = hashlib.sha256(pickle.dumps(args)).hexdigest()
+        digest = hashlib.sha256(pickle.dumps((settings.database_url, args))).hexdigest()
         key = f"{CODE_TOKEN}:{fn.__module__}.{fn.__qualname__}:{digest}"
         cache = backend(settings)
         try:
