@@ -18,7 +18,8 @@ from .settings import Settings
 
 STATE_NAME = "Connecticut"
 # Year column of each release table that has one (for "years covered" in release comparisons).
-YEAR_COLUMNS = {name: next((c.name for c in table.columns if c.name in ("year", "fiscal_year", "plan_year")), None)
+YEAR_NAMES = ("year", "fiscal_year", "plan_year")
+YEAR_COLUMNS = {name: next((c.name for c in table.columns if c.name in YEAR_NAMES), None)
                 for name, table in RELEASE_TABLES.items()}
 
 
@@ -29,7 +30,8 @@ def geographies(settings: Settings, release_id: str) -> pd.DataFrame:
     Columns: geography_level (state / region / county), geography_id, geography_name; sorted by level, name.
     """
     towns = read_table(settings, "towns", release_id)
-    state = pd.DataFrame({"geography_level": ["state"], "geography_id": [STATE_ID], "geography_name": [STATE_NAME]})
+    state = pd.DataFrame({"geography_level": ["state"], "geography_id": [STATE_ID],
+                          "geography_name": [STATE_NAME]})
     regions = (towns[["region_id", "region_name"]].drop_duplicates()
                .set_axis(["geography_id", "geography_name"], axis=1).assign(geography_level="region"))
     counties = (towns[["county_id", "county_name"]].drop_duplicates()
@@ -109,7 +111,8 @@ def table_summary(settings: Settings, release_id: str) -> pd.DataFrame:
                 parts = [func.count()] + ([func.min(table.c[year]), func.max(table.c[year])] if year else [])
                 row = conn.execute(select(*parts).where(table.c.release_id == release_id)).one()
                 first, last = (row[1], row[2]) if year else (None, None)
-                records.append({"table_name": name, "rows": int(row[0]), "first_year": first, "last_year": last})
+                records.append({"table_name": name, "rows": int(row[0]), "first_year": first,
+                                "last_year": last})
     except SQLAlchemyError as exc:
         raise DataUnavailable(exc.__class__.__name__) from exc
     return pd.DataFrame(records, columns=["table_name", "rows", "first_year", "last_year"])

@@ -1,0 +1,156 @@
+"""Pure transforms behind `/equity-plans`: the directory of agency equity plans, its search and summary."""
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from components.formatting import percent
+
+STATUS_WORDS = {
+    "not_started": "Not started",
+    "drafting": "Drafting",
+    "submitted": "Submitted",
+    "approved": "Approved",
+    "published": "Published",
+}
+NO_PLAN = "none"
+NO_PLAN_WORDS = "No plan reported"
+STATUS_COLOURS = {"not_started": "#D55E00", "drafting": "#E69F00", "submitted": "#F0E442",
+                  "approved": "#56B4E9", "published": "#0072B2", NO_PLAN: "#999999"}
+AAP_WORDS = {
+    "parity": "Parity reached",
+    "goals_met": "Goals met",
+    "good_faith": "Good-faith efforts",
+    "not_approved": "Not approved",
+}
+ALL = "all"
+SEARCH_MAX = 60
+_UNSAFE = re.compile(r"[^0-9A-Za-z '&.,()-]+")
+COLUMNS = ["agency_code", "agency_name", "peer_group", "status", "submitted_on", "approved_on", "url",
+           "commitments_total", "commitments_met", "aap_status"]
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def clean_search(text: object) -> str:
+    """Search text allow-listed (letters, digits, space, - ' & . , ( )), spaces collapsed, ≤ 60 chars."""
+    if not isinstance(text, str):
+        return ""
+    return " ".join(_UNSAFE.sub(" ", text[: SEARCH_MAX * 4]).split())[:SEARCH_MAX].strip()
+
+
+def safe_url(url: object) -> str | None:
+    """The plan's address if it is an http(s) URL, else None (validation already guarantees it)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    return url if re.match(r"^https?://[^\s\"'<>]+$", url, flags=re.IGNORECASE) else None
+
+
+def directory(plans: pd.DataFrame, agencies: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Every agency with its plan of the year (status `none` when it reported none), sorted by agency name."""
+    chosen = plans[plans["plan_year"] == year].drop(columns="plan_year")
+    out = agencies.merge(chosen, on="agency_code", how="left")
+    out["status"] = out["status"].where(out["status"].isin(list(STATUS_WORDS)), NO_PLAN)
+    return out[COLUMNS].sort_values(["agency_name", "agency_code"], ignore_index=True)
+
+
+def filter_directory(frame: pd.DataFrame, status: str, peer: str, search: str) -> pd.DataFrame:
+    """The directory narrowed by status, peer group and search text (in name, code or peer group)."""
+    out = frame
+    if status != ALL:
+        out = out[out["status"] == status]
+    if peer != ALL:
+        out = out[out["peer_group"] == peer]
+    if search:
+        needle = search.casefold()
+        text = (out["agency_name"] + " " + out["agency_code"] + " " + out["peer_group"]).str.casefold()
+        out = out[text.str.contains(needle, regex=False)]
+    return out.reset_index(drop=True)
+
+
+def status_words(status: str) -> str:
+    return STATUS_WORDS.get(status, NO_PLAN_WORDS)
+
+
+def commitments(met: object, total: object) -> str:
+    """'9 of 13' commitments met, '—' when not reported."""
+    if _missing(total) or int(total) == 0:
+        return "—"
+    return f"{0 if _missing(met) else int(met)} of {int(total)}"
+
+
+def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The directory as readable columns (the data table and the CSV download)."""
+    return pd.DataFrame({
+        "agency": frame["agency_name"].tolist(),
+        "agency_code": frame["agency_code"].tolist(),
+        "peer_group": frame["peer_group"].tolist(),
+        "status": [status_words(s) for s in frame["status"]],
+        "submitted_on": ["" if _missing(d) or not d else str(d) for d in frame["submitted_on"]],
+        "approved_on": ["" if _missing(d) or not d else str(d) for d in frame["approved_on"]],
+        "plan_url": [safe_url(u) or "" for u in frame["url"]],
+        "commitments_met": [commitments(m, t)
+                            for m, t in zip(frame["commitments_met"], frame["commitments_total"])],
+        "aap_status": [AAP_WORDS.get(a, "—") if isinstance(a, str) else "—" for a in frame["aap_status"]],
+    })
+
+
+DIRECTORY_LABELS = {"agency": "Agency", "agency_code": "Code", "peer_group": "Peer group",
+                    "status": "Plan status", "submitted_on": "Submitted", "approved_on": "Approved",
+                    "plan_url": "Plan (link)",
+                    "commitments_met": "Commitments met", "aap_status": "Affirmative-action plan"}
+
+
+def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Agencies per status, in the order of the plan process (statuses with no agency are kept as 0)."""
+    order = [*STATUS_WORDS, NO_PLAN]
+    counts = frame["status"].value_counts()
+    rows = [(status_words(s), int(counts.get(s, 0)), s) for s in order if s != NO_PLAN or counts.get(s, 0)]
+    return pd.DataFrame(rows, columns=["status", "agencies", "status_code"])
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def summary_sentence(everyone: pd.DataFrame, shown: pd.DataFrame, year: int, filters: str) -> str:
+    """'14 of 39 agencies have published their 2025 plan; …', then what the filters show."""
+    total = len(everyone)
+    if total == 0:
+        return "This release lists no agencies."
+    counts = everyone["status"].value_counts()
+    text = f"{int(counts.get('published', 0))} of {total} agencies have published their {year} equity plan"
+    others = [f"{int(counts[s])} {w}" for s, w in (("approved", "approved but not yet published"),
+                                                    ("submitted", "submitted"), ("drafting", "being drafted"),
+                                                    ("not_started", "not started")) if counts.get(s, 0)]
+    if others:
+        text += "; " + _join(others)
+    if counts.get(NO_PLAN, 0):
+        text += f"; {int(counts[NO_PLAN])} reported no plan"
+    text += "."
+    planned = everyone.dropna(subset=["commitments_total"])
+    if not planned.empty and planned["commitments_total"].astype(float).sum() > 0:
+        met = planned["commitments_met"].fillna(0).astype(float).sum()
+        whole = planned["commitments_total"].astype(float).sum()
+        text += (f" Across all plans, {int(met):,} of {int(whole):,} commitments are met "
+                 f"({percent(met / whole)}).")
+    if filters:
+        text += f" Showing {len(shown)} of {total} agencies ({filters})."
+    return text
+
+
+def filter_words(status: str, peer: str, search: str) -> str:
+    """The active filters in words, empty when none is active."""
+    parts = []
+    if status != ALL:
+        parts.append(f"status {status_words(status).lower()}")
+    if peer != ALL:
+        parts.append(f"peer group {peer}")
+    if search:
+        parts.append(f"matching “{search}”")
+    return ", ".join(parts)

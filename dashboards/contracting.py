@@ -1,0 +1,182 @@
+"""`/contracting` — small and minority business set-aside attainment by agency over time (DESIGN §4.5)."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, html
+
+from components.figures import Axis, Series, ranked_bars, trend_lines
+from components.panel import chart_panel
+from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
+from data_access import codes, queries
+from data_access import public_queries as pq
+from data_access.queries import DataUnavailable
+
+from . import _contracting as ct
+from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+
+dash.register_page(__name__, path="/contracting", name="Contracting", order=6,
+                   title="Small and minority business contracting — CT Equity Benchmarks")
+
+PATH = "/contracting"
+ALL_PEERS = "all"
+SOURCE = "Source: agencies' reports of set-aside eligible spending; release table contracting."
+COLOURS = {"small": "#0072B2", "minority": "#E69F00"}
+
+
+def statute(small_goal: float, minority_goal: float) -> html.P:
+    """The statute behind the goals, cited on the page with the goals in use."""
+    return html.P([
+        "Connecticut's set-aside law, ", html.Strong("CGS 4a-60g"),
+        (", directs each agency to award at least "
+         f"{ct.goal_text(small_goal)} of its eligible contract spending to small contractors, and "
+         f"{ct.goal_text(minority_goal)} of it to minority business enterprises. Bars show each agency's "
+         "share; the dashed line is the goal; ✔ and ✖ say whether it was met.")], id="contracting-statute")
+
+
+def _choices(release_id: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
+    frame = pq.contracting(settings(), release_id)
+    agencies = pq.agencies(settings(), release_id)
+    years = sorted({str(int(y)) for y in frame["fiscal_year"]}, reverse=True)
+    peers = sorted(set(agencies["peer_group"]))
+    return frame, agencies, years, peers
+
+
+def _pick_all(release_id: str, year, peer, agency, strict: bool) -> dict | None:
+    frame, agencies, years, peers = _choices(release_id)
+    codes_ = [codes.ALL, *agencies["agency_code"]]
+    chosen = {"year": pick(year, years, None if strict else (years[0] if years else None)),
+              "peer": pick(ALL_PEERS if peer in (None, "") else peer, [ALL_PEERS, *peers],
+                           None if strict else ALL_PEERS),
+              "agency": pick(codes.ALL if agency in (None, "") else agency, codes_,
+                             None if strict else codes.ALL)}
+    if None in chosen.values():
+        return None
+    return {**chosen, "frame": frame, "agencies": agencies, "years": years, "peers": peers}
+
+
+def layout(release: str | None = None, year: str | None = None, peer: str | None = None,
+           agency: str | None = None, view: dict | None = None, **_query):
+    """Filters pinned to one release; the charts are filled by the callback below."""
+    skip_if_shown(view, PATH, {"release": release, "year": year, "peer": peer, "agency": agency})
+    header = page_header("Small and minority business contracting",
+                         "Are state agencies meeting the set-aside goals for small and minority businesses?")
+    try:
+        info = queries.resolve_release(settings(), viewer(), release)
+        if info is None:
+            return [*header, notice("No release has been published yet.")]
+        chosen = _pick_all(info.release_id, year, peer, agency, strict=False)
+        if chosen is None:
+            return [synthetic_notice(info.synthetic), *header,
+                    notice("This release has no contracting figures (contracts.csv was not supplied).")]
+        releases = queries.visible_releases(settings(), viewer())
+    except DataUnavailable:
+        return notice(DB_DOWN, "danger")
+    agencies = chosen["agencies"]
+    return html.Div([
+        url_sync("contracting-url"), synthetic_notice(info.synthetic), *header,
+        statute(settings().small_business_goal, settings().minority_business_goal),
+        dbc.Row([
+            dbc.Col(labelled_select("contracting-release", "Data release",
+                                    [(r.release_id, f"{r.release_id} ({r.status})") for r in releases],
+                                    info.release_id), md=6, xl=3),
+            dbc.Col(labelled_select("contracting-year", "Fiscal year",
+                                    [(y, ct.fiscal_year(int(y))) for y in chosen["years"]], chosen["year"]),
+                    md=3, xl=2),
+            dbc.Col(labelled_select("contracting-peer", "Peer group",
+                                    [(ALL_PEERS, "All peer groups"),
+                                     *[(p, p.capitalize()) for p in chosen["peers"]]],
+                                    chosen["peer"]), md=3, xl=3),
+            dbc.Col(labelled_select("contracting-agency", "Agency for the trend",
+                                    [(codes.ALL, ct.STATEWIDE),
+                                     *zip(agencies["agency_code"], agencies["agency_name"])],
+                                    chosen["agency"]), md=6, xl=4),
+        ], className="g-2"),
+        html.Div(id="contracting-content", **{"aria-live": "polite"}),
+        release_line(info.release_id, info.status,
+                     f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+    ])
+
+
+@callback(Output("contracting-content", "children"), Output("contracting-url", "search"),
+          Output("shell-view", "data", allow_duplicate=True),
+          Input("contracting-release", "value"), Input("contracting-year", "value"),
+          Input("contracting-peer", "value"), Input("contracting-agency", "value"),
+          prevent_initial_call="initial_duplicate")
+def show(release, year, peer, agency):
+    """Statewide line, two ranked charts and the trend for the chosen filters; the filters go into the URL."""
+    try:
+        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+        if info is None or info.release_id != release:
+            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+        chosen = _pick_all(info.release_id, year, peer, agency, strict=True)
+        if chosen is None:
+            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+        content = panels(chosen)
+    except DataUnavailable:
+        return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
+    params = {"release": info.release_id, "year": chosen["year"],
+              "peer": None if chosen["peer"] == ALL_PEERS else chosen["peer"],
+              "agency": None if chosen["agency"] == codes.ALL else chosen["agency"]}
+    return content, query_string(**params), view_state(PATH, **params)
+
+
+def panels(chosen: dict) -> list:
+    """The statewide line, the ranked chart of each goal and the trend."""
+    year, frame = int(chosen["year"]), chosen["frame"]
+    peer = None if chosen["peer"] == ALL_PEERS else chosen["peer"]
+    rows = ct.agency_rows(frame, chosen["agencies"], year, peer)
+    return [
+        dbc.Alert(ct.statewide_sentence(frame, year), color="light", className="border",
+                  id="contracting-statewide"),
+        ranked_panel(rows, "small", year, peer), ranked_panel(rows, "minority", year, peer),
+        trend_panel(frame, chosen["agencies"], chosen["agency"]),
+    ]
+
+
+def _goal(rows: pd.DataFrame, kind: str) -> float | None:
+    goals = rows[ct.KINDS[kind][1]].dropna()
+    return float(goals.iloc[0]) if not goals.empty else None
+
+
+def ranked_panel(rows: pd.DataFrame, kind: str, year: int, peer: str | None) -> html.Section:
+    ordered = ct.ranked(rows, kind)
+    share, _, met, _, words = ct.KINDS[kind]
+    goal = _goal(ordered, kind)
+    figure = ranked_bars(ordered["agency_name"].tolist(),
+                         [None if pd.isna(v) else float(v) for v in ordered[share]],
+                         ct.bar_texts(ordered, kind),
+                         [None if pd.isna(v) else bool(v) for v in ordered[met]], goal,
+                         f"Goal {ct.goal_text(goal)}", Axis("Share of eligible spending", tickformat=".0%"))
+    title = f"Share of eligible spending with {words}, {ct.fiscal_year(year)}"
+    title += f" — {peer}" if peer else ""
+    return chart_panel(f"contracting-{kind}", title, ct.ranked_sentence(ordered, kind, year, goal, peer),
+                       ct.ranked_table(ordered, kind), figure if not ordered.empty else None,
+                       ct.ranked_labels(kind), SOURCE)
+
+
+def trend_panel(frame: pd.DataFrame, agencies: pd.DataFrame, agency: str) -> html.Section:
+    names = dict(zip(agencies["agency_code"], agencies["agency_name"]))
+    name = names.get(agency, ct.STATEWIDE)
+    table = ct.trend_table(frame, agency, name)
+    lines = []
+    whos = [(ct.STATEWIDE, "solid")] + ([(name, "dash")] if agency != codes.ALL else [])
+    for who, dash_style in whos:
+        part = table[table["who"] == who]
+        if part.empty:
+            continue
+        for kind, label in (("small", "small business"), ("minority", "minority business")):
+            lines.append(Series(f"{who}: {label}", part["fiscal_year"], part[f"{kind}_share"] / 100,
+                                colour=COLOURS[kind], dash=dash_style,
+                                symbol="circle" if kind == "small" else "diamond"))
+    goals = [(_goal(frame, k), f"{w} goal {ct.goal_text(_goal(frame, k))}")
+             for k, w in (("small", "Small-business"), ("minority", "Minority-business"))]
+    axis = Axis("Share of eligible spending", tickformat=".0%", extra={"rangemode": "tozero"})
+    figure = trend_lines(lines, axis,
+                         [(g, t) for g, t in goals if g is not None]) if lines else None
+    summary = ct.trend_sentence(table, ct.STATEWIDE)
+    if agency != codes.ALL:
+        summary += " " + ct.trend_sentence(table, name)
+    title = "Set-aside shares over time" + (f": {name} and all agencies" if agency != codes.ALL else "")
+    return chart_panel("contracting-trend", title, summary, table, figure, ct.TREND_LABELS, SOURCE)
