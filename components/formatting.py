@@ -30,7 +30,7 @@ GROUP_COLOURS = {
     "female": "#CC79A7",
     "male": "#0072B2",
     "x": "#F0E442",
-    "lep": "#D55E00",
+    "lep": "#882255",
     "total": "#000000",
 }
 DOMAIN_LABELS = {

@@ -4,8 +4,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-import secrets
-
 from dash import Input, Output, clientside_callback, dcc
 from dash.exceptions import PreventUpdate
 from flask import has_request_context
@@ -61,7 +59,7 @@ def mark_rendered_views(registry: dict) -> None:
         layout = page["layout"]
         if callable(layout) and not getattr(layout, "marks_view", False):
             def marked(*args, _layout=layout, **kwargs):
-                return [_layout(*args, **kwargs), dcc.Store(id="page-rendered", data=secrets.token_hex(4))]
+                return [_layout(*args, **kwargs), dcc.Store(id="page-rendered", data=True)]
 
             marked.marks_view = True
             page["layout"] = marked
