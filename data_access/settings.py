@@ -44,6 +44,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRUSTED_HEADER", "", "Header naming the signed-in user, set by a single-sign-on proxy (e.g. X-Remote-User); "
             "empty = off."),
     Setting("TRUSTED_PROXIES", "", "Comma-separated proxy addresses whose TRUSTED_HEADER is believed; others are ignored."),
+    Setting("EMBED_SECRET", "", "Secret for HMAC-signed embed URLs; when set, an embed without a valid signature is "
+            "refused."),
+    Setting("FRAME_ANCESTORS", "", "Space-separated origins allowed to frame /embed pages (e.g. https://portal.ct.gov); "
+            "empty = any site may embed them; other pages are never framed."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -74,6 +78,8 @@ class Settings:
     login_rate_limit: str
     trusted_header: str
     trusted_proxies: str
+    embed_secret: str
+    frame_ancestors: str
 
 
 class SettingsError(ValueError):
