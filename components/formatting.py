@@ -104,7 +104,11 @@ def p_value(value: float | None) -> str:
     """'< 0.001' or two significant digits."""
     if _missing(value):
         return "—"
-    return "< 0.001" if value < 0.001 else f"{value:.2g}"
+    if value < 0.001:
+        return "< 0.001"
+    text = f"{value:.2g}"
+    # 0.0496 must not read as 0.05 next to "significant at 0.05": keep a third digit there.
+    return f"{value:.3g}" if float(text) >= 0.05 > value else text
 
 
 def interval(value: float | None, low: float | None, high: float | None, fmt=percent) -> str:

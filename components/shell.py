@@ -76,5 +76,6 @@ def page_header(title: str, question: str) -> list:
 
 
 def url_sync(id_: str) -> dcc.Location:
-    """A page's own location component: its callbacks write filters into the query string."""
-    return dcc.Location(id=id_, refresh=False)
+    """A page's own location component: its callbacks write filters into the query string as a navigation
+    (so back and forward work); the router then skips re-rendering the view the callback already shows."""
+    return dcc.Location(id=id_, refresh="callback-nav")

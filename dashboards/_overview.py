@@ -51,12 +51,15 @@ def format_metric(key: str, value: float | None, units: dict[str, str]) -> str:
     return percent(value)
 
 
-def domain_cards(progress: pd.DataFrame, year: int, measures: pd.DataFrame) -> list[DomainCard]:
-    """One card per domain for the year: the domain's first benchmark as headline, and status counts."""
+def domain_cards(progress: pd.DataFrame, year: int, measures: pd.DataFrame, link_query: str = "") -> list[DomainCard]:
+    """One card per domain for the year: the domain's first benchmark as headline, and status counts.
+
+    Each card links to its page with the same release and year (`link_query`)."""
     labels = dict(zip(measures["measure_id"], measures["label"])) if not measures.empty else {}
     units = dict(zip(measures["measure_id"], measures["unit"])) if not measures.empty else {}
     cards = []
-    for domain, title, prefix, href in DOMAINS:
+    for domain, title, prefix, page in DOMAINS:
+        href = page + link_query
         rows = progress[progress["metric_key"].str.startswith(prefix)] if not progress.empty else progress
         if rows.empty:
             cards.append(DomainCard(domain, title, href, summary="No statewide benchmark is set for this domain."))

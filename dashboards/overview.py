@@ -69,8 +69,9 @@ def show_cards(release: str, year: str):
         if chosen is None:
             return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
         progress = queries.benchmark_progress(settings(), info.release_id, "state")
-        cards = domain_cards(progress, int(chosen), queries.measures(settings(), info.release_id))
+        params = {"release": info.release_id, "year": chosen}
+        cards = domain_cards(progress, int(chosen), queries.measures(settings(), info.release_id),
+                             query_string(**params))
     except DataUnavailable:
         return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
-    params = {"release": info.release_id, "year": chosen}
     return card_grid(cards), query_string(**params), view_state(PATH, **params)

@@ -1,4 +1,5 @@
 """Query-result caching keyed by release id: file-system by default, Redis when CT_EQUITY_CACHE_URL is set."""
+
 from __future__ import annotations
 
 import functools
@@ -15,7 +16,9 @@ from .settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Cached results are only valid for the query code that made them: a deploy that changes it starts afresh.
-CODE_TOKEN = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()[:12]
+CODE_TOKEN = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()[
+    :12
+]
 
 
 @lru_cache(maxsize=4)

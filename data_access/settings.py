@@ -1,4 +1,5 @@
 """Every CT_EQUITY_* setting: one place, each with a default and a line of help (DESIGN §10)."""
+
 from __future__ import annotations
 
 import os
@@ -19,35 +20,80 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", "data", "Folder for the embedded SQLite database, the file cache and imported boundaries."),
-    Setting("DATABASE_URL", "", "SQLAlchemy URL of the release database; empty = SQLite file `<DATA_DIR>/ct_equity.sqlite`. "
-            "Production: `postgresql+psycopg://user@host/db`."),
-    Setting("CACHE_URL", "", "Redis URL shared by all workers (`redis://127.0.0.1:6379/0`); empty = file-system cache."),
+    Setting(
+        "DATABASE_URL",
+        "",
+        "SQLAlchemy URL of the release database; empty = SQLite file `<DATA_DIR>/ct_equity.sqlite`. "
+        "Production: `postgresql+psycopg://user@host/db`.",
+    ),
+    Setting(
+        "CACHE_URL", "", "Redis URL shared by all workers (`redis://127.0.0.1:6379/0`); empty = file-system cache."
+    ),
     Setting("CACHE_DIR", "", "Folder of the file-system cache; empty = `<DATA_DIR>/cache`."),
     Setting("CACHE_TIMEOUT", "3600", "Seconds a cached query result is kept (entries are keyed by release id).", int),
-    Setting("BOUNDARIES", "", "Town boundary file (.zip shapefile, .shp, .geojson, .gpkg) that `build` imports by itself."),
+    Setting(
+        "BOUNDARIES", "", "Town boundary file (.zip shapefile, .shp, .geojson, .gpkg) that `build` imports by itself."
+    ),
     Setting("HOST", "127.0.0.1", "Address `ct-equity serve` listens on."),
     Setting("PORT", "8050", "Port `ct-equity serve` listens on.", int),
-    Setting("SECRET_KEY", "", "Flask secret key for signed cookies; empty = a random key per process (set it in production)."),
-    Setting("SUPPRESSION_K", "5", "Counts from 1 to k-1 (and figures derived from them) are suppressed for the public.", int),
+    Setting(
+        "SECRET_KEY",
+        "",
+        "Flask secret key for signed cookies; empty = a random key per process (set it in production).",
+    ),
+    Setting(
+        "SUPPRESSION_K", "5", "Counts from 1 to k-1 (and figures derived from them) are suppressed for the public.", int
+    ),
     Setting("REFERENCE_GROUP", "white", "Reference group for access ratios, differences and dissimilarity."),
-    Setting("SMALL_BUSINESS_GOAL", "0.25", "Small-contractor set-aside goal as a share of eligible spend (CGS 4a-60g).", float),
-    Setting("MINORITY_BUSINESS_GOAL", "0.0625", "Minority-business goal as a share of eligible spend (CGS 4a-60g).", float),
+    Setting(
+        "SMALL_BUSINESS_GOAL",
+        "0.25",
+        "Small-contractor set-aside goal as a share of eligible spend (CGS 4a-60g).",
+        float,
+    ),
+    Setting(
+        "MINORITY_BUSINESS_GOAL", "0.0625", "Minority-business goal as a share of eligible spend (CGS 4a-60g).", float
+    ),
     Setting("CV_HIGH", "0.12", "Largest coefficient of variation still rated high reliability.", float),
-    Setting("CV_MEDIUM", "0.40", "Largest coefficient of variation still rated medium reliability; above is low.", float),
-    Setting("BOOTSTRAP_DRAWS", "1000", "Parametric-bootstrap draws for the 90 % intervals of group-weighted access.", int),
+    Setting(
+        "CV_MEDIUM", "0.40", "Largest coefficient of variation still rated medium reliability; above is low.", float
+    ),
+    Setting(
+        "BOOTSTRAP_DRAWS", "1000", "Parametric-bootstrap draws for the 90 % intervals of group-weighted access.", int
+    ),
     Setting("BOOTSTRAP_SEED", "20240701", "Seed of the bootstrap, so a release is reproducible.", int),
-    Setting("CLASS_SCHEME", "quantiles", "mapclassify scheme for map class breaks (quantiles, equal_interval, fisher_jenks …)."),
+    Setting(
+        "CLASS_SCHEME",
+        "quantiles",
+        "mapclassify scheme for map class breaks (quantiles, equal_interval, fisher_jenks …).",
+    ),
     Setting("CLASS_COUNT", "5", "Number of map classes.", int),
-    Setting("COOKIE_SECURE", "1", "1 = session cookies only over HTTPS (browsers also allow them on localhost); 0 = off.",
-            int),
+    Setting(
+        "COOKIE_SECURE",
+        "1",
+        "1 = session cookies only over HTTPS (browsers also allow them on localhost); 0 = off.",
+        int,
+    ),
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per client address (Flask-Limiter syntax)."),
-    Setting("TRUSTED_HEADER", "", "Header naming the signed-in user, set by a single-sign-on proxy (e.g. X-Remote-User); "
-            "empty = off."),
-    Setting("TRUSTED_PROXIES", "", "Comma-separated proxy addresses whose TRUSTED_HEADER is believed; others are ignored."),
-    Setting("EMBED_SECRET", "", "Secret for HMAC-signed embed URLs; when set, an embed without a valid signature is "
-            "refused."),
-    Setting("FRAME_ANCESTORS", "", "Space-separated origins allowed to frame /embed pages (e.g. https://portal.ct.gov); "
-            "empty = any site may embed them; other pages are never framed."),
+    Setting(
+        "TRUSTED_HEADER",
+        "",
+        "Header naming the signed-in user, set by a single-sign-on proxy (e.g. X-Remote-User); empty = off.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES", "", "Comma-separated proxy addresses whose TRUSTED_HEADER is believed; others are ignored."
+    ),
+    Setting(
+        "EMBED_SECRET",
+        "",
+        "Secret for HMAC-signed embed URLs; when set, an embed without a valid signature is refused.",
+    ),
+    Setting(
+        "FRAME_ANCESTORS",
+        "",
+        "Space-separated origins allowed to frame /embed pages (e.g. https://portal.ct.gov); "
+        "empty = any site may embed them; other pages are never framed.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -112,4 +158,3 @@ def settings_markdown_table() -> str:
         default = f"`{s.default}`" if s.default else "(empty)"
         lines.append(f"| `{PREFIX}{s.name}` | {default} | {s.help} |")
     return "\n".join(lines)
-

@@ -46,6 +46,15 @@ def utilization_year(settings: Settings, release_id: str, viewer: Viewer, fiscal
 
 
 @memoize
+def utilization_slice(settings: Settings, release_id: str, viewer: Viewer, fiscal_year: int, group_dimension: str,
+                      job_category: str) -> pd.DataFrame:
+    """Utilization rows of every agency (and ALL) for one year, dimension and job category (or ALL), masked."""
+    frame = read_table(settings, "workforce_utilization", release_id, fiscal_year=int(fiscal_year),
+                       group_dimension=group_dimension, job_category=job_category)
+    return mask_for_viewer(frame, "workforce_utilization", viewer)
+
+
+@memoize
 def agency_selection(settings: Settings, release_id: str, viewer: Viewer, agency_code: str) -> pd.DataFrame:
     """Selection-rate rows of one agency (or ALL): every year, action and dimension, masked."""
     frame = read_table(settings, "selection_rates", release_id, agency_code=agency_code)

@@ -12,9 +12,9 @@ from geo.boundaries import geometry_rows
 from geo.towns import towns as builtin_towns
 
 from .stats.access import access_by_group, town_measure_table
-from .stats.indices import inequality_indices, segregation_indices
 from .stats.benchmarks import benchmark_progress
 from .stats.contracting import contracting_table, training_table
+from .stats.indices import inequality_indices, segregation_indices
 from .stats.metrics import metric_series
 from .stats.selection import selection_rates
 from .stats.utilization import utilization

@@ -1,4 +1,5 @@
 """Cell rules of DESIGN §2.2, vectorised over a column: each bad cell is reported with its line."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -48,8 +49,13 @@ def _numbers(table, col, problems, text, present, pattern: str, what: str) -> pd
     if not col.signed:
         report(table, problems, (values < 0).to_numpy(dtype=bool), col.name, "must not be negative")
     if col.maximum is not None:
-        report(table, problems, (values.abs() > col.maximum).to_numpy(dtype=bool), col.name,
-               f"implausibly large (more than {col.maximum:,.0f})")
+        report(
+            table,
+            problems,
+            (values.abs() > col.maximum).to_numpy(dtype=bool),
+            col.name,
+            f"implausibly large (more than {col.maximum:,.0f})",
+        )
     return values
 
 
@@ -59,7 +65,9 @@ def _int(table, col, problems, text, present, known) -> pd.Series:
 
 
 def _float(table, col, problems, text, present, known) -> pd.Series:
-    return _numbers(table, col, problems, text, present, DECIMAL_RE, "a plain decimal number (like 0.183)").astype(float)
+    return _numbers(table, col, problems, text, present, DECIMAL_RE, "a plain decimal number (like 0.183)").astype(
+        float
+    )
 
 
 def _share(table, col, problems, text, present, known) -> pd.Series:
@@ -71,8 +79,13 @@ def _share(table, col, problems, text, present, known) -> pd.Series:
 def _year(table, col, problems, text, present, known) -> pd.Series:
     values = _numbers(table, col, problems, text, present, INT_RE, "a year (like 2024)")
     low, high = YEAR_RANGE
-    report(table, problems, ((values < low) | (values > high)).to_numpy(dtype=bool), col.name,
-           f"year outside the sane range {low}–{high}")
+    report(
+        table,
+        problems,
+        ((values < low) | (values > high)).to_numpy(dtype=bool),
+        col.name,
+        f"year outside the sane range {low}–{high}",
+    )
     return values.astype("Int64")
 
 
@@ -84,8 +97,15 @@ def _choices(table, col, problems, text, present, allowed, rule) -> pd.Series:
 
 def _code(table, col, problems, text, present, known) -> pd.Series:
     shown = ", ".join(col.choices)
-    return _choices(table, col, problems, text, present, set(col.choices),
-                    f"unknown code (codes are case-sensitive); expected one of: {shown}")
+    return _choices(
+        table,
+        col,
+        problems,
+        text,
+        present,
+        set(col.choices),
+        f"unknown code (codes are case-sensitive); expected one of: {shown}",
+    )
 
 
 def _agency(table, col, problems, text, present, known) -> pd.Series:
@@ -99,20 +119,35 @@ def _measure(table, col, problems, text, present, known) -> pd.Series:
 def _geoid(table, col, problems, text, present, known) -> pd.Series:
     mapped = text.map(known["geoid"])
     bad = present & mapped.isna().to_numpy()
-    report(table, problems, bad, col.name,
-           "not one of Connecticut's 169 town GEOIDs (10 digits: 09 + county or planning region + COUSUBFP)")
+    report(
+        table,
+        problems,
+        bad,
+        col.name,
+        "not one of Connecticut's 169 town GEOIDs (10 digits: 09 + county or planning region + COUSUBFP)",
+    )
     return mapped.where(present & ~bad)
 
 
 def _text(table, col, problems, text, present, known) -> pd.Series:
     formula = present & text.str.startswith(FORMULA_START).to_numpy(dtype=bool)
-    report(table, problems, formula, col.name,
-           "text must not start with =, +, -, @ or a tab (a spreadsheet would run it as a formula)")
+    report(
+        table,
+        problems,
+        formula,
+        col.name,
+        "text must not start with =, +, -, @ or a tab (a spreadsheet would run it as a formula)",
+    )
     control = present & text.str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", regex=True).to_numpy(dtype=bool)
     report(table, problems, control, col.name, "contains control characters")
     limit = int(col.maximum or MAX_TEXT)
-    report(table, problems, present & (text.str.len() > limit).to_numpy(dtype=bool), col.name,
-           f"longer than {limit} characters")
+    report(
+        table,
+        problems,
+        present & (text.str.len() > limit).to_numpy(dtype=bool),
+        col.name,
+        f"longer than {limit} characters",
+    )
     return text.where(present & ~formula & ~control)
 
 
@@ -130,6 +165,15 @@ def _url(table, col, problems, text, present, known) -> pd.Series:
 
 
 _CHECKERS = {
-    "int": _int, "float": _float, "share": _share, "year": _year, "code": _code, "agency": _agency,
-    "measure": _measure, "geoid": _geoid, "text": _text, "date": _date, "url": _url,
+    "int": _int,
+    "float": _float,
+    "share": _share,
+    "year": _year,
+    "code": _code,
+    "agency": _agency,
+    "measure": _measure,
+    "geoid": _geoid,
+    "text": _text,
+    "date": _date,
+    "url": _url,
 }

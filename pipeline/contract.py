@@ -1,4 +1,5 @@
 """The raw-data contract of DESIGN §2: files, columns, kinds, code lists and keys."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -53,8 +54,11 @@ SPECS: dict[str, FileSpec] = {
     for spec in (
         FileSpec(
             "agencies",
-            (Col("agency_code", "text", maximum=16), Col("agency_name", "text"),
-             _code("peer_group", codes.PEER_GROUPS)),
+            (
+                Col("agency_code", "text", maximum=16),
+                Col("agency_name", "text"),
+                _code("peer_group", codes.PEER_GROUPS),
+            ),
             ("agency_code",),
         ),
         FileSpec(
@@ -70,8 +74,16 @@ SPECS: dict[str, FileSpec] = {
         ),
         FileSpec(
             "personnel_actions",
-            (FY, AGENCY, JOB, _code("action", codes.ACTIONS), RACE, SEX,
-             Col("pool", "int", maximum=MAX_COUNT), Col("selected", "int", maximum=MAX_COUNT)),
+            (
+                FY,
+                AGENCY,
+                JOB,
+                _code("action", codes.ACTIONS),
+                RACE,
+                SEX,
+                Col("pool", "int", maximum=MAX_COUNT),
+                Col("selected", "int", maximum=MAX_COUNT),
+            ),
             ("fiscal_year", "agency_code", "job_category", "action", "race_ethnicity", "sex"),
         ),
         FileSpec(
@@ -83,47 +95,80 @@ SPECS: dict[str, FileSpec] = {
         ),
         FileSpec(
             "town_population",
-            (Col("year", "year"), Col("town_geoid", "geoid"), _code("group", codes.POPULATION_GROUPS),
-             Col("population", "float", maximum=MAX_COUNT), Col("moe", "float", required=False, maximum=MAX_COUNT)),
+            (
+                Col("year", "year"),
+                Col("town_geoid", "geoid"),
+                _code("group", codes.POPULATION_GROUPS),
+                Col("population", "float", maximum=MAX_COUNT),
+                Col("moe", "float", required=False, maximum=MAX_COUNT),
+            ),
             ("year", "town_geoid", "group"),
         ),
         FileSpec(
             "town_measures",
-            (Col("year", "year"), Col("town_geoid", "geoid"), Col("measure_id", "measure"),
-             Col("value", "float", maximum=MAX_DOLLARS, signed=True), Col("numerator", "float", required=False, maximum=MAX_DOLLARS),
-             Col("denominator", "float", required=False, maximum=MAX_DOLLARS),
-             Col("moe", "float", required=False, maximum=MAX_DOLLARS)),
+            (
+                Col("year", "year"),
+                Col("town_geoid", "geoid"),
+                Col("measure_id", "measure"),
+                Col("value", "float", maximum=MAX_DOLLARS, signed=True),
+                Col("numerator", "float", required=False, maximum=MAX_DOLLARS),
+                Col("denominator", "float", required=False, maximum=MAX_DOLLARS),
+                Col("moe", "float", required=False, maximum=MAX_DOLLARS),
+            ),
             ("year", "town_geoid", "measure_id"),
         ),
         FileSpec(
             "measures",
-            (Col("measure_id", "text", maximum=64), _code("domain", codes.DOMAINS), Col("label", "text"),
-             _code("unit", codes.UNITS), _code("direction", codes.DIRECTIONS),
-             Col("description", "text", required=False), Col("source", "text", required=False)),
+            (
+                Col("measure_id", "text", maximum=64),
+                _code("domain", codes.DOMAINS),
+                Col("label", "text"),
+                _code("unit", codes.UNITS),
+                _code("direction", codes.DIRECTIONS),
+                Col("description", "text", required=False),
+                Col("source", "text", required=False),
+            ),
             ("measure_id",),
         ),
         FileSpec(
             "benchmarks",
-            (Col("metric_key", "text", maximum=128), _code("scope", codes.BENCHMARK_SCOPES),
-             Col("scope_id", "text", required=False, maximum=16), Col("baseline_year", "year"),
-             Col("baseline_value", "float", signed=True), Col("target_year", "year"), Col("target_value", "float", signed=True)),
+            (
+                Col("metric_key", "text", maximum=128),
+                _code("scope", codes.BENCHMARK_SCOPES),
+                Col("scope_id", "text", required=False, maximum=16),
+                Col("baseline_year", "year"),
+                Col("baseline_value", "float", signed=True),
+                Col("target_year", "year"),
+                Col("target_value", "float", signed=True),
+            ),
             ("metric_key", "scope", "scope_id"),
             required=False,
         ),
         FileSpec(
             "contracts",
-            (FY, AGENCY, Col("eligible_spend", "float", maximum=MAX_DOLLARS),
-             Col("small_business_spend", "float", maximum=MAX_DOLLARS),
-             Col("minority_business_spend", "float", maximum=MAX_DOLLARS)),
+            (
+                FY,
+                AGENCY,
+                Col("eligible_spend", "float", maximum=MAX_DOLLARS),
+                Col("small_business_spend", "float", maximum=MAX_DOLLARS),
+                Col("minority_business_spend", "float", maximum=MAX_DOLLARS),
+            ),
             ("fiscal_year", "agency_code"),
             required=False,
         ),
         FileSpec(
             "equity_plans",
-            (AGENCY, Col("plan_year", "year"), _code("status", codes.PLAN_STATUS),
-             Col("submitted_on", "date", required=False), Col("approved_on", "date", required=False),
-             Col("url", "url", required=False), Col("commitments_total", "int", maximum=MAX_COUNT),
-             Col("commitments_met", "int", maximum=MAX_COUNT), _code("aap_status", codes.AAP_STATUS, required=False)),
+            (
+                AGENCY,
+                Col("plan_year", "year"),
+                _code("status", codes.PLAN_STATUS),
+                Col("submitted_on", "date", required=False),
+                Col("approved_on", "date", required=False),
+                Col("url", "url", required=False),
+                Col("commitments_total", "int", maximum=MAX_COUNT),
+                Col("commitments_met", "int", maximum=MAX_COUNT),
+                _code("aap_status", codes.AAP_STATUS, required=False),
+            ),
             ("agency_code", "plan_year"),
             required=False,
         ),

@@ -1,4 +1,5 @@
 """Reading one input CSV strictly: encoding, header and field counts, with line numbers kept."""
+
 from __future__ import annotations
 
 import csv
@@ -90,7 +91,9 @@ def _rows(reader, width: int, name: str, problems: Problems) -> tuple[list[list[
         if not row:
             continue
         if len(row) != width:
-            problems.add(name, start, rule=f"expected {width} fields, found {len(row)} (truncated line or unquoted comma?)")
+            problems.add(
+                name, start, rule=f"expected {width} fields, found {len(row)} (truncated line or unquoted comma?)"
+            )
             continue
         rows.append(row)
         lines.append(start)
@@ -106,8 +109,9 @@ def _header_ok(header: list[str], spec: FileSpec, name: str, problems: Problems)
             ok = False
         seen.add(column)
         if column not in spec.column_names:
-            problems.add(name, 1, column, column,
-                         f"unknown column; {spec.filename} has exactly: {', '.join(spec.column_names)}")
+            problems.add(
+                name, 1, column, column, f"unknown column; {spec.filename} has exactly: {', '.join(spec.column_names)}"
+            )
             ok = False
     for column in spec.column_names:
         if column not in seen:

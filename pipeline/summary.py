@@ -1,4 +1,5 @@
 """A few headline figures printed at the end of `ct-equity build`, so a builder can sanity-check a release."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,14 +14,18 @@ def headline_figures(tables: dict[str, pd.DataFrame]) -> list[str]:
         state = wu[(wu["fiscal_year"] == year) & (wu["agency_code"] == "ALL")]
         total = state[(state["job_category"] == "ALL") & (state["group_dimension"] == "all")]["total"]
         cells = state[(state["job_category"] != "ALL") & (state["group_dimension"] == "race_ethnicity")]
-        lines.append(f"FY{year} statewide workforce: {int(total.iloc[0]) if len(total) else 0:,} employees; "
-                     f"{int(cells['flag_significant'].fillna(False).sum())} of {len(cells)} job category × "
-                     "race/ethnicity cells significantly under-represented")
+        lines.append(
+            f"FY{year} statewide workforce: {int(total.iloc[0]) if len(total) else 0:,} employees; "
+            f"{int(cells['flag_significant'].fillna(False).sum())} of {len(cells)} job category × "
+            "race/ethnicity cells significantly under-represented"
+        )
         lines.append(f"suppressed for the public: {int(wu['suppressed'].sum()):,} of {len(wu):,} utilization rows")
     sr = tables.get("selection_rates")
     if sr is not None and not sr.empty:
         year = int(sr["fiscal_year"].max())
-        latest = sr[(sr["fiscal_year"] == year) & (sr["agency_code"] == "ALL") & (sr["group_dimension"] == "race_ethnicity")]
+        latest = sr[
+            (sr["fiscal_year"] == year) & (sr["agency_code"] == "ALL") & (sr["group_dimension"] == "race_ethnicity")
+        ]
         flagged = latest[latest["flag_four_fifths"].fillna(False).astype(bool)]
         groups = ", ".join(f"{g} ({a})" for a, g in zip(flagged["action"], flagged["group_code"])) or "none"
         lines.append(f"FY{year} statewide race/ethnicity groups below four-fifths: {groups}")

@@ -1,4 +1,5 @@
 """Accessibility: axe-core in headless Chromium over every page; no serious or critical violation."""
+
 from __future__ import annotations
 
 import os
@@ -9,16 +10,30 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-AXE_JS = Path(os.environ.get("AXE_JS", Path(__file__).resolve().parents[1] / ".cache/axe/node_modules/axe-core/axe.min.js"))
-PAGES = ["/", "/agencies", "/agencies/DSS", "/workforce", "/access", "/towns/0911037070", "/disparities",
-         "/contracting", "/equity-plans", "/methodology", "/login"]
+AXE_JS = Path(
+    os.environ.get("AXE_JS", Path(__file__).resolve().parents[1] / ".cache/axe/node_modules/axe-core/axe.min.js")
+)
+PAGES = [
+    "/",
+    "/agencies",
+    "/agencies/DSS",
+    "/workforce",
+    "/access",
+    "/towns/0911037070",
+    "/disparities",
+    "/contracting",
+    "/equity-plans",
+    "/methodology",
+    "/login",
+]
 
 
 def axe_violations(driver) -> list[dict]:
     driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations));")
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations));"
+    )
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
@@ -28,7 +43,8 @@ def settle(dash_duo, seconds: float = 1.0) -> None:
     deadline = time.time() + 20
     while time.time() < deadline:
         if not dash_duo.driver.execute_script(
-                "return document.querySelector('[data-dash-is-loading=\"true\"]') !== null"):
+            "return document.querySelector('[data-dash-is-loading=\"true\"]') !== null"
+        ):
             break
         time.sleep(0.2)
     time.sleep(seconds)

@@ -1,4 +1,5 @@
 """Accounts and sign-in: hashed passwords, CSRF and origin checks, rate limiting, trusted-header mode."""
+
 from __future__ import annotations
 
 import re
@@ -54,15 +55,17 @@ def test_passwords_are_hashed_with_argon2_and_checked(db_url):
 def test_users_cli(tmp_path):
     env = {"CT_EQUITY_DATA_DIR": str(tmp_path), "CT_EQUITY_DATABASE_URL": f"sqlite:///{tmp_path / 'u.sqlite'}"}
     runner = CliRunner()
-    added = runner.invoke(cli.main, ["users", "add", "eeo", "--role", "agency", "--agency", "DOC", "--agency", "DSS",
-                                     "--password", PASSWORD], env=env)
+    added = runner.invoke(
+        cli.main,
+        ["users", "add", "eeo", "--role", "agency", "--agency", "DOC", "--agency", "DSS", "--password", PASSWORD],
+        env=env,
+    )
     assert added.exit_code == 0, added.output
     listed = runner.invoke(cli.main, ["users", "list"], env=env)
     assert "eeo" in listed.output and "DOC,DSS" in listed.output
     engine = get_engine(env["CT_EQUITY_DATABASE_URL"])
     assert viewer_of(engine, "eeo") == Viewer("agency", frozenset({"DOC", "DSS"}))
-    changed = runner.invoke(cli.main, ["users", "set-password", "eeo", "--password", "another long password"],
-                            env=env)
+    changed = runner.invoke(cli.main, ["users", "set-password", "eeo", "--password", "another long password"], env=env)
     assert changed.exit_code == 0 and authenticate(engine, "eeo", "another long password")
     assert runner.invoke(cli.main, ["users", "remove", "eeo"], env=env).exit_code == 0
     assert list_users(engine) == []
@@ -85,15 +88,19 @@ def test_sign_in_sets_a_safe_cookie_and_sign_out_clears_it(client):
 
 
 def test_open_redirects_are_refused(client):
-    reply = client.post("/login", data={"csrf": csrf(client), "username": "gov", "password": PASSWORD,
-                                        "next": "//evil.example/x"})
+    reply = client.post(
+        "/login", data={"csrf": csrf(client), "username": "gov", "password": PASSWORD, "next": "//evil.example/x"}
+    )
     assert reply.headers["Location"] == "/"
 
 
 def test_missing_csrf_token_and_foreign_origin_are_refused(client):
     assert client.post("/login", data={"username": "gov", "password": PASSWORD}).status_code == 400
-    foreign = client.post("/login", data={"csrf": csrf(client), "username": "gov", "password": PASSWORD},
-                          headers={"Origin": "https://evil.example"})
+    foreign = client.post(
+        "/login",
+        data={"csrf": csrf(client), "username": "gov", "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
     assert foreign.status_code == 403
 
 
@@ -101,21 +108,33 @@ def test_login_attempts_are_rate_limited(client, monkeypatch):
     monkeypatch.setenv("CT_EQUITY_LOGIN_RATE_LIMIT", "3 per minute")
     current_settings.cache_clear()
     token = csrf(client)
-    codes = [client.post("/login", data={"csrf": token, "username": "gov", "password": "wrong wrong wrong"},
-                         environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code for _ in range(5)]
+    codes = [
+        client.post(
+            "/login",
+            data={"csrf": token, "username": "gov", "password": "wrong wrong wrong"},
+            environ_base={"REMOTE_ADDR": "10.9.8.7"},
+        ).status_code
+        for _ in range(5)
+    ]
     assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
 
 
 def test_trusted_header_only_from_configured_proxies(client, monkeypatch):
-    from dashboards._auth import resolve_viewer
     from app import app
+    from dashboards._auth import resolve_viewer
 
     monkeypatch.setenv("CT_EQUITY_TRUSTED_HEADER", "X-Remote-User")
     monkeypatch.setenv("CT_EQUITY_TRUSTED_PROXIES", "10.0.0.5")
     current_settings.cache_clear()
-    with app.server.test_request_context("/", headers={"X-Remote-User": "gov"}, environ_base={"REMOTE_ADDR": "10.0.0.5"}):
+    with app.server.test_request_context(
+        "/", headers={"X-Remote-User": "gov"}, environ_base={"REMOTE_ADDR": "10.0.0.5"}
+    ):
         assert resolve_viewer() == Viewer("statewide")
-    with app.server.test_request_context("/", headers={"X-Remote-User": "gov"}, environ_base={"REMOTE_ADDR": "10.0.0.6"}):
+    with app.server.test_request_context(
+        "/", headers={"X-Remote-User": "gov"}, environ_base={"REMOTE_ADDR": "10.0.0.6"}
+    ):
         assert resolve_viewer().role == "anonymous"
-    with app.server.test_request_context("/", headers={"X-Remote-User": "ghost"}, environ_base={"REMOTE_ADDR": "10.0.0.5"}):
+    with app.server.test_request_context(
+        "/", headers={"X-Remote-User": "ghost"}, environ_base={"REMOTE_ADDR": "10.0.0.5"}
+    ):
         assert resolve_viewer().role == "anonymous"

@@ -1,5 +1,6 @@
 """What changed between releases: the pure comparison on hand-made frames, and two real builds that differ
 in four known ways (a headcount, a deleted workforce row, a benchmark target, a town's margin of error)."""
+
 from __future__ import annotations
 
 import re
@@ -32,10 +33,14 @@ STATEWIDE = Viewer("statewide")
 
 # ---------------------------------------------------------------- the pure comparison on hand-made frames
 
+
 def contracting(*rows: tuple) -> pd.DataFrame:
     """Contracting rows from (fiscal_year, agency_code, small_share, small_met)."""
-    records = [{c: None for c in columns("contracting")} | {"fiscal_year": y, "agency_code": a, "small_share": s,
-                                                             "small_met": m} for y, a, s, m in rows]
+    records = [
+        {c: None for c in columns("contracting")}
+        | {"fiscal_year": y, "agency_code": a, "small_share": s, "small_met": m}
+        for y, a, s, m in rows
+    ]
     return pd.DataFrame(records, columns=columns("contracting"))
 
 
@@ -45,25 +50,30 @@ def test_rows_are_matched_on_the_key_into_added_removed_and_changed():
     report = compare_table("contracting", old, new)
     assert report["added"] == [{"fiscal_year": 2023, "agency_code": "D"}]
     assert report["removed"] == [{"fiscal_year": 2023, "agency_code": "A"}]
-    assert report["changed"] == [{"key": {"fiscal_year": 2023, "agency_code": "B"},
-                                  "columns": ["small_share", "small_met"]}]
+    assert report["changed"] == [
+        {"key": {"fiscal_year": 2023, "agency_code": "B"}, "columns": ["small_share", "small_met"]}
+    ]
     assert report["counts"] == {"added": 1, "removed": 1, "changed": 1, "unchanged": 1}
     # B moved 0.20 → 0.30: +0.10; C did not move.
     [move] = report["largest_moves"]
     assert move["key"] == {"fiscal_year": 2023, "agency_code": "B"} and move["change"] == pytest.approx(0.10)
-    assert report["status_changes"] == [{"key": {"fiscal_year": 2023, "agency_code": "B"}, "column": "small_met",
-                                         "old": False, "new": True}]
+    assert report["status_changes"] == [
+        {"key": {"fiscal_year": 2023, "agency_code": "B"}, "column": "small_met", "old": False, "new": True}
+    ]
 
 
-@pytest.mark.parametrize(("old", "new", "changed"), [
-    (0.5, 0.5, False),
-    (0.5, 0.5 + 5e-10, False),  # within 1e-9
-    (0.5, 0.5 + 2e-9, True),  # beyond 1e-9
-    (None, None, False),
-    (None, 0.5, True),  # a value appearing is a change
-    (0.5, None, True),
-    (0.0, None, True),  # missing is not zero
-])
+@pytest.mark.parametrize(
+    ("old", "new", "changed"),
+    [
+        (0.5, 0.5, False),
+        (0.5, 0.5 + 5e-10, False),  # within 1e-9
+        (0.5, 0.5 + 2e-9, True),  # beyond 1e-9
+        (None, None, False),
+        (None, 0.5, True),  # a value appearing is a change
+        (0.5, None, True),
+        (0.0, None, True),  # missing is not zero
+    ],
+)
 def test_a_change_is_a_difference_beyond_1e_9_or_a_value_appearing_or_vanishing(old, new, changed):
     report = compare_table("contracting", contracting((2023, "A", old, True)), contracting((2023, "A", new, True)))
     assert report["counts"]["changed"] == int(changed)
@@ -72,9 +82,17 @@ def test_a_change_is_a_difference_beyond_1e_9_or_a_value_appearing_or_vanishing(
 def test_largest_moves_are_the_ten_largest_absolute_changes_of_the_headline_value():
     # Fifteen towns; town i moves by (-1)^i · i/100, so the ten largest |moves| are towns 15, 14, …, 6.
     def frame(moved: bool) -> pd.DataFrame:
-        rows = [{c: None for c in columns("town_measures")} | {
-            "year": 2022, "town_geoid": f"09110{i:05d}", "measure_id": "m", "suppressed": False,
-            "value": 50.0 + ((-1) ** i * i / 100 if moved else 0.0)} for i in range(1, 16)]
+        rows = [
+            {c: None for c in columns("town_measures")}
+            | {
+                "year": 2022,
+                "town_geoid": f"09110{i:05d}",
+                "measure_id": "m",
+                "suppressed": False,
+                "value": 50.0 + ((-1) ** i * i / 100 if moved else 0.0),
+            }
+            for i in range(1, 16)
+        ]
         return pd.DataFrame(rows)
 
     moves = compare_table("town_measures", frame(False), frame(True))["largest_moves"]
@@ -85,9 +103,18 @@ def test_largest_moves_are_the_ten_largest_absolute_changes_of_the_headline_valu
 
 def workforce_row(agency: str, headcount: int, suppressed: bool) -> dict:
     return {c: None for c in columns("workforce_utilization")} | {
-        "fiscal_year": 2023, "agency_code": agency, "job_category": "professionals", "group_dimension": "sex",
-        "group_code": "x", "headcount": headcount, "total": 100, "share": headcount / 100, "availability": 0.02,
-        "utilization_ratio": headcount / 100 / 0.02, "suppressed": suppressed}
+        "fiscal_year": 2023,
+        "agency_code": agency,
+        "job_category": "professionals",
+        "group_dimension": "sex",
+        "group_code": "x",
+        "headcount": headcount,
+        "total": 100,
+        "share": headcount / 100,
+        "availability": 0.02,
+        "utilization_ratio": headcount / 100 / 0.02,
+        "suppressed": suppressed,
+    }
 
 
 def test_a_masked_comparison_never_reveals_a_suppressed_value():
@@ -119,8 +146,12 @@ BENCHMARK_AGENCIES = {"DOC", "DCF", "DSS", "DAS", "DOT"}  # agencies with their 
 
 def cell_rows(year: int, agency: str, category: str) -> set[tuple]:
     """Key tuples of the 32 rows of one utilization cell: 7 races + 3 sexes + 21 race×sex + the ALL row."""
-    groups = ([("race_ethnicity", g) for g in codes.RACE_ETHNICITY] + [("sex", g) for g in codes.SEX]
-              + [("race_sex", g) for g in codes.RACE_SEX] + [("all", codes.ALL)])
+    groups = (
+        [("race_ethnicity", g) for g in codes.RACE_ETHNICITY]
+        + [("sex", g) for g in codes.SEX]
+        + [("race_sex", g) for g in codes.RACE_SEX]
+        + [("all", codes.ALL)]
+    )
     return {(year, agency, category, dim, code) for dim, code in groups}
 
 
@@ -163,20 +194,39 @@ def two_releases(tmp_path_factory, demo_inputs):
     shutil.copytree(demo_inputs, root / "old")
     shutil.copytree(demo_inputs, root / "new")
     edits = edit_inputs(root / "new")
-    env = {"CT_EQUITY_DATA_DIR": str(root / "data"), "CT_EQUITY_DATABASE_URL": f"sqlite:///{root / 'r.sqlite'}",
-           "CT_EQUITY_BOOTSTRAP_DRAWS": "50", "CT_EQUITY_BOUNDARIES": ""}
+    env = {
+        "CT_EQUITY_DATA_DIR": str(root / "data"),
+        "CT_EQUITY_DATABASE_URL": f"sqlite:///{root / 'r.sqlite'}",
+        "CT_EQUITY_BOOTSTRAP_DRAWS": "50",
+        "CT_EQUITY_BOUNDARIES": "",
+    }
     settings = load_settings(env)
     old, new = build_release(root / "old", settings), build_release(root / "new", settings)
     engine = get_engine(settings.database_url)
     publish(engine, old.release_id)
     publish(engine, new.release_id)  # the old one is now retired: still public
-    draft = {"release_id": "draft-preview", "created_at": datetime.now(UTC), "inputs_sha256": "0" * 64,
-             "code_version": "test", "notes": "", "synthetic": True}
+    draft = {
+        "release_id": "draft-preview",
+        "created_at": datetime.now(UTC),
+        "inputs_sha256": "0" * 64,
+        "code_version": "test",
+        "notes": "",
+        "synthetic": True,
+    }
     write_release(engine, draft, {"agencies": read_table(settings, "agencies", new.release_id)})
     add_user(engine, "gov", PASSWORD, "statewide")
-    frames = [{n: read_table(settings, n, rid) for n in API_TABLES.values()} for rid in (old.release_id, new.release_id)]
-    return SimpleNamespace(env=env, settings=settings, old=old.release_id, new=new.release_id, edits=edits,
-                           frames=frames, raw=compare_releases(*frames))
+    frames = [
+        {n: read_table(settings, n, rid) for n in API_TABLES.values()} for rid in (old.release_id, new.release_id)
+    ]
+    return SimpleNamespace(
+        env=env,
+        settings=settings,
+        old=old.release_id,
+        new=new.release_id,
+        edits=edits,
+        frames=frames,
+        raw=compare_releases(*frames),
+    )
 
 
 def keyset(items: list[dict], key: list[str]) -> set[tuple]:
@@ -194,9 +244,15 @@ def test_workforce_changes_are_exactly_the_edited_cells_and_their_totals(two_rel
     # Every row of a cell carries the cell's total, which moved by +1 (2023) or −headcount (2024), so every
     # row of the edited cell, its agency's ALL-category cell, the category's ALL-agency cell and ALL × ALL
     # changes; the emptied 2024 cell disappears (no cell with total 0 gets rows).
-    expected_changed = (cell_rows(2023, a, c) | cell_rows(2023, a, "ALL") | cell_rows(2023, "ALL", c)
-                        | cell_rows(2023, "ALL", "ALL") | cell_rows(2024, d, "ALL") | cell_rows(2024, "ALL", e)
-                        | cell_rows(2024, "ALL", "ALL"))
+    expected_changed = (
+        cell_rows(2023, a, c)
+        | cell_rows(2023, a, "ALL")
+        | cell_rows(2023, "ALL", c)
+        | cell_rows(2023, "ALL", "ALL")
+        | cell_rows(2024, d, "ALL")
+        | cell_rows(2024, "ALL", e)
+        | cell_rows(2024, "ALL", "ALL")
+    )
     assert keyset(report["removed"], WF_KEY) == cell_rows(2024, d, e)
     assert report["added"] == []
     changed = {tuple(item["key"][k] for k in WF_KEY): item["columns"] for item in report["changed"]}
@@ -212,11 +268,21 @@ def test_workforce_changes_are_exactly_the_edited_cells_and_their_totals(two_rel
 
 
 def test_largest_moves_match_a_direct_lookup_of_both_releases(two_releases):
-    ratios = [dict(zip(frames["workforce_utilization"][WF_KEY].itertuples(index=False, name=None),
-                       frames["workforce_utilization"]["utilization_ratio"], strict=True))
-              for frames in two_releases.frames]
-    moves = sorted((abs(ratios[1][k] - ratios[0][k]), k) for k in ratios[0].keys() & ratios[1].keys()
-                   if pd.notna(ratios[0][k]) and pd.notna(ratios[1][k]))
+    ratios = [
+        dict(
+            zip(
+                frames["workforce_utilization"][WF_KEY].itertuples(index=False, name=None),
+                frames["workforce_utilization"]["utilization_ratio"],
+                strict=True,
+            )
+        )
+        for frames in two_releases.frames
+    ]
+    moves = sorted(
+        (abs(ratios[1][k] - ratios[0][k]), k)
+        for k in ratios[0].keys() & ratios[1].keys()
+        if pd.notna(ratios[0][k]) and pd.notna(ratios[1][k])
+    )
     top = [size for size, _ in moves[::-1][:10]]
     reported = two_releases.raw["workforce_utilization"]["largest_moves"]
     assert [abs(m["change"]) for m in reported] == pytest.approx(top)
@@ -236,14 +302,18 @@ def test_benchmark_target_flip_and_workforce_trends(two_releases):
     # more points (2021 on) are off_track; in the demo they were on_track.
     flips = [s for s in report["status_changes"] if (s["key"]["metric_key"], s["key"]["scope"]) == BENCHMARK]
     assert sorted((s["key"]["year"], s["old"], s["new"]) for s in flips) == [
-        (year, "on_track", "off_track") for year in range(2021, 2026)]
+        (year, "on_track", "off_track") for year in range(2021, 2026)
+    ]
     # The workforce edits move state workforce figures in 2023 and 2024 and the trends through 2025 — and
     # nothing before 2023, nothing of agencies (the edited agencies have no benchmarks).
     others = changed - edited
-    assert all(m.startswith("workforce.") and (scope, sid) == ("state", "09") and y in (2023, 2024, 2025)
-               for m, scope, sid, y in others)
-    assert {(f"workforce.share.{g}", "state", "09", y) for g in ("asian", "hispanic")
-            for y in (2023, 2024, 2025)} <= others
+    assert all(
+        m.startswith("workforce.") and (scope, sid) == ("state", "09") and y in (2023, 2024, 2025)
+        for m, scope, sid, y in others
+    )
+    assert {
+        (f"workforce.share.{g}", "state", "09", y) for g in ("asian", "hispanic") for y in (2023, 2024, 2025)
+    } <= others
     assert all(s["key"]["metric_key"].startswith("workforce.") for s in report["status_changes"] if s not in flips)
 
 
@@ -251,8 +321,12 @@ def test_margin_of_error_change_moves_reliability_and_the_intervals_of_its_geogr
     edit = two_releases.edits["moe"]
     town = two_releases.raw["town_measures"]
     # cv = (moe/1.645)/value = 0.5 > 0.40: low reliability (it was ≤ 0.12, high).
-    assert town["changed"] == [{"key": {"year": 2022, "town_geoid": edit["town_geoid"], "measure_id": "broadband"},
-                                "columns": ["moe", "cv", "reliability"]}]
+    assert town["changed"] == [
+        {
+            "key": {"year": 2022, "town_geoid": edit["town_geoid"], "measure_id": "broadband"},
+            "columns": ["moe", "cv", "reliability"],
+        }
+    ]
     assert [(s["old"], s["new"]) for s in town["status_changes"]] == [("high", "low")]
     place = towns().set_index("town_geoid").loc[edit["town_geoid"]]
     geographies = {("state", codes.STATE_ID), ("region", place["region_id"]), ("county", place["county_id"])}
@@ -264,9 +338,21 @@ def test_margin_of_error_change_moves_reliability_and_the_intervals_of_its_geogr
     assert {(lvl, gid) for *_, lvl, gid, g in changed if g == "total"} == geographies
 
 
-@pytest.mark.parametrize("table", ["agencies", "measures", "towns", "selection_rates", "town_population",
-                                   "segregation_indices", "inequality_indices", "contracting", "equity_plans",
-                                   "training"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "agencies",
+        "measures",
+        "towns",
+        "selection_rates",
+        "town_population",
+        "segregation_indices",
+        "inequality_indices",
+        "contracting",
+        "equity_plans",
+        "training",
+    ],
+)
 def test_unrelated_tables_do_not_change(two_releases, table):
     counts = two_releases.raw[table]["counts"]
     assert (counts["added"], counts["removed"], counts["changed"]) == (0, 0, 0) and counts["unchanged"] > 0
@@ -295,6 +381,7 @@ def publicly_suppressed(frames: dict) -> set[tuple]:
 
 # ---------------------------------------------------------------- the API view of it
 
+
 @pytest.fixture
 def client(two_releases, monkeypatch):
     from api import register_api
@@ -322,21 +409,26 @@ def test_changes_endpoint_reports_the_public_differences(client, two_releases):
     assert reply.status_code == 200 and reply.headers["Cache-Control"] == "public, max-age=300"
     tables = reply.get_json()["tables"]
     assert tables["workforce_utilization"]["counts"]["removed"] == 32
-    assert len(tables["workforce_utilization"]["removed"]) == 5 and tables["workforce_utilization"]["truncated"]["removed"]
+    assert (
+        len(tables["workforce_utilization"]["removed"]) == 5 and tables["workforce_utilization"]["truncated"]["removed"]
+    )
     assert [(s["old"], s["new"]) for s in tables["town_measures"]["status_changes"]] == [("high", "low")]
     assert tables["training"]["counts"]["changed"] == 0
     only = client.get(f"/api/v1/changes?from={two_releases.old}&to={two_releases.new}&table=benchmark-progress")
     assert list(only.get_json()["tables"]) == ["benchmark_progress"]
 
 
-@pytest.mark.parametrize(("query", "status", "parameter"), [
-    ("from=x", 400, "to"),
-    ("to=x", 400, "from"),
-    ("from=nope&to=nope", 404, None),
-    ("from=a&to=b&table=users", 400, "table"),
-    ("from=a&to=b&limit=0", 400, "limit"),
-    ("from=a b&to=b", 400, "from"),
-])
+@pytest.mark.parametrize(
+    ("query", "status", "parameter"),
+    [
+        ("from=x", 400, "to"),
+        ("to=x", 400, "from"),
+        ("from=nope&to=nope", 404, None),
+        ("from=a&to=b&table=users", 400, "table"),
+        ("from=a&to=b&limit=0", 400, "limit"),
+        ("from=a b&to=b", 400, "from"),
+    ],
+)
 def test_changes_endpoint_rejects_bad_parameters(client, query, status, parameter):
     reply = client.get(f"/api/v1/changes?{query}")
     assert reply.status_code == status and reply.mimetype == "application/problem+json"
@@ -355,8 +447,10 @@ def test_drafts_are_only_for_statewide_viewers_and_never_cached(client, two_rele
 
 
 @hypothesis.settings(max_examples=30, deadline=None)
-@given(st.dictionaries(st.sampled_from(["A", "B", "C", "D", "E"]), st.floats(0, 1), max_size=5),
-       st.dictionaries(st.sampled_from(["A", "B", "C", "D", "E"]), st.floats(0, 1), max_size=5))
+@given(
+    st.dictionaries(st.sampled_from(["A", "B", "C", "D", "E"]), st.floats(0, 1), max_size=5),
+    st.dictionaries(st.sampled_from(["A", "B", "C", "D", "E"]), st.floats(0, 1), max_size=5),
+)
 def test_every_row_is_counted_once_and_a_release_never_differs_from_itself(old_shares, new_shares):
     old = contracting(*((2023, a, s, s >= 0.25) for a, s in sorted(old_shares.items())))
     new = contracting(*((2023, a, s, s >= 0.25) for a, s in sorted(new_shares.items())))

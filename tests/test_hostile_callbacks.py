@@ -1,4 +1,5 @@
 """Every registered callback, POSTed directly with hostile payloads: never a 500, never a traceback."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,26 @@ from data_access.schema import users
 from data_access.users import add_user
 
 HOSTILE = [
-    None, 0, -1, 10**18, 3.5, True, "", "x" * 20_000, "'; DROP TABLE releases; --", "../../etc/passwd",
-    "<script>alert(1)</script>", "DOC", "ALL", "0911037070", "2024", ["DSS", "DOC"], {"$ne": 1},
-    "=HYPERLINK(\"http://evil\")", "\u0000", "🙂",
+    None,
+    0,
+    -1,
+    10**18,
+    3.5,
+    True,
+    "",
+    "x" * 20_000,
+    "'; DROP TABLE releases; --",
+    "../../etc/passwd",
+    "<script>alert(1)</script>",
+    "DOC",
+    "ALL",
+    "0911037070",
+    "2024",
+    ["DSS", "DOC"],
+    {"$ne": 1},
+    '=HYPERLINK("http://evil")',
+    "\u0000",
+    "🙂",
 ]
 WILDCARDS = ('["MATCH"]', '["ALL"]', '["ALLSMALLER"]')
 
@@ -34,6 +52,7 @@ def payloads(dep: dict, value) -> dict:
     for part in parts:
         cid, prop = part.rsplit(".", 1)
         outputs.append({"id": concrete(cid), "property": prop})
+
     def entries(items):
         out = []
         for item in items:
@@ -41,11 +60,19 @@ def payloads(dep: dict, value) -> dict:
             is_all = any(w in item["id"] for w in ('["ALL"]', '["ALLSMALLER"]'))
             out.append([entry] if is_all else entry)
         return out
+
     inputs = entries(dep["inputs"])
-    return {"output": output, "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": inputs,
-            "state": entries(dep.get("state", [])),
-            "changedPropIds": [f"{json.dumps(i['id'], separators=(',', ':')) if isinstance(i['id'], dict) else i['id']}."
-                               f"{i['property']}" for i in inputs if isinstance(i, dict)][:1]}
+    return {
+        "output": output,
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": inputs,
+        "state": entries(dep.get("state", [])),
+        "changedPropIds": [
+            f"{json.dumps(i['id'], separators=(',', ':')) if isinstance(i['id'], dict) else i['id']}.{i['property']}"
+            for i in inputs
+            if isinstance(i, dict)
+        ][:1],
+    }
 
 
 def server_callbacks(client) -> list[dict]:
@@ -66,8 +93,12 @@ def clients(app_env):
     agency = app.server.test_client()
     page = agency.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    assert agency.post("/login", data={"csrf": token, "username": "dss-eeo",
-                                       "password": "correct horse battery staple"}).status_code == 302
+    assert (
+        agency.post(
+            "/login", data={"csrf": token, "username": "dss-eeo", "password": "correct horse battery staple"}
+        ).status_code
+        == 302
+    )
     return {"anonymous": anonymous, "agency": agency}
 
 

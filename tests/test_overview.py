@@ -34,6 +34,19 @@ def test_cards_for_a_year_state_value_target_and_status():
     assert cards["contracting"].summary == "No statewide benchmark is set for this domain."
 
 
+def test_cards_open_their_page_with_the_same_filters():
+    cards = domain_cards(progress_rows(), 2024, MEASURES, "?release=r1&year=2024")
+    assert {c.domain: c.href for c in cards}["workforce"] == "/workforce?release=r1&year=2024"
+
+
+@pytest.mark.parametrize("value,text", [(0.0004, "< 0.001"), (0.0123, "0.012"), (0.0496, "0.0496"), (0.05, "0.05"),
+                                        (0.5, "0.5")])
+def test_p_values_read_right(value, text):
+    from components.formatting import p_value
+
+    assert p_value(value) == text
+
+
 def test_another_year_changes_the_card():
     card = {c.domain: c for c in domain_cards(progress_rows(), 2023, MEASURES)}["workforce"]
     assert card.value_text == "13.0 %" and card.status == "off_track"

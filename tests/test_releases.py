@@ -69,7 +69,7 @@ def test_a_failing_write_leaves_nothing_behind(db_url):
     write_release(engine, release_row("good"), small_tables())
     bad = small_tables()
     bad["town_measures"] = pd.DataFrame({"year": [2024], "town_geoid": ["0911001080"]})  # lacks measure_id
-    with pytest.raises(Exception):
+    with pytest.raises(ReleaseError, match="lacks columns"):
         write_release(engine, release_row("bad"), bad)
     assert [r.release_id for r in list_releases(engine)] == ["good"]
     assert count_agencies(engine, "bad") == 0

@@ -1,0 +1,315 @@
+"""`/agencies/<code>` — one agency's scorecard against the state and its peer group (DESIGN §4.1–§4.5, §6)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import unquote
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from components.charts import impact_chart, trend_lines, utilization_heatmap
+from components.formatting import SUPPRESSED, count, dollars, percent
+from components.panel import chart_panel
+from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice
+from data_access import codes, queries
+from data_access import workforce_queries as wq
+from data_access.queries import DataUnavailable
+from data_access.viewer import Viewer
+
+from ._agencies import (
+    IMPACT_LEGEND,
+    SELECTION_LABELS,
+    benchmark_rows,
+    compare_sentence,
+    comparison_series,
+    comparison_table,
+    contracting_sentence,
+    goal_text,
+    impact_frame,
+    plan_sentence,
+    plan_table,
+    scope_names,
+    selection_findings,
+    selection_summary,
+    selection_table,
+)
+from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from ._workforce import (
+    CONVENTIONS,
+    DEFAULT_CONVENTION,
+    DEFAULT_DIMENSION,
+    DIMENSIONS,
+    RENDERED_VIEWS,
+    TABLE_LABELS,
+    heatmap_frame,
+    job_label,
+    level_links,
+    next_level_rows,
+    order_groups,
+    page_location,
+    utilization_summary,
+    utilization_table,
+    with_flags,
+    workforce_href,
+)
+
+dash.register_page(__name__, path_template="/agencies/<code>", name="Agency scorecard", nav=False,
+                   title="Agency scorecard — CT Equity Benchmarks")
+
+SOURCE = "Source: {tables} release table{s}."
+FINDING_HEADINGS = (("significant", "▼ Below four-fifths and statistically significant"),
+                    ("four_fifths_only", "△ Below four-fifths, not statistically significant (could be chance)"))
+
+
+def find_agency(code: object, agencies: pd.DataFrame) -> pd.Series | None:
+    """The agency row for a code from the URL (case-insensitive), or None for anything else."""
+    if not isinstance(code, str) or not 0 < len(code) <= 16:
+        return None
+    rows = agencies[agencies["agency_code"] == code.upper()]
+    return rows.iloc[0] if not rows.empty else None
+
+
+def no_such_agency(code: object) -> list:
+    shown = unquote(code)[:40] if isinstance(code, str) else ""
+    return [html.H1("No such agency", className="h2"),
+            notice(f"There is no agency with the code “{shown}” in this release." if shown
+                   else "That agency is not available.", "warning"),
+            html.P(dcc.Link("See the list of all agencies →", href=dash.get_relative_path("/agencies")))]
+
+
+def params(release_id: str, year: str, dimension: str, convention: str) -> dict:
+    """The scorecard's query in its canonical order; default dimension and convention are left out."""
+    return {"release": release_id, "year": str(year),
+            "dimension": None if dimension == DEFAULT_DIMENSION else dimension,
+            "convention": None if convention == DEFAULT_CONVENTION else convention}
+
+
+def _choices(release_id: str, year, dimension, convention, strict: bool) -> tuple[str, str, str] | None:
+    years = [str(y) for y in wq.workforce_years(settings(), release_id)]
+    chosen = (pick(year, years, None if strict else (years[0] if years else None)),
+              pick(dimension or DEFAULT_DIMENSION, DIMENSIONS, None if strict else DEFAULT_DIMENSION),
+              pick(convention or DEFAULT_CONVENTION, CONVENTIONS, None if strict else DEFAULT_CONVENTION))
+    return None if None in chosen else chosen
+
+
+def layout(code: str | None = None, release: str | None = None, year: str | None = None,
+           dimension: str | None = None, convention: str | None = None, view: dict | None = None, **_query):
+    """The agency's header and filters, pinned to one release; the scorecard is filled by the callback."""
+    skip_if_shown(view, f"/agencies/{code}", {"release": release, "year": year, "dimension": dimension,
+                                              "convention": convention})
+    try:
+        info = queries.resolve_release(settings(), viewer(), release)
+        if info is None:
+            return notice("No release has been published yet.")
+        agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+        if agency is None:
+            return html.Div([synthetic_notice(info.synthetic), *no_such_agency(code)])
+        chosen = _choices(info.release_id, year, dimension, convention, strict=False)
+        releases = queries.visible_releases(settings(), viewer())
+        years = wq.workforce_years(settings(), info.release_id)
+    except DataUnavailable:
+        return notice(DB_DOWN, "danger")
+    if chosen is None:
+        return notice("This release has no workforce figures.")
+    return html.Div([
+        page_location("agency-url"),
+        dcc.Store(id="agency-code", data=agency["agency_code"]),
+        synthetic_notice(info.synthetic),
+        html.P(dcc.Link("← All agencies", href=dash.get_relative_path("/agencies") + query_string(
+            release=info.release_id, year=chosen[0])), className="mb-1 small"),
+        *page_header(agency["agency_name"], f"How does the {agency['agency_name']} compare with the state and the "
+                     f"other {agency['peer_group']} agencies?"),
+        dbc.Row([
+            dbc.Col(labelled_select("agency-release", "Data release",
+                                    [(r.release_id, f"{r.release_id} ({r.status})") for r in releases],
+                                    info.release_id), md=6, lg=4),
+            dbc.Col(labelled_select("agency-year", "Fiscal year", [(str(y), str(y)) for y in years], chosen[0]),
+                    md=6, lg=2),
+            dbc.Col(labelled_select("agency-dimension", "Groups", list(DIMENSIONS.items()), chosen[1]), md=6, lg=3),
+            dbc.Col(labelled_select("agency-convention", "Under-representation test",
+                                    [(k, c.label) for k, c in CONVENTIONS.items()], chosen[2]), md=6, lg=3),
+        ], className="g-2"),
+        html.Div(id="agency-content", **{"aria-live": "polite"}),
+        release_line(info.release_id, info.status, f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+    ])
+
+
+def _k_text() -> str:
+    return SUPPRESSED.format(k=settings().suppression_k)
+
+
+def utilization_panel(release_id: str, agency: pd.Series, year: int, dimension: str, convention: str):
+    """Job category × group heat map of utilization ratios, with links into `/workforce`."""
+    code, name = agency["agency_code"], agency["agency_name"]
+    cells = queries.workforce_cells(settings(), release_id, viewer(), code, dimension)
+    now = cells[cells["fiscal_year"] == year]
+    if now.empty:
+        return notice(f"No workforce figures for the {name} in {year}.")
+    order = {c: i for i, c in enumerate((codes.ALL, *codes.JOB_CATEGORIES))}
+    now = order_groups(now, dimension).sort_values("job_category", key=lambda s: s.map(order), kind="stable")
+    flagged = with_flags(now, convention)
+    text = _k_text()
+    rows = next_level_rows(flagged[flagged["job_category"] != codes.ALL], "job_category",
+                           {c: job_label(c) for c in codes.JOB_CATEGORIES}, text)
+    links = level_links(rows, lambda job: dash.get_relative_path(workforce_href(
+        release_id, year, code, job, dimension, convention)), "Job category",
+        "Open a job category for its groups, availability and trend over the years.", "agency-categories")
+    note = html.P(f"▼ = under-represented under {CONVENTIONS[convention].rule}; “suppr.” = {text}; red = below "
+                  "availability, blue = above, white = parity (1.0); grey with a ratio = fewer than one employee "
+                  "expected, so the ratio says little.", className="small")
+    return chart_panel(
+        "agency-utilization", f"Utilization by job category and group, {year}",
+        utilization_summary(flagged, convention, codes.ALL, f"at the {name}", text),
+        utilization_table(flagged, text), utilization_heatmap(heatmap_frame(flagged, dimension == "race_sex")), TABLE_LABELS,
+        SOURCE.format(tables="workforce_utilization", s=""), extra=[note, links])
+
+
+def selection_panel(release_id: str, agency: pd.Series, year: int, dimension: str):
+    """Hires, promotions and separations: rate, impact ratio, z and Fisher p, findings kept apart."""
+    rows = wq.agency_selection(settings(), release_id, viewer(), agency["agency_code"])
+    rows = rows[(rows["fiscal_year"] == year) & (rows["group_dimension"] == dimension)]
+    rows = order_groups(rows, dimension).sort_values("action", key=lambda s: s.map(list(codes.ACTIONS).index),
+                                                     kind="stable")
+    text = _k_text()
+    figure = impact_chart(impact_frame(rows), {"legend": IMPACT_LEGEND}) if not rows.empty else None
+    findings = selection_findings(rows)
+    lists = dbc.Row([dbc.Col([html.H3(heading, className="h6"),
+                              html.Ul([html.Li(line) for line in findings[key]] or [html.Li("None.")],
+                                      id=f"agency-findings-{key.replace('_', '-')}", className="small")], md=6)
+                     for key, heading in FINDING_HEADINGS])
+    return chart_panel("agency-selection", f"Hiring, promotion and separation: adverse impact, {year}",
+                       selection_summary(rows, year, text), selection_table(rows, text), figure, SELECTION_LABELS,
+                       SOURCE.format(tables="selection_rates", s="") + " Fisher exact test, two-sided; "
+                       "four-fifths rule and flip-flop check as in the Uniform Guidelines (29 CFR 1607.4).", extra=[lists])
+
+
+def contracting_panels(release_id: str, agency: pd.Series, year: int) -> dbc.Row:
+    """Small- and minority-business shares against their set-aside goals, the peer group and the state."""
+    frame = wq.contracting_comparison(settings(), release_id, agency["agency_code"])
+    names = scope_names(agency["agency_name"], agency["peer_group"])
+    if frame.empty:
+        return dbc.Row(dbc.Col(notice("This release has no contracting figures.")))
+    columns = {"small_share": ("Small-business share", percent), "small_goal": ("Small goal", goal_text),
+               "minority_share": ("Minority-business share", percent),
+               "minority_goal": ("Minority goal", goal_text), "eligible_spend": ("Eligible spend", dollars)}
+    table = comparison_table(frame, "fiscal_year", columns, names)
+    panels = []
+    for kind in ("small", "minority"):
+        goal = frame[f"{kind}_goal"].dropna()
+        figure = trend_lines(comparison_series(frame, "fiscal_year", f"{kind}_share", names), {
+            "tickformat": ".0%", "y_title": f"{kind.capitalize()}-business share", "highlight_x": year,
+            "reference_lines": [(float(goal.iat[-1]), f"goal {goal_text(goal.iat[-1])}")] if not goal.empty else []})
+        panels.append(dbc.Col(chart_panel(
+            f"agency-contracting-{kind}", f"{kind.capitalize()}-business share of eligible spend",
+            contracting_sentence(frame, year, kind, names), table, figure, None,
+            "Source: contracting release table. Goals: CGS 4a-60g set-aside (25 % small contractors; "
+            "25 % of that, 6.25 %, minority business enterprises)."), lg=6))
+    return dbc.Row(panels)
+
+
+def plan_panel(release_id: str, agency: pd.Series, year: int):
+    """Equity plan and affirmative-action plan status against the peer group and the state."""
+    frame = wq.plan_comparison(settings(), release_id, agency["agency_code"])
+    names = scope_names(agency["agency_name"], agency["peer_group"])
+    if frame.empty:
+        return notice("This release has no equity-plan figures.")
+    table = plan_table(frame, names)
+    own = frame[(frame["scope"] == "agency") & frame["url"].notna()].sort_values("plan_year")
+    link = html.P(html.A(f"Read the {int(own['plan_year'].iat[-1])} equity plan (opens the agency's site)",
+                         href=str(own["url"].iat[-1]), rel="noopener noreferrer", target="_blank")) \
+        if not own.empty and str(own["url"].iat[-1]).startswith("https://") else None
+    visible = dbc.Table.from_dataframe(table, striped=False, bordered=False, hover=True, size="sm",
+                                       responsive=True, id="agency-plan-table")
+    return chart_panel("agency-plans", "Equity plan and affirmative-action plan", plan_sentence(frame, year, names),
+                       table, None, None, "Source: equity_plans release table. Affirmative-action plan status as in "
+                       "Regs. Conn. State Agencies 46a-68-102 (parity, goals met, good-faith efforts, not approved).",
+                       extra=[link, visible])
+
+
+def training_panel(release_id: str, agency: pd.Series, year: int):
+    """Equity training completion against the peer group and the state."""
+    frame = wq.training_comparison(settings(), release_id, viewer(), agency["agency_code"])
+    names = scope_names(agency["agency_name"], agency["peer_group"])
+    if frame.empty:
+        return notice("This release has no training figures.")
+    text = _k_text()
+    columns = {"completion_rate": ("Completion", percent), "completed": ("Completed", count),
+               "employees": ("Employees", count)}
+    figure = trend_lines(comparison_series(frame[~frame["suppressed"]], "fiscal_year", "completion_rate", names),
+                         {"tickformat": ".0%", "y_title": "Completed equity training", "highlight_x": year,
+                          "y_range": [0, 1.05]})
+    return chart_panel("agency-training", "Equity training completion",
+                       compare_sentence(frame, "fiscal_year", year, "completion_rate", names,
+                                        "equity-training completion", text),
+                       comparison_table(frame, "fiscal_year", columns, names, text), figure, None,
+                       SOURCE.format(tables="training", s=""))
+
+
+def benchmark_panel(release_id: str, agency: pd.Series, year: int):
+    """The agency's own benchmarks: status in symbol and word, and whether the gap closes beyond noise."""
+    items = benchmark_rows(wq.agency_benchmarks(settings(), release_id, agency["agency_code"]), year)
+    if not items:
+        return chart_panel("agency-benchmarks", "The agency's own benchmarks",
+                           f"No benchmark is set for the {agency['agency_name']} in this release.",
+                           pd.DataFrame(columns=["Benchmark"]), None)
+    cards = html.Ul([html.Li([html.Strong(f"{i['status_text']} "), i["sentence"]], className="mb-2") for i in items],
+                    className="list-unstyled", id="agency-benchmark-list")
+    table = pd.DataFrame([{"Benchmark": i["label"], "Year": i["year"], "Value": i["value"], "Target": i["target"],
+                           "Status": i["status_text"]} for i in items])
+    met = sum(i["status"] in ("met", "on_track") for i in items)
+    return chart_panel("agency-benchmarks", "The agency's own benchmarks",
+                       f"{met} of {len(items)} benchmarks are met or on track as of {year}.", table, None, None,
+                       SOURCE.format(tables="benchmark_progress", s=""), extra=[cards])
+
+
+@lru_cache(maxsize=RENDERED_VIEWS)
+def rendered(database_url: str, viewer_: Viewer, release_id: str, code: str, year: int, dimension: str,
+             convention: str) -> list:
+    """The scorecard of one view, kept per process: a release never changes, so the key fixes the output."""
+    agency = find_agency(code, wq.agency_list(settings(), release_id))
+    return scorecard(release_id, agency, year, dimension, convention)
+
+
+def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, convention: str) -> list:
+    """Every section of the scorecard for one valid choice."""
+    return [
+        html.H2("Workforce", className="h3 mt-3"),
+        utilization_panel(release_id, agency, year, dimension, convention),
+        selection_panel(release_id, agency, year, dimension),
+        html.H2("Benchmarks, contracting, equity plan and training", className="h3 mt-3"),
+        benchmark_panel(release_id, agency, year),
+        contracting_panels(release_id, agency, year),
+        plan_panel(release_id, agency, year),
+        training_panel(release_id, agency, year),
+    ]
+
+
+@callback(
+    Output("agency-content", "children"),
+    Output("agency-url", "search"),
+    Output("shell-view", "data", allow_duplicate=True),
+    Input("agency-release", "value"),
+    Input("agency-year", "value"),
+    Input("agency-dimension", "value"),
+    Input("agency-convention", "value"),
+    State("agency-code", "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def show(release, year, dimension, convention, code):
+    """The scorecard for the chosen filters; the filters go into the URL."""
+    try:
+        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+        if info is None or info.release_id != release:
+            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+        agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+        chosen = _choices(info.release_id, year, dimension, convention, strict=True)
+        if agency is None or chosen is None:
+            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+        body = rendered(settings().database_url, viewer(), info.release_id, agency["agency_code"], int(chosen[0]),
+                        chosen[1], chosen[2])
+    except DataUnavailable:
+        return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
+    query = params(info.release_id, *chosen)
+    return body, query_string(**query), view_state(f"/agencies/{agency['agency_code']}", **query)
