@@ -6,12 +6,9 @@ import json
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from .cache import memoize
-from .queries import DataUnavailable, engine, geometry_layer, read_table
-from .schema import RELEASE_TABLES
+from .queries import geometry_layer, measure_years, read_table
 from .settings import Settings
 from .viewer import Viewer
 
@@ -47,15 +44,7 @@ def access_measures(settings: Settings, release_id: str) -> pd.DataFrame:
     Columns: measure_id, domain, label, unit, direction, description, source, years (sorted list of int).
     """
     catalogue = read_table(settings, "measures", release_id)
-    table = RELEASE_TABLES["town_measures"]
-    query = (select(table.c.measure_id, table.c.year).distinct()
-             .where(table.c.release_id == release_id))
-    try:
-        with engine(settings).connect() as conn:
-            pairs = pd.DataFrame(conn.execute(query).all(), columns=["measure_id", "year"])
-    except SQLAlchemyError as exc:
-        raise DataUnavailable(exc.__class__.__name__) from exc
-    years = pairs.groupby("measure_id")["year"].agg(lambda s: sorted(int(y) for y in s))
+    years = measure_years(settings, "town_measures", release_id)
     keep = catalogue["domain"].isin(ACCESS_DOMAINS) & catalogue["measure_id"].isin(years.index)
     out = catalogue[keep].copy()
     out["years"] = out["measure_id"].map(years)

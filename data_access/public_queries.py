@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .cache import memoize
 from .codes import STATE_ID
-from .queries import DataUnavailable, engine, read_table
+from .queries import DataUnavailable, engine, measure_years, read_table
 from .schema import RELEASE_TABLES
 from .settings import Settings
 
@@ -48,14 +48,7 @@ def disparity_measures(settings: Settings, release_id: str) -> pd.DataFrame:
     Columns: measure_id, label, unit, direction, domain, description, source, years (sorted list of int).
     """
     catalogue = read_table(settings, "measures", release_id)
-    table = RELEASE_TABLES["access_by_group"]
-    query = select(table.c.measure_id, table.c.year).distinct().where(table.c.release_id == release_id)
-    try:
-        with engine(settings).connect() as conn:
-            pairs = pd.DataFrame(conn.execute(query).all(), columns=["measure_id", "year"])
-    except SQLAlchemyError as exc:
-        raise DataUnavailable(exc.__class__.__name__) from exc
-    years = pairs.groupby("measure_id")["year"].agg(lambda s: sorted(int(y) for y in s))
+    years = measure_years(settings, "access_by_group", release_id)
     out = catalogue[catalogue["measure_id"].isin(years.index)].copy()
     out["years"] = out["measure_id"].map(years)
     return out.sort_values("label", ignore_index=True)

@@ -52,6 +52,18 @@ def _releases(settings: Settings, _time_bucket: int) -> list[ReleaseInfo]:
     return list_releases(engine(settings))
 
 
+def measure_years(settings: Settings, table_name: str, release_id: str) -> pd.Series:
+    """The years each measure_id covers in a release table (town_measures or access_by_group), sorted."""
+    table = RELEASE_TABLES[table_name]
+    query = select(table.c.measure_id, table.c.year).distinct().where(table.c.release_id == release_id)
+    try:
+        with engine(settings).connect() as conn:
+            pairs = pd.DataFrame(conn.execute(query).all(), columns=["measure_id", "year"])
+    except SQLAlchemyError as exc:
+        raise DataUnavailable(exc.__class__.__name__) from exc
+    return pairs.groupby("measure_id")["year"].agg(lambda s: sorted(int(y) for y in s))
+
+
 def visible_releases(settings: Settings, viewer: Viewer) -> list[ReleaseInfo]:
     """Releases the viewer may open: published and retired ones, and drafts for statewide users."""
     try:
