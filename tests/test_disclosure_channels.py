@@ -1,0 +1,60 @@
+"""Disclosure by attack across channels: what an anonymous caller gathers from the API (JSON and CSV)
+and from the pages' downloads never lets subtraction recover a suppressed count."""
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.test_suppression import attack, workforce_equations
+
+YEAR = 2024
+
+
+@pytest.fixture
+def client(app_env):
+    from app import app
+
+    return app.server.test_client()
+
+
+def api_rows(client, url: str) -> list[dict]:
+    rows: list[dict] = []
+    while url:
+        body = client.get(url).get_json()
+        rows += body["rows"]
+        url = body["next"]
+    return rows
+
+
+def test_the_api_gives_an_outsider_nothing_to_subtract(client, published_demo):
+    from data_access.queries import read_table
+
+    truth = read_table(published_demo["settings"], "workforce_utilization", published_demo["release_id"],
+                       fiscal_year=YEAR).reset_index(drop=True)
+    public = pd.DataFrame(api_rows(client, f"/api/v1/workforce-utilization?fiscal_year={YEAR}&limit=1000"))
+    assert len(public) == len(truth)
+    key = ["agency_code", "job_category", "group_dimension", "group_code"]
+    seen = truth[key].merge(public[[*key, "headcount", "suppressed"]], on=key, how="left")
+    known = seen["headcount"].notna().to_numpy()
+    assert truth["suppressed"].sum() > 0 and (~known).sum() == truth["suppressed"].sum()
+    assert (seen.loc[seen["suppressed"].astype(bool), "headcount"].isna()).all()
+    learnt = attack(truth["headcount"].to_numpy(dtype=float), known, workforce_equations(truth))
+    assert not (learnt & ~known).any()
+
+
+def test_csv_and_json_channels_show_the_same_cells(client):
+    url = f"/api/v1/workforce-utilization?fiscal_year={YEAR}&agency_code=FOIC&limit=1000"
+    rows = api_rows(client, url)
+    text = client.get(url + "&format=csv").get_data(as_text=True)
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert len(table) == len(rows) > 0
+    for json_row, csv_row in zip(rows, table):
+        shown = "" if json_row["headcount"] is None else str(json_row["headcount"])
+        assert csv_row["headcount"] == shown
+        if json_row["suppressed"]:
+            assert csv_row["share"] == "" and csv_row["headcount"] == ""
+    assert np.any([r["suppressed"] for r in rows]), "FOIC is small: some of its cells must be suppressed"
