@@ -134,9 +134,23 @@ def demo(port: int | None) -> None:
     settings = load_settings()
     if release_count(_engine()) == 0:
         inputs = settings.data_dir / "demo-inputs"
+        _demo_boundaries(settings)
         click.get_current_context().invoke(demo_data, out=inputs, seed=2024, scale=1)
         click.get_current_context().invoke(build, inputs=inputs, do_publish=True)
     click.get_current_context().invoke(serve, host=None, port=port)
+
+
+def _demo_boundaries(settings) -> None:
+    """Town boundaries for the demo: the configured file, those imported before, else the Census download."""
+    from geo.boundaries import BoundaryError, load_layers
+
+    if settings.boundaries or load_layers(settings.data_dir / "boundaries") is not None:
+        return
+    try:
+        click.get_current_context().invoke(geo_download, vintage=2023)
+    except (click.ClickException, BoundaryError) as exc:
+        click.echo(f"No town boundaries ({exc}); the demo runs without maps. "
+                   "Import a boundary file later with `ct-equity geo import FILE` and build again.", err=True)
 
 
 @main.group()
