@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from .formatting import STATUS_LABELS
@@ -28,15 +27,17 @@ class DomainCard:
     status_counts: dict[str, int] = field(default_factory=dict)
 
 
-def sparkline(years: list[int], values: list[float], target: float | None, title: str) -> go.Figure:
-    """A small trend line with the target as a dashed line."""
-    fig = go.Figure(go.Scatter(x=years, y=values, mode="lines+markers", line={"color": "#0072B2"},
-                               hovertemplate="%{x}: %{y:.3g}<extra></extra>", name=title))
-    if target is not None:
-        fig.add_hline(y=target, line_dash="dash", line_color="#555555")
-    fig.update_layout(height=90, margin={"l": 0, "r": 0, "t": 4, "b": 0}, showlegend=False,
-                      xaxis={"visible": False}, yaxis={"visible": False}, plot_bgcolor="white")
-    return fig
+def sparkline(years: list[int], values: list[float], target: float | None, title: str) -> dict:
+    """A small trend line with the target as a dashed line (a plain figure dict: no validation cost)."""
+    data = [{"type": "scatter", "x": years, "y": values, "mode": "lines+markers", "name": title,
+             "line": {"color": "#0072B2"}, "hovertemplate": "%{x}: %{y:.3g}<extra></extra>"}]
+    if target is not None and years:
+        data.append({"type": "scatter", "x": [years[0], years[-1]], "y": [target, target], "mode": "lines",
+                     "name": "target", "line": {"color": "#555555", "dash": "dash", "width": 1},
+                     "hoverinfo": "skip"})
+    layout = {"height": 90, "margin": {"l": 0, "r": 0, "t": 4, "b": 0}, "showlegend": False,
+              "xaxis": {"visible": False}, "yaxis": {"visible": False}, "plot_bgcolor": "white"}
+    return {"data": data, "layout": layout}
 
 
 def status_badge(status: str | None) -> dbc.Badge | None:
