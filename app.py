@@ -5,10 +5,11 @@ import dash
 from dash import Dash, State, dcc
 from flask import Flask
 
-from components.shell import shell
 from api import register_api
+from components.shell import shell
 from dashboards._auth import register_auth, resolve_viewer
 from dashboards._helpers import mark_rendered_views
+from dashboards._png import register_png_route
 from dashboards._server import COMPRESSED_TYPES, callback_failed, install_server_hooks, secret_key, signed_in
 from data_access.queries import current_settings
 
@@ -39,6 +40,7 @@ def create_app() -> Dash:
     app.server.secret_key = secret_key(current_settings())
     register_auth(app.server)
     install_server_hooks(app)
+    register_png_route(app.server)
     register_api(app.server, resolve_viewer)
     mark_rendered_views(dash.page_registry)
     links = tuple((page["name"], page["relative_path"]) for page in dash.page_registry.values()

@@ -1,4 +1,5 @@
 """Pure transforms behind `/agencies` and `/agencies/<code>`: adverse-impact findings, comparisons, sentences."""
+
 from __future__ import annotations
 
 import math
@@ -9,12 +10,24 @@ from components.formatting import STATUS_LABELS, count, group_label, p_value, pe
 
 from ._workforce import group_colour, p_phrase, people
 
-ACTIONS = {"hire": ("Hires", "hire", "applicants"), "promotion": ("Promotions", "promotion", "eligible employees"),
-           "separation": ("Separations", "separation", "employees")}
-PLAN_STATUS = {"not_started": "Not started", "drafting": "Drafting", "submitted": "Submitted",
-               "approved": "Approved", "published": "Published"}
-AAP_STATUS = {"parity": ("✔", "Parity reached"), "goals_met": ("✔", "Goals met"),
-              "good_faith": ("◐", "Good-faith efforts"), "not_approved": ("✖", "Not approved")}
+ACTIONS = {
+    "hire": ("Hires", "hire", "applicants"),
+    "promotion": ("Promotions", "promotion", "eligible employees"),
+    "separation": ("Separations", "separation", "employees"),
+}
+PLAN_STATUS = {
+    "not_started": "Not started",
+    "drafting": "Drafting",
+    "submitted": "Submitted",
+    "approved": "Approved",
+    "published": "Published",
+}
+AAP_STATUS = {
+    "parity": ("✔", "Parity reached"),
+    "goals_met": ("✔", "Goals met"),
+    "good_faith": ("◐", "Good-faith efforts"),
+    "not_approved": ("✖", "Not approved"),
+}
 SCOPE_STYLE = {"agency": ("#000000", "solid", 3), "peer": ("#4d4d4d", "dash", 2), "state": ("#8c8c8c", "dot", 2)}
 # finding key → (symbol in text, plotly marker symbol, words)
 FINDINGS = {
@@ -76,25 +89,40 @@ def finding_words(row: pd.Series, suppressed_text: str) -> str:
 
 def selection_table(frame: pd.DataFrame, suppressed_text: str) -> pd.DataFrame:
     """Readable rows: rate, impact ratio, z and Fisher p side by side, and the finding."""
+
     def hidden(row, text):
         return suppressed_text if _flag(row["suppressed"]) else text
 
-    rows = [{
-        "action": ACTIONS[r["action"]][0], "group": group_label(r["group_code"]),
-        "pool": hidden(r, count(r["pool"])), "selected": hidden(r, count(r["selected"])),
-        "rate": hidden(r, percent(r["rate"])),
-        "reference_group": group_label(r["reference_group"]) if isinstance(r["reference_group"], str) else "—",
-        "impact_ratio": hidden(r, ratio(r["impact_ratio"])),
-        "z_score": hidden(r, "—" if _missing(r["z_score"]) else f"{float(r['z_score']):.2f}"),
-        "fisher_p": hidden(r, p_value(None if _missing(r["fisher_p"]) else float(r["fisher_p"]))),
-        "finding": finding_words(r, suppressed_text),
-    } for _, r in frame.iterrows()]
+    rows = [
+        {
+            "action": ACTIONS[r["action"]][0],
+            "group": group_label(r["group_code"]),
+            "pool": hidden(r, count(r["pool"])),
+            "selected": hidden(r, count(r["selected"])),
+            "rate": hidden(r, percent(r["rate"])),
+            "reference_group": group_label(r["reference_group"]) if isinstance(r["reference_group"], str) else "—",
+            "impact_ratio": hidden(r, ratio(r["impact_ratio"])),
+            "z_score": hidden(r, "—" if _missing(r["z_score"]) else f"{float(r['z_score']):.2f}"),
+            "fisher_p": hidden(r, p_value(None if _missing(r["fisher_p"]) else float(r["fisher_p"]))),
+            "finding": finding_words(r, suppressed_text),
+        }
+        for _, r in frame.iterrows()
+    ]
     return pd.DataFrame(rows, columns=list(SELECTION_LABELS))
 
 
-SELECTION_LABELS = {"action": "Action", "group": "Group", "pool": "Pool", "selected": "Selected", "rate": "Rate",
-                    "reference_group": "Reference group", "impact_ratio": "Impact ratio", "z_score": "z",
-                    "fisher_p": "Fisher exact p", "finding": "Finding"}
+SELECTION_LABELS = {
+    "action": "Action",
+    "group": "Group",
+    "pool": "Pool",
+    "selected": "Selected",
+    "rate": "Rate",
+    "reference_group": "Reference group",
+    "impact_ratio": "Impact ratio",
+    "z_score": "z",
+    "fisher_p": "Fisher exact p",
+    "finding": "Finding",
+}
 
 
 def impact_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,24 +130,30 @@ def impact_frame(frame: pd.DataFrame) -> pd.DataFrame:
     keys = frame.apply(impact_finding, axis=1) if not frame.empty else pd.Series(dtype=str)
     shown = frame[(keys != "suppressed") & frame["impact_ratio"].notna()] if not frame.empty else frame
     keys = keys[shown.index] if not frame.empty else keys
-    return pd.DataFrame({
-        "panel": shown["action"].map(lambda a: ACTIONS[a][0]),
-        "label": shown["group_code"].map(group_label),
-        "impact_ratio": shown["impact_ratio"].astype(float),
-        "colour": shown["group_code"].map(group_colour),
-        "symbol": keys.map(lambda k: FINDINGS[k][1]),
-        "finding_label": keys.map(lambda k: FINDINGS[k][2]),
-    })
+    return pd.DataFrame(
+        {
+            "panel": shown["action"].map(lambda a: ACTIONS[a][0]),
+            "label": shown["group_code"].map(group_label),
+            "impact_ratio": shown["impact_ratio"].astype(float),
+            "colour": shown["group_code"].map(group_colour),
+            "symbol": keys.map(lambda k: FINDINGS[k][1]),
+            "finding_label": keys.map(lambda k: FINDINGS[k][2]),
+        }
+    )
 
 
-IMPACT_LEGEND = [(FINDINGS[k][2], FINDINGS[k][1]) for k in
-                 ("significant", "four_fifths_only", "significant_only", "none", "reference")]
+IMPACT_LEGEND = [
+    (FINDINGS[k][2], FINDINGS[k][1])
+    for k in ("significant", "four_fifths_only", "significant_only", "none", "reference")
+]
 
 
 def _finding_line(row: pd.Series) -> str:
     note = flip_flop(row)
-    return (f"{group_label(row['group_code'])}, {ACTIONS[row['action']][0].lower()}: impact ratio "
-            f"{ratio(row['impact_ratio'])}, Fisher {p_phrase(float(row['fisher_p']))}" + (f" — {note}" if note else ""))
+    return (
+        f"{group_label(row['group_code'])}, {ACTIONS[row['action']][0].lower()}: impact ratio "
+        f"{ratio(row['impact_ratio'])}, Fisher {p_phrase(float(row['fisher_p']))}" + (f" — {note}" if note else "")
+    )
 
 
 def selection_findings(frame: pd.DataFrame) -> dict[str, list[str]]:
@@ -128,8 +162,10 @@ def selection_findings(frame: pd.DataFrame) -> dict[str, list[str]]:
         return {"significant": [], "four_fifths_only": []}
     keys = frame.apply(impact_finding, axis=1)
     worst_first = frame.assign(_r=pd.to_numeric(frame["impact_ratio"], errors="coerce"))
-    return {key: [_finding_line(r) for _, r in worst_first[keys == key].sort_values("_r", kind="stable").iterrows()]
-            for key in ("significant", "four_fifths_only")}
+    return {
+        key: [_finding_line(r) for _, r in worst_first[keys == key].sort_values("_r", kind="stable").iterrows()]
+        for key in ("significant", "four_fifths_only")
+    }
 
 
 def _results(n: int) -> str:
@@ -144,12 +180,15 @@ def selection_summary(frame: pd.DataFrame, year: int, suppressed_text: str) -> s
     fifths = frame[keys == "four_fifths_only"]
     flips = sum(bool(flip_flop(r)) for _, r in fifths.iterrows())
     significant = int((keys == "significant").sum())
-    text = (f"In {year}, {_results(significant)} below four-fifths and statistically significant (Fisher exact "
-            f"p < 0.05); {_results(len(fifths))} below four-fifths but not statistically significant, so "
-            f"{'it' if len(fifths) == 1 else 'they'} could be chance"
-            + (f" ({flips} would pass with a single selection more)" if flips else "") + ". "
-            "The impact ratio is a group's rate over the reference group's (for separations, the reference's rate "
-            "over the group's); below 0.8 fails the four-fifths rule.")
+    text = (
+        f"In {year}, {_results(significant)} below four-fifths and statistically significant (Fisher exact "
+        f"p < 0.05); {_results(len(fifths))} below four-fifths but not statistically significant, so "
+        f"{'it' if len(fifths) == 1 else 'they'} could be chance"
+        + (f" ({flips} would pass with a single selection more)" if flips else "")
+        + ". "
+        "The impact ratio is a group's rate over the reference group's (for separations, the reference's rate "
+        "over the group's); below 0.8 fails the four-fifths rule."
+    )
     hidden = int((keys == "suppressed").sum())
     if hidden:
         text += f" {hidden} group figure{'s are' if hidden > 1 else ' is'} {suppressed_text}."
@@ -164,11 +203,16 @@ def scope_names(agency_name: str, peer_group: str) -> dict[str, str]:
 def comparison_series(frame: pd.DataFrame, year_column: str, value: str, names: dict[str, str]) -> pd.DataFrame:
     """Lines for `trend_lines`: the agency bold and black, peers dashed, the state dotted."""
     shown = frame[frame[value].notna()]
-    return pd.DataFrame({
-        "x": shown[year_column].astype(int), "y": shown[value].astype(float),
-        "series": shown["scope"].map(names), "colour": shown["scope"].map(lambda s: SCOPE_STYLE[s][0]),
-        "dash": shown["scope"].map(lambda s: SCOPE_STYLE[s][1]), "width": shown["scope"].map(lambda s: SCOPE_STYLE[s][2]),
-    })
+    return pd.DataFrame(
+        {
+            "x": shown[year_column].astype(int),
+            "y": shown[value].astype(float),
+            "series": shown["scope"].map(names),
+            "colour": shown["scope"].map(lambda s: SCOPE_STYLE[s][0]),
+            "dash": shown["scope"].map(lambda s: SCOPE_STYLE[s][1]),
+            "width": shown["scope"].map(lambda s: SCOPE_STYLE[s][2]),
+        }
+    )
 
 
 def _at(frame: pd.DataFrame, year_column: str, year: int, scope: str) -> pd.Series | None:
@@ -176,8 +220,15 @@ def _at(frame: pd.DataFrame, year_column: str, year: int, scope: str) -> pd.Seri
     return rows.iloc[0] if not rows.empty else None
 
 
-def compare_sentence(frame: pd.DataFrame, year_column: str, year: int, value: str, names: dict[str, str],
-                     subject: str, suppressed_text: str = "") -> str:
+def compare_sentence(
+    frame: pd.DataFrame,
+    year_column: str,
+    year: int,
+    value: str,
+    names: dict[str, str],
+    subject: str,
+    suppressed_text: str = "",
+) -> str:
     """'In 2025, <subject> was 17.6 % at the agency, 19.5 % among other … agencies and 22.1 % statewide.'"""
     own = _at(frame, year_column, year, "agency")
     if own is None:
@@ -190,8 +241,10 @@ def compare_sentence(frame: pd.DataFrame, year_column: str, year: int, value: st
     peer = _at(frame, year_column, year, "peer")
     if peer is not None and not _missing(peer[value]):
         extra = f", {int(peer['excluded'])} left out as suppressed" if int(peer.get("excluded", 0) or 0) else ""
-        others.append(f"{percent(peer[value])} among the {int(peer['agencies'])} "
-                      f"{names['peer'].removeprefix('Other ')} (peer group{extra})")
+        others.append(
+            f"{percent(peer[value])} among the {int(peer['agencies'])} "
+            f"{names['peer'].removeprefix('Other ')} (peer group{extra})"
+        )
     state = _at(frame, year_column, year, "state")
     if state is not None and not _missing(state[value]):
         others.append(f"{percent(state[value])} statewide")
@@ -210,8 +263,13 @@ def contracting_sentence(frame: pd.DataFrame, year: int, kind: str, names: dict[
     return text + (f" The goal of {goal_text(goal)} (CGS 4a-60g) was " + ("✔ met." if met else "✖ not met."))
 
 
-def comparison_table(frame: pd.DataFrame, year_column: str, columns: dict[str, tuple[str, object]],
-                     names: dict[str, str], suppressed_text: str = "") -> pd.DataFrame:
+def comparison_table(
+    frame: pd.DataFrame,
+    year_column: str,
+    columns: dict[str, tuple[str, object]],
+    names: dict[str, str],
+    suppressed_text: str = "",
+) -> pd.DataFrame:
     """Years × scopes with readable figures (columns: name → (label, formatter))."""
     rows = []
     for _, r in frame.iterrows():
@@ -233,14 +291,17 @@ def plan_sentence(frame: pd.DataFrame, year: int, names: dict[str, str]) -> str:
     own = _at(frame, "plan_year", plan_year, "agency")
     symbol, aap = AAP_STATUS.get(own["aap_status"], ("", str(own["aap_status"])))
     status = PLAN_STATUS.get(own["status"], own["status"]).lower()
-    text = (f"The {names['agency']}'s {plan_year} equity plan is {status}"
-            f"; {count(own['commitments_met'])} of {count(own['commitments_total'])} commitments are met. "
-            f"Affirmative-action plan: {symbol} {aap.lower()}.")
+    text = (
+        f"The {names['agency']}'s {plan_year} equity plan is {status}"
+        f"; {count(own['commitments_met'])} of {count(own['commitments_total'])} commitments are met. "
+        f"Affirmative-action plan: {symbol} {aap.lower()}."
+    )
     share = []
     for scope in ("peer", "state"):
         row = _at(frame, "plan_year", plan_year, scope)
         if row is not None:
-            share.append(f"{percent(row['published_share'])} of {names[scope].lower() if scope == 'peer' else 'agencies statewide'}")
+            whom = names[scope].lower() if scope == "peer" else "agencies statewide"
+            share.append(f"{percent(row['published_share'])} of {whom}")
     if share:
         text += f" Published {plan_year} plans: " + ", ".join(share) + "."
     return text
@@ -252,17 +313,22 @@ def plan_table(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     for _, r in frame.iterrows():
         own = r["scope"] == "agency"
         symbol, aap = AAP_STATUS.get(r["aap_status"], ("", "")) if own else ("", "")
-        rows.append({
-            "Plan year": int(r["plan_year"]), "Who": names[r["scope"]],
-            "Plan status": PLAN_STATUS.get(r["status"], "—") if r["scope"] == "agency" else "—",
-            "Affirmative-action plan": f"{symbol} {aap}".strip() or "—",
-            "Published plan": ("Yes" if r["published"] else "No") if own else
-                              f"{int(r['published'])} of {int(r['agencies'])} ({percent(r['published_share'])})",
-            "AAP at parity or goals met": ("Yes" if r["aap_met"] else "No") if own else
-                                          f"{int(r['aap_met'])} of {int(r['agencies'])}",
-            "Commitments met": f"{count(r['commitments_met'])} of {count(r['commitments_total'])} "
-                               f"({percent(r['commitments_share'])})",
-        })
+        rows.append(
+            {
+                "Plan year": int(r["plan_year"]),
+                "Who": names[r["scope"]],
+                "Plan status": PLAN_STATUS.get(r["status"], "—") if r["scope"] == "agency" else "—",
+                "Affirmative-action plan": f"{symbol} {aap}".strip() or "—",
+                "Published plan": ("Yes" if r["published"] else "No")
+                if own
+                else f"{int(r['published'])} of {int(r['agencies'])} ({percent(r['published_share'])})",
+                "AAP at parity or goals met": ("Yes" if r["aap_met"] else "No")
+                if own
+                else f"{int(r['aap_met'])} of {int(r['agencies'])}",
+                "Commitments met": f"{count(r['commitments_met'])} of {count(r['commitments_total'])} "
+                f"({percent(r['commitments_share'])})",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -274,10 +340,12 @@ def metric_words(key: str) -> str:
         return f"{people(parts[2])} as a share of the agency's workforce"
     if parts[0] == "selection" and len(parts) == 4:
         return f"{group_label(parts[3])} {ACTIONS.get(parts[1], ('', parts[1]))[1]} impact ratio"
-    return {"workforce.underutilized_share": "Job category × group cells significantly under-represented",
-            "contracting.small_share": "Small-business share of eligible spend",
-            "contracting.minority_share": "Minority-business share of eligible spend",
-            "training.completion": "Employees who completed equity training"}.get(key, key)
+    return {
+        "workforce.underutilized_share": "Job category × group cells significantly under-represented",
+        "contracting.small_share": "Small-business share of eligible spend",
+        "contracting.minority_share": "Minority-business share of eligible spend",
+        "training.completion": "Employees who completed equity training",
+    }.get(key, key)
 
 
 def metric_value(key: str, value: object) -> str:
@@ -310,11 +378,19 @@ def benchmark_rows(progress: pd.DataFrame, year: int) -> list[dict]:
         row = upto.iloc[-1]
         word, symbol = STATUS_LABELS.get(row["status"], (str(row["status"]), ""))
         value, target = metric_value(key, row["value"]), metric_value(key, row["target_value"])
-        out.append({"metric_key": key, "label": metric_words(key), "year": int(row["year"]), "value": value,
-                    "target": f"{target} by {int(row['target_year'])}", "status": row["status"],
-                    "status_text": f"{symbol} {word}",
-                    "sentence": f"{metric_words(key)}: {value} in {int(row['year'])}, against a target of "
-                                f"{target} by {int(row['target_year'])} — {word.lower()}. {gap_closing(row)}"})
+        out.append(
+            {
+                "metric_key": key,
+                "label": metric_words(key),
+                "year": int(row["year"]),
+                "value": value,
+                "target": f"{target} by {int(row['target_year'])}",
+                "status": row["status"],
+                "status_text": f"{symbol} {word}",
+                "sentence": f"{metric_words(key)}: {value} in {int(row['year'])}, against a target of "
+                f"{target} by {int(row['target_year'])} — {word.lower()}. {gap_closing(row)}",
+            }
+        )
     return out
 
 
@@ -330,7 +406,10 @@ def _lowest_hire(hires: pd.DataFrame, suppressed_text: str) -> dict[str, tuple[f
     for code, index in lowest.items():
         row = hires.loc[index]
         symbol = FINDINGS[impact_finding(row)][0]
-        out[code] = (float(row["impact_ratio"]), f"{ratio(row['impact_ratio'])} {symbol} {group_label(row['group_code'])}")
+        out[code] = (
+            float(row["impact_ratio"]),
+            f"{ratio(row['impact_ratio'])} {symbol} {group_label(row['group_code'])}",
+        )
     return out
 
 
@@ -338,9 +417,13 @@ def _plan_text(plans: pd.DataFrame, year: int) -> dict[str, tuple[str, str]]:
     """Per agency: its latest plan up to the year ('Published (2025)') and its AAP status with symbol."""
     upto = plans[plans["plan_year"] <= year].sort_values("plan_year")
     latest = upto.groupby("agency_code").tail(1)
-    return {r["agency_code"]: (f"{PLAN_STATUS.get(r['status'], r['status'])} ({int(r['plan_year'])})",
-                               " ".join(AAP_STATUS.get(r["aap_status"], ("", "—"))).strip())
-            for _, r in latest.iterrows()}
+    return {
+        r["agency_code"]: (
+            f"{PLAN_STATUS.get(r['status'], r['status'])} ({int(r['plan_year'])})",
+            " ".join(AAP_STATUS.get(r["aap_status"], ("", "—"))).strip(),
+        )
+        for _, r in latest.iterrows()
+    }
 
 
 def _met_text(share: object, goal: object) -> str:
@@ -354,17 +437,31 @@ def _by_agency(frame: pd.DataFrame, year: int | None = None) -> dict[str, dict]:
     return {r["agency_code"]: r for r in rows.to_dict("records")}
 
 
-def agency_overview(agencies: pd.DataFrame, flagged: pd.DataFrame, headcounts: pd.DataFrame, hires: pd.DataFrame,
-                    contracting: pd.DataFrame, plans: pd.DataFrame, training: pd.DataFrame, year: int,
-                    suppressed_text: str) -> pd.DataFrame:
+def agency_overview(
+    agencies: pd.DataFrame,
+    flagged: pd.DataFrame,
+    headcounts: pd.DataFrame,
+    hires: pd.DataFrame,
+    contracting: pd.DataFrame,
+    plans: pd.DataFrame,
+    training: pd.DataFrame,
+    year: int,
+    suppressed_text: str,
+) -> pd.DataFrame:
     """One row per agency for the year: headcount, flagged cells, lowest hire ratio, contracting, plan, training.
 
     `flagged` comes from `_workforce.with_flags` (race/ethnicity, the significance convention); the other frames
     are the release tables of that year (contracting, training) or all years (plans), masked for the viewer.
     """
     cells = flagged[flagged["job_category"] != "ALL"]
-    counts = pd.DataFrame({"agency_code": cells["agency_code"], "flagged": cells["flagged"], "hidden": cells["hidden"],
-                           "shown": cells["utilization_ratio"].notna() & ~cells["hidden"]})
+    counts = pd.DataFrame(
+        {
+            "agency_code": cells["agency_code"],
+            "flagged": cells["flagged"],
+            "hidden": cells["hidden"],
+            "shown": cells["utilization_ratio"].notna() & ~cells["hidden"],
+        }
+    )
     counts = counts.groupby("agency_code").sum().to_dict("index")
     heads = _by_agency(headcounts[headcounts["job_category"] == "ALL"])
     money, train = _by_agency(contracting, year), _by_agency(training, year)
@@ -373,34 +470,54 @@ def agency_overview(agencies: pd.DataFrame, flagged: pd.DataFrame, headcounts: p
     for code, name, peer in zip(agencies["agency_code"], agencies["agency_name"], agencies["peer_group"]):
         head, c, m, t = heads.get(code), counts.get(code, {}), money.get(code), train.get(code)
         count_value = None if head is None or _missing(head["headcount"]) else float(head["headcount"])
-        rows.append({
-            "agency_code": code, "agency_name": name, "peer_group": peer,
-            "employees": None if count_value is None else int(count_value),
-            "employees_text": suppressed_text if head is not None and bool(head["suppressed"]) else count(count_value),
-            "flagged_cells": int(c.get("flagged", 0)), "cells_shown": int(c.get("shown", 0)),
-            "cells_hidden": int(c.get("hidden", 0)),
-            "lowest_hire": low.get(code, (None, "—"))[0], "lowest_hire_text": low.get(code, (None, "—"))[1],
-            "small_text": _met_text(m["small_share"], m["small_goal"]) if m else "—",
-            "minority_text": _met_text(m["minority_share"], m["minority_goal"]) if m else "—",
-            "plan_text": plan.get(code, ("No plan on record", "—"))[0],
-            "aap_text": plan.get(code, ("", "—"))[1],
-            "training_text": (suppressed_text if t and bool(t["suppressed"]) else percent(t["completion_rate"]) if t
-                              else "—"),
-        })
+        rows.append(
+            {
+                "agency_code": code,
+                "agency_name": name,
+                "peer_group": peer,
+                "employees": None if count_value is None else int(count_value),
+                "employees_text": suppressed_text
+                if head is not None and bool(head["suppressed"])
+                else count(count_value),
+                "flagged_cells": int(c.get("flagged", 0)),
+                "cells_shown": int(c.get("shown", 0)),
+                "cells_hidden": int(c.get("hidden", 0)),
+                "lowest_hire": low.get(code, (None, "—"))[0],
+                "lowest_hire_text": low.get(code, (None, "—"))[1],
+                "small_text": _met_text(m["small_share"], m["small_goal"]) if m else "—",
+                "minority_text": _met_text(m["minority_share"], m["minority_goal"]) if m else "—",
+                "plan_text": plan.get(code, ("No plan on record", "—"))[0],
+                "aap_text": plan.get(code, ("", "—"))[1],
+                "training_text": (
+                    suppressed_text if t and bool(t["suppressed"]) else percent(t["completion_rate"]) if t else "—"
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-LIST_LABELS = {"agency_name": "Agency", "peer_group": "Peer group", "employees_text": "Employees",
-               "cells_text": "Significantly under-represented cells", "lowest_hire_text": "Lowest hire impact ratio",
-               "small_text": "Small business (goal 25 %)", "minority_text": "Minority business (goal 6.25 %)",
-               "plan_text": "Equity plan", "aap_text": "Affirmative-action plan", "training_text": "Training completion"}
+LIST_LABELS = {
+    "agency_name": "Agency",
+    "peer_group": "Peer group",
+    "employees_text": "Employees",
+    "cells_text": "Significantly under-represented cells",
+    "lowest_hire_text": "Lowest hire impact ratio",
+    "small_text": "Small business (goal 25 %)",
+    "minority_text": "Minority business (goal 6.25 %)",
+    "plan_text": "Equity plan",
+    "aap_text": "Affirmative-action plan",
+    "training_text": "Training completion",
+}
 
 
 def list_table(overview: pd.DataFrame) -> pd.DataFrame:
     """The readable table of `agency_overview` rows (the grid and the CSV)."""
-    out = overview.assign(cells_text=[f"{r.flagged_cells} of {r.cells_shown}"
-                                      + (f"; {r.cells_hidden} suppressed" if r.cells_hidden else "")
-                                      for r in overview.itertuples()])
+    out = overview.assign(
+        cells_text=[
+            f"{r.flagged_cells} of {r.cells_shown}" + (f"; {r.cells_hidden} suppressed" if r.cells_hidden else "")
+            for r in overview.itertuples()
+        ]
+    )
     return out[list(LIST_LABELS)].rename(columns=LIST_LABELS)
 
 
@@ -410,11 +527,15 @@ def list_summary(overview: pd.DataFrame, year: int, peer: str | None) -> str:
         return "No agencies match this selection."
     which = f"the {len(overview)} {peer} agencies" if peer else f"the {len(overview)} agencies"
     with_cells = overview[overview["flagged_cells"] > 0]
-    text = (f"In {year}, {len(with_cells)} of {which} have at least one job category × race/ethnicity group "
-            "significantly under-represented against availability (exact binomial test, p < 0.05)")
+    text = (
+        f"In {year}, {len(with_cells)} of {which} have at least one job category × race/ethnicity group "
+        "significantly under-represented against availability (exact binomial test, p < 0.05)"
+    )
     if not with_cells.empty:
         top = with_cells.sort_values(["flagged_cells", "agency_name"], ascending=[False, True]).iloc[0]
         text += f"; the most: {top['agency_name']} ({int(top['flagged_cells'])} of {int(top['cells_shown'])})"
     fifths = overview["lowest_hire"].astype(float) < 0.8
-    return text + (f". {int(fifths.sum())} have a group whose hire impact ratio is below four-fifths "
-                   "(whether it is statistically significant is shown beside it).")
+    return text + (
+        f". {int(fifths.sum())} have a group whose hire impact ratio is below four-fifths "
+        "(whether it is statistically significant is shown beside it)."
+    )

@@ -5,7 +5,9 @@ import math
 
 import pandas as pd
 
+from components.figures import Axis, ranked_bars
 from components.formatting import dollars, percent
+from components.panel import ChartParts
 from data_access import codes
 
 KINDS = {  # kind → (share column, goal column, met column, spend column, words)
@@ -188,3 +190,29 @@ def trend_sentence(table: pd.DataFrame, who: str) -> str:
             f"{first['minority_share']:.1f} % to {last['minority_share']:.1f} %; the small-business goal "
             f"was met in {small_met} of {len(rows)} years and the minority-business goal in {minority_met} "
             f"of {len(rows)}.")
+
+
+SOURCE = "Source: agencies' reports of set-aside eligible spending; release table contracting."
+
+
+def goal_of(rows: pd.DataFrame, kind: str) -> float | None:
+    """The goal of one kind named in the rows (None when no row names it)."""
+    goals = rows[KINDS[kind][1]].dropna()
+    return float(goals.iloc[0]) if not goals.empty else None
+
+
+def ranked_parts(rows: pd.DataFrame, kind: str, year: int, peer: str | None) -> ChartParts:
+    """The ranked chart of one goal (chart id `contracting-<kind>`): bars, goal line, sentence, table."""
+    ordered = ranked(rows, kind)
+    share, _, met, _, words = KINDS[kind]
+    goal = goal_of(ordered, kind)
+    figure = ranked_bars(ordered["agency_name"].tolist(),
+                         [None if pd.isna(v) else float(v) for v in ordered[share]],
+                         bar_texts(ordered, kind),
+                         [None if pd.isna(v) else bool(v) for v in ordered[met]], goal,
+                         f"Goal {goal_text(goal)}", Axis("Share of eligible spending", tickformat=".0%"))
+    title = f"Share of eligible spending with {words}, {fiscal_year(year)}"
+    title += f" — {peer}" if peer else ""
+    return ChartParts(f"contracting-{kind}", title, ranked_sentence(ordered, kind, year, goal, peer),
+                      ranked_table(ordered, kind), figure if not ordered.empty else None, ranked_labels(kind),
+                      SOURCE)

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from components.figures import Axis, dot_whisker
 from components.formatting import GROUP_COLOURS, by_unit, group_label, percent, ratio
+from components.panel import ChartParts
 from data_access import codes
 
 # Rows of the group chart, in this order: the race/ethnicity groups, LEP residents, everyone.
@@ -263,3 +265,29 @@ class Choice:
     def params(self) -> dict:
         return {"release": self.release_id, "measure": self.measure["measure_id"], "year": self.year,
                 "level": self.level, "area": self.area, "group": self.group}
+
+
+AXIS_SUFFIX = {"percent": " %", "minutes": " min"}
+METHOD = ("Group-weighted averages weight each town's value by the group's population there; 90 % intervals "
+          "come from a seeded parametric bootstrap over the towns' margins of error. See the methodology "
+          "page.")
+
+
+def group_parts(choice: Choice, access: pd.DataFrame, reference: str) -> ChartParts:
+    """The group-by-group chart of one place and year (chart id `disparities-groups`)."""
+    measure = choice.measure
+    rows = group_rows(access, choice.year, choice.area_level, choice.area)
+    place = place_phrase(choice.area_level, choice.area_name)
+    summary = group_sentence(rows, choice.group, reference, place, measure["label"], measure["unit"],
+                             measure["direction"])
+    table = group_table(rows, reference)
+    ref_rows = rows[rows["group_code"] == reference]["weighted_value"]
+    figure = dot_whisker(table["group"].tolist(), rows["weighted_value"].tolist(), rows["ci_low"].tolist(),
+                         rows["ci_high"].tolist(), group_colours(rows["group_code"].tolist()),
+                         Axis(title=measure["label"], ticksuffix=AXIS_SUFFIX.get(measure["unit"], "")),
+                         (float(ref_rows.iloc[0]), f"{group_label(reference)} (reference)")
+                         if not ref_rows.empty else None)
+    return ChartParts("disparities-groups", f"{measure['label']}, group by group: {choice.area_name}, "
+                      f"{choice.year}", summary, table, figure if not rows.empty else None,
+                      group_labels(reference, measure["unit"]),
+                      f"Source: {str(measure['source'] or 'release measure table').rstrip('.')}. {METHOD}")

@@ -78,4 +78,4 @@ def pick(value: object, allowed: Iterable[str], default: str | None = None) -> s
     return text if text in allowed else default
 
 
-from . import _downloads  # noqa: E402,F401  (registers the shared CSV-download callback)
+from . import _downloads, _embed_button  # noqa: E402,F401  (register the CSV-download and Embed callbacks)

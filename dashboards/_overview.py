@@ -100,3 +100,46 @@ def _trend_sentence(row: pd.Series) -> str:
     if gap_closing:
         return "The gap may be closing, but not beyond year-to-year noise."
     return "The trend is not closing the gap."
+
+
+STATUS_ORDER = ("met", "on_track", "off_track", "insufficient_data")
+CARD_LABELS = {"domain": "Domain", "benchmark": "Headline benchmark", "value": "Value", "target": "Target",
+               "status": "Status", "benchmarks": "Benchmarks in this domain"}
+
+
+def _status_phrase(status: str, n: int) -> str:
+    one = n == 1
+    return {"met": f"{n} {'has' if one else 'have'} met {'its' if one else 'their'} target",
+            "on_track": f"{n} {'is' if one else 'are'} on track",
+            "off_track": f"{n} {'is' if one else 'are'} off track",
+            "insufficient_data": f"{n} {'does' if one else 'do'} not have enough data yet"}[status]
+
+
+def cards_sentence(cards: list[DomainCard], year: int) -> str:
+    """How the domains' headline benchmarks stand in a year, in words."""
+    parts = [_status_phrase(s, n) for s in STATUS_ORDER if (n := sum(c.status == s for c in cards))]
+    if not parts:
+        return f"In {year}, none of the {len(cards)} domains has a headline benchmark with a value."
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    text = f"In {year}, of the headline benchmarks of the {len(cards)} domains, {listed}."
+    without = sum(c.status is None for c in cards)
+    if without:
+        text += f" {without} {'domain has' if without == 1 else 'domains have'} no headline value for {year}."
+    return text
+
+
+def cards_table(cards: list[DomainCard]) -> pd.DataFrame:
+    """What the cards show, one row per domain (status as symbol and word)."""
+    def status(card: DomainCard) -> str:
+        word, symbol = STATUS_LABELS.get(card.status, (card.status or "", ""))
+        return f"{symbol} {word}".strip() if card.status else "—"
+
+    def counts(card: DomainCard) -> str:
+        return ", ".join(f"{n} {STATUS_LABELS[s][0].lower()}" for s, n in card.status_counts.items()
+                         if n and s in STATUS_LABELS) or "—"
+
+    return pd.DataFrame({
+        "domain": [c.title for c in cards], "benchmark": [c.headline or "—" for c in cards],
+        "value": [c.value_text for c in cards], "target": [c.target_text or "—" for c in cards],
+        "status": [status(c) for c in cards], "benchmarks": [counts(c) for c in cards],
+    })

@@ -18,6 +18,7 @@ from data_access.codes import GEOGRAPHY_LEVELS
 from data_access.queries import DataUnavailable, current_settings, geometry_layer, health, resolve_release
 
 from ._auth import resolve_viewer
+from ._embed import frame_ancestors, is_embed_path
 
 LOG = logging.getLogger("ct_equity")
 SECURITY_HEADERS = {
@@ -108,9 +109,15 @@ def install_server_hooks(app: Dash) -> None:
             response.headers.setdefault("Timing-Allow-Origin", "*")
         if request.path.startswith("/assets/"):
             response.direct_passthrough = False  # let flask-compress gzip the vendored CSS too
+        embed = is_embed_path(request.path.removeprefix(app.config.routes_pathname_prefix.rstrip("/")))
         for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", CSP.format(hashes=" ".join(app.csp_hashes())))
+            if not (embed and name == "X-Frame-Options"):  # embeds are framed by the allow-listed sites
+                response.headers.setdefault(name, value)
+        policy = CSP.format(hashes=" ".join(app.csp_hashes()))
+        if embed:
+            allowed = frame_ancestors(current_settings().frame_ancestors)
+            policy = policy.replace("frame-ancestors 'none'", f"frame-ancestors {allowed}")
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
     @server.errorhandler(500)

@@ -7,12 +7,13 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components.formatting import group_label
-from components.maps import LOW_MARK, town_map, town_map_patch
-from data_access.csv_export import csv_text
+from components.maps import LOW_MARK, town_map_patch
+from components.panel import embed_controls
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
 from components.tables import TableLink, data_table, long_table
 from data_access import access_queries as aq
 from data_access import codes, queries
+from data_access.csv_export import csv_text
 from data_access.queries import DataUnavailable
 
 from ._access import (
@@ -30,9 +31,10 @@ from ._access import (
     region_bounds,
     reliability_convention,
     reliability_text,
-    summary_sentence,
     unit_limits,
 )
+from ._access_map import area_of, map_figure, map_summary, shown_towns
+from ._embed_button import png_href
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 
 dash.register_page(__name__, path="/access", name="Service access", order=3,
@@ -107,11 +109,11 @@ def _map_block(choice: Choice, shapes: pd.DataFrame | None) -> list:
     if shapes is None:
         return [notice(_no_boundaries(), "warning"),
                 html.Div(dcc.Graph(id="access-map", figure={}), hidden=True)]
-    frame, values, view = _map_state(choice, shapes)
-    points = frame[["town_geoid"]].merge(shapes, on="town_geoid", how="left")
+    measure = choice.measure
+    frame = aq.town_values(settings(), choice.release_id, viewer(), measure["measure_id"], choice.year)
     url = dash.get_relative_path(f"/geo/{choice.release_id}/town.geojson")
-    figure = town_map(url, frame["town_geoid"].tolist(), frame["town_name"].tolist(),
-                      points["label_lon"].tolist(), points["label_lat"].tolist(), values, view)
+    figure = map_figure(frame, shapes, aq.town_list(settings(), choice.release_id), measure, choice.year,
+                        choice.region, url)
     return [
         html.Div(dcc.Graph(id="access-map", figure=figure, config={"displaylogo": False}), role="figure",
                  **{"aria-label": "Map of the towns shaded by the chosen measure; the ranked table beside it "
@@ -178,7 +180,8 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
                         n_clicks=0, **{"aria-controls": "access-data-collapse", "aria-expanded": "false"}),
             html.Button("Download CSV", id="access-download-button",
                         className="btn btn-sm btn-outline-secondary", n_clicks=0),
-        ], className="d-flex gap-2 mt-2"),
+            *embed_controls("access-map", "access-map", None, png_href("access-map", choice.params)),
+        ], className="d-flex flex-wrap gap-2 mt-2 align-items-start"),
         dbc.Collapse(html.Div(id="access-data", className="mt-2"), id="access-data-collapse", is_open=False),
         release_line(info.release_id, info.status,
                      f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
@@ -208,6 +211,16 @@ def update_map(measure, year, group, region, release):
     return patch, query_string(**choice.params), view_state(PATH, **choice.params)
 
 
+@callback(Output({"type": "panel-png", "chart": "access-map"}, "href"), *FILTERS)
+def png_link(measure, year, group, region, release):
+    """The map's image download follows the filters (the embed code reads the address bar)."""
+    try:
+        choice = _from_inputs(release, measure, year, group, region)
+    except DataUnavailable:
+        return dash.no_update
+    return dash.no_update if choice is None else png_href("access-map", choice.params)
+
+
 @callback(Output("access-notice", "children"), Output("access-summary", "children"),
           Output("access-lens", "children"), Output("access-ranked", "children"), *FILTERS)
 def update_panel(measure, year, group, region, release):
@@ -221,25 +234,14 @@ def update_panel(measure, year, group, region, release):
         return notice(DB_DOWN, "danger"), "", None, None
 
 
-def _area(choice: Choice) -> tuple[str, str, str]:
-    if choice.region is None:
-        return "state", codes.STATE_ID, "Connecticut"
-    towns = aq.town_list(settings(), choice.release_id)
-    return "region", choice.region, towns.loc[towns["region_id"] == choice.region, "region_name"].iloc[0]
-
-
 def _panel(choice: Choice) -> tuple:
     measure = choice.measure
     frame = aq.town_values(settings(), choice.release_id, viewer(), measure["measure_id"], choice.year)
-    level, geo_id, area = _area(choice)
-    if choice.region:
-        frame = frame[frame["region_id"] == choice.region]
+    towns = aq.town_list(settings(), choice.release_id)
     rows = aq.group_access(settings(), choice.release_id, measure["measure_id"], choice.year)
-    here = (rows["geography_level"] == level) & (rows["geography_id"] == geo_id)
-    total = rows[here & (rows["group_code"] == "total")]
-    summary = summary_sentence(frame, measure["label"], measure["unit"], measure["direction"], choice.year,
-                               area if choice.region else None, total.iloc[0] if not total.empty else None)
-    return summary, _lens(choice, rows, area), _ranked(choice, frame)
+    summary = map_summary(frame, rows, towns, measure, choice.year, choice.region)
+    area = area_of(choice.region, towns)[2]
+    return summary, _lens(choice, rows, area), _ranked(choice, shown_towns(frame, choice.region))
 
 
 def _lens(choice: Choice, rows: pd.DataFrame, area: str):

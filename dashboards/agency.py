@@ -1,4 +1,5 @@
 """`/agencies/<code>` — one agency's scorecard against the state and its peer group (DESIGN §4.1–§4.5, §6)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -35,6 +36,7 @@ from ._agencies import (
     selection_summary,
     selection_table,
 )
+from ._embed_button import embed_options
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from ._workforce import (
     CONVENTIONS,
@@ -55,12 +57,19 @@ from ._workforce import (
     workforce_href,
 )
 
-dash.register_page(__name__, path_template="/agencies/<code>", name="Agency scorecard", nav=False,
-                   title="Agency scorecard — CT Equity Benchmarks")
+dash.register_page(
+    __name__,
+    path_template="/agencies/<code>",
+    name="Agency scorecard",
+    nav=False,
+    title="Agency scorecard — CT Equity Benchmarks",
+)
 
 SOURCE = "Source: {tables} release table{s}."
-FINDING_HEADINGS = (("significant", "▼ Below four-fifths and statistically significant"),
-                    ("four_fifths_only", "△ Below four-fifths, not statistically significant (could be chance)"))
+FINDING_HEADINGS = (
+    ("significant", "▼ Below four-fifths and statistically significant"),
+    ("four_fifths_only", "△ Below four-fifths, not statistically significant (could be chance)"),
+)
 
 
 def find_agency(code: object, agencies: pd.DataFrame) -> pd.Series | None:
@@ -73,32 +82,51 @@ def find_agency(code: object, agencies: pd.DataFrame) -> pd.Series | None:
 
 def no_such_agency(code: object) -> list:
     shown = unquote(code)[:40] if isinstance(code, str) else ""
-    return [html.H1("No such agency", className="h2"),
-            notice(f"There is no agency with the code “{shown}” in this release." if shown
-                   else "That agency is not available.", "warning"),
-            html.P(dcc.Link("See the list of all agencies →", href=dash.get_relative_path("/agencies")))]
+    return [
+        html.H1("No such agency", className="h2"),
+        notice(
+            f"There is no agency with the code “{shown}” in this release."
+            if shown
+            else "That agency is not available.",
+            "warning",
+        ),
+        html.P(dcc.Link("See the list of all agencies →", href=dash.get_relative_path("/agencies"))),
+    ]
 
 
 def params(release_id: str, year: str, dimension: str, convention: str) -> dict:
     """The scorecard's query in its canonical order; default dimension and convention are left out."""
-    return {"release": release_id, "year": str(year),
-            "dimension": None if dimension == DEFAULT_DIMENSION else dimension,
-            "convention": None if convention == DEFAULT_CONVENTION else convention}
+    return {
+        "release": release_id,
+        "year": str(year),
+        "dimension": None if dimension == DEFAULT_DIMENSION else dimension,
+        "convention": None if convention == DEFAULT_CONVENTION else convention,
+    }
 
 
 def _choices(release_id: str, year, dimension, convention, strict: bool) -> tuple[str, str, str] | None:
     years = [str(y) for y in wq.workforce_years(settings(), release_id)]
-    chosen = (pick(year, years, None if strict else (years[0] if years else None)),
-              pick(dimension or DEFAULT_DIMENSION, DIMENSIONS, None if strict else DEFAULT_DIMENSION),
-              pick(convention or DEFAULT_CONVENTION, CONVENTIONS, None if strict else DEFAULT_CONVENTION))
+    chosen = (
+        pick(year, years, None if strict else (years[0] if years else None)),
+        pick(dimension or DEFAULT_DIMENSION, DIMENSIONS, None if strict else DEFAULT_DIMENSION),
+        pick(convention or DEFAULT_CONVENTION, CONVENTIONS, None if strict else DEFAULT_CONVENTION),
+    )
     return None if None in chosen else chosen
 
 
-def layout(code: str | None = None, release: str | None = None, year: str | None = None,
-           dimension: str | None = None, convention: str | None = None, view: dict | None = None, **_query):
+def layout(
+    code: str | None = None,
+    release: str | None = None,
+    year: str | None = None,
+    dimension: str | None = None,
+    convention: str | None = None,
+    view: dict | None = None,
+    **_query,
+):
     """The agency's header and filters, pinned to one release; the scorecard is filled by the callback."""
-    skip_if_shown(view, f"/agencies/{code}", {"release": release, "year": year, "dimension": dimension,
-                                              "convention": convention})
+    skip_if_shown(
+        view, f"/agencies/{code}", {"release": release, "year": year, "dimension": dimension, "convention": convention}
+    )
     try:
         info = queries.resolve_release(settings(), viewer(), release)
         if info is None:
@@ -113,27 +141,60 @@ def layout(code: str | None = None, release: str | None = None, year: str | None
         return notice(DB_DOWN, "danger")
     if chosen is None:
         return notice("This release has no workforce figures.")
-    return html.Div([
-        page_location("agency-url"),
-        dcc.Store(id="agency-code", data=agency["agency_code"]),
-        synthetic_notice(info.synthetic),
-        html.P(dcc.Link("← All agencies", href=dash.get_relative_path("/agencies") + query_string(
-            release=info.release_id, year=chosen[0])), className="mb-1 small"),
-        *page_header(agency["agency_name"], f"How does the {agency['agency_name']} compare with the state and the "
-                     f"other {agency['peer_group']} agencies?"),
-        dbc.Row([
-            dbc.Col(labelled_select("agency-release", "Data release",
-                                    [(r.release_id, f"{r.release_id} ({r.status})") for r in releases],
-                                    info.release_id), md=6, lg=4),
-            dbc.Col(labelled_select("agency-year", "Fiscal year", [(str(y), str(y)) for y in years], chosen[0]),
-                    md=6, lg=2),
-            dbc.Col(labelled_select("agency-dimension", "Groups", list(DIMENSIONS.items()), chosen[1]), md=6, lg=3),
-            dbc.Col(labelled_select("agency-convention", "Under-representation test",
-                                    [(k, c.label) for k, c in CONVENTIONS.items()], chosen[2]), md=6, lg=3),
-        ], className="g-2"),
-        html.Div(id="agency-content", **{"aria-live": "polite"}),
-        release_line(info.release_id, info.status, f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
-    ])
+    return html.Div(
+        [
+            page_location("agency-url"),
+            dcc.Store(id="agency-code", data=agency["agency_code"]),
+            synthetic_notice(info.synthetic),
+            html.P(
+                dcc.Link(
+                    "← All agencies",
+                    href=dash.get_relative_path("/agencies") + query_string(release=info.release_id, year=chosen[0]),
+                ),
+                className="mb-1 small",
+            ),
+            *page_header(
+                agency["agency_name"],
+                f"How does the {agency['agency_name']} compare with the state and the "
+                f"other {agency['peer_group']} agencies?",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        labelled_select(
+                            "agency-release",
+                            "Data release",
+                            [(r.release_id, f"{r.release_id} ({r.status})") for r in releases],
+                            info.release_id,
+                        ),
+                        md=6,
+                        lg=4,
+                    ),
+                    dbc.Col(
+                        labelled_select("agency-year", "Fiscal year", [(str(y), str(y)) for y in years], chosen[0]),
+                        md=6,
+                        lg=2,
+                    ),
+                    dbc.Col(
+                        labelled_select("agency-dimension", "Groups", list(DIMENSIONS.items()), chosen[1]), md=6, lg=3
+                    ),
+                    dbc.Col(
+                        labelled_select(
+                            "agency-convention",
+                            "Under-representation test",
+                            [(k, c.label) for k, c in CONVENTIONS.items()],
+                            chosen[2],
+                        ),
+                        md=6,
+                        lg=3,
+                    ),
+                ],
+                className="g-2",
+            ),
+            html.Div(id="agency-content", **{"aria-live": "polite"}),
+            release_line(info.release_id, info.status, f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+        ]
+    )
 
 
 def _k_text() -> str:
@@ -151,38 +212,78 @@ def utilization_panel(release_id: str, agency: pd.Series, year: int, dimension: 
     now = order_groups(now, dimension).sort_values("job_category", key=lambda s: s.map(order), kind="stable")
     flagged = with_flags(now, convention)
     text = _k_text()
-    rows = next_level_rows(flagged[flagged["job_category"] != codes.ALL], "job_category",
-                           {c: job_label(c) for c in codes.JOB_CATEGORIES}, text)
-    links = level_links(rows, lambda job: dash.get_relative_path(workforce_href(
-        release_id, year, code, job, dimension, convention)), "Job category",
-        "Open a job category for its groups, availability and trend over the years.", "agency-categories")
-    note = html.P(f"▼ = under-represented under {CONVENTIONS[convention].rule}; “suppr.” = {text}; red = below "
-                  "availability, blue = above, white = parity (1.0); grey with a ratio = fewer than one employee "
-                  "expected, so the ratio says little.", className="small")
+    rows = next_level_rows(
+        flagged[flagged["job_category"] != codes.ALL],
+        "job_category",
+        {c: job_label(c) for c in codes.JOB_CATEGORIES},
+        text,
+    )
+    links = level_links(
+        rows,
+        lambda job: dash.get_relative_path(workforce_href(release_id, year, code, job, dimension, convention)),
+        "Job category",
+        "Open a job category for its groups, availability and trend over the years.",
+        "agency-categories",
+    )
+    note = html.P(
+        f"▼ = under-represented under {CONVENTIONS[convention].rule}; “suppr.” = {text}; red = below "
+        "availability, blue = above, white = parity (1.0); grey with a ratio = fewer than one employee "
+        "expected, so the ratio says little.",
+        className="small",
+    )
     return chart_panel(
-        "agency-utilization", f"Utilization by job category and group, {year}",
+        "agency-utilization",
+        f"Utilization by job category and group, {year}",
         utilization_summary(flagged, convention, codes.ALL, f"at the {name}", text),
-        utilization_table(flagged, text), utilization_heatmap(heatmap_frame(flagged, dimension == "race_sex")), TABLE_LABELS,
-        SOURCE.format(tables="workforce_utilization", s=""), extra=[note, links])
+        utilization_table(flagged, text),
+        utilization_heatmap(heatmap_frame(flagged, dimension == "race_sex")),
+        TABLE_LABELS,
+        SOURCE.format(tables="workforce_utilization", s=""),
+        extra=[note, links],
+        **embed_options(
+            "agency-utilization",
+            {"release": release_id, "agency": code, "year": year, "dimension": dimension, "convention": convention},
+        ),
+    )
 
 
 def selection_panel(release_id: str, agency: pd.Series, year: int, dimension: str):
     """Hires, promotions and separations: rate, impact ratio, z and Fisher p, findings kept apart."""
     rows = wq.agency_selection(settings(), release_id, viewer(), agency["agency_code"])
     rows = rows[(rows["fiscal_year"] == year) & (rows["group_dimension"] == dimension)]
-    rows = order_groups(rows, dimension).sort_values("action", key=lambda s: s.map(list(codes.ACTIONS).index),
-                                                     kind="stable")
+    rows = order_groups(rows, dimension).sort_values(
+        "action", key=lambda s: s.map(list(codes.ACTIONS).index), kind="stable"
+    )
     text = _k_text()
     figure = impact_chart(impact_frame(rows), {"legend": IMPACT_LEGEND}) if not rows.empty else None
     findings = selection_findings(rows)
-    lists = dbc.Row([dbc.Col([html.H3(heading, className="h6"),
-                              html.Ul([html.Li(line) for line in findings[key]] or [html.Li("None.")],
-                                      id=f"agency-findings-{key.replace('_', '-')}", className="small")], md=6)
-                     for key, heading in FINDING_HEADINGS])
-    return chart_panel("agency-selection", f"Hiring, promotion and separation: adverse impact, {year}",
-                       selection_summary(rows, year, text), selection_table(rows, text), figure, SELECTION_LABELS,
-                       SOURCE.format(tables="selection_rates", s="") + " Fisher exact test, two-sided; "
-                       "four-fifths rule and flip-flop check as in the Uniform Guidelines (29 CFR 1607.4).", extra=[lists])
+    lists = dbc.Row(
+        [
+            dbc.Col(
+                [
+                    html.H3(heading, className="h6"),
+                    html.Ul(
+                        [html.Li(line) for line in findings[key]] or [html.Li("None.")],
+                        id=f"agency-findings-{key.replace('_', '-')}",
+                        className="small",
+                    ),
+                ],
+                md=6,
+            )
+            for key, heading in FINDING_HEADINGS
+        ]
+    )
+    return chart_panel(
+        "agency-selection",
+        f"Hiring, promotion and separation: adverse impact, {year}",
+        selection_summary(rows, year, text),
+        selection_table(rows, text),
+        figure,
+        SELECTION_LABELS,
+        SOURCE.format(tables="selection_rates", s="") + " Fisher exact test, two-sided; "
+        "four-fifths rule and flip-flop check as in the Uniform Guidelines (29 CFR 1607.4).",
+        extra=[lists],
+    )
 
 
 def contracting_panels(release_id: str, agency: pd.Series, year: int) -> dbc.Row:
@@ -191,21 +292,41 @@ def contracting_panels(release_id: str, agency: pd.Series, year: int) -> dbc.Row
     names = scope_names(agency["agency_name"], agency["peer_group"])
     if frame.empty:
         return dbc.Row(dbc.Col(notice("This release has no contracting figures.")))
-    columns = {"small_share": ("Small-business share", percent), "small_goal": ("Small goal", goal_text),
-               "minority_share": ("Minority-business share", percent),
-               "minority_goal": ("Minority goal", goal_text), "eligible_spend": ("Eligible spend", dollars)}
+    columns = {
+        "small_share": ("Small-business share", percent),
+        "small_goal": ("Small goal", goal_text),
+        "minority_share": ("Minority-business share", percent),
+        "minority_goal": ("Minority goal", goal_text),
+        "eligible_spend": ("Eligible spend", dollars),
+    }
     table = comparison_table(frame, "fiscal_year", columns, names)
     panels = []
     for kind in ("small", "minority"):
         goal = frame[f"{kind}_goal"].dropna()
-        figure = trend_lines(comparison_series(frame, "fiscal_year", f"{kind}_share", names), {
-            "tickformat": ".0%", "y_title": f"{kind.capitalize()}-business share", "highlight_x": year,
-            "reference_lines": [(float(goal.iat[-1]), f"goal {goal_text(goal.iat[-1])}")] if not goal.empty else []})
-        panels.append(dbc.Col(chart_panel(
-            f"agency-contracting-{kind}", f"{kind.capitalize()}-business share of eligible spend",
-            contracting_sentence(frame, year, kind, names), table, figure, None,
-            "Source: contracting release table. Goals: CGS 4a-60g set-aside (25 % small contractors; "
-            "25 % of that, 6.25 %, minority business enterprises)."), lg=6))
+        figure = trend_lines(
+            comparison_series(frame, "fiscal_year", f"{kind}_share", names),
+            {
+                "tickformat": ".0%",
+                "y_title": f"{kind.capitalize()}-business share",
+                "highlight_x": year,
+                "reference_lines": [(float(goal.iat[-1]), f"goal {goal_text(goal.iat[-1])}")] if not goal.empty else [],
+            },
+        )
+        panels.append(
+            dbc.Col(
+                chart_panel(
+                    f"agency-contracting-{kind}",
+                    f"{kind.capitalize()}-business share of eligible spend",
+                    contracting_sentence(frame, year, kind, names),
+                    table,
+                    figure,
+                    None,
+                    "Source: contracting release table. Goals: CGS 4a-60g set-aside (25 % small contractors; "
+                    "25 % of that, 6.25 %, minority business enterprises).",
+                ),
+                lg=6,
+            )
+        )
     return dbc.Row(panels)
 
 
@@ -217,15 +338,32 @@ def plan_panel(release_id: str, agency: pd.Series, year: int):
         return notice("This release has no equity-plan figures.")
     table = plan_table(frame, names)
     own = frame[(frame["scope"] == "agency") & frame["url"].notna()].sort_values("plan_year")
-    link = html.P(html.A(f"Read the {int(own['plan_year'].iat[-1])} equity plan (opens the agency's site)",
-                         href=str(own["url"].iat[-1]), rel="noopener noreferrer", target="_blank")) \
-        if not own.empty and str(own["url"].iat[-1]).startswith("https://") else None
-    visible = dbc.Table.from_dataframe(table, striped=False, bordered=False, hover=True, size="sm",
-                                       responsive=True, id="agency-plan-table")
-    return chart_panel("agency-plans", "Equity plan and affirmative-action plan", plan_sentence(frame, year, names),
-                       table, None, None, "Source: equity_plans release table. Affirmative-action plan status as in "
-                       "Regs. Conn. State Agencies 46a-68-102 (parity, goals met, good-faith efforts, not approved).",
-                       extra=[link, visible])
+    link = (
+        html.P(
+            html.A(
+                f"Read the {int(own['plan_year'].iat[-1])} equity plan (opens the agency's site)",
+                href=str(own["url"].iat[-1]),
+                rel="noopener noreferrer",
+                target="_blank",
+            )
+        )
+        if not own.empty and str(own["url"].iat[-1]).startswith("https://")
+        else None
+    )
+    visible = dbc.Table.from_dataframe(
+        table, striped=False, bordered=False, hover=True, size="sm", responsive=True, id="agency-plan-table"
+    )
+    return chart_panel(
+        "agency-plans",
+        "Equity plan and affirmative-action plan",
+        plan_sentence(frame, year, names),
+        table,
+        None,
+        None,
+        "Source: equity_plans release table. Affirmative-action plan status as in "
+        "Regs. Conn. State Agencies 46a-68-102 (parity, goals met, good-faith efforts, not approved).",
+        extra=[link, visible],
+    )
 
 
 def training_panel(release_id: str, agency: pd.Series, year: int):
@@ -235,38 +373,71 @@ def training_panel(release_id: str, agency: pd.Series, year: int):
     if frame.empty:
         return notice("This release has no training figures.")
     text = _k_text()
-    columns = {"completion_rate": ("Completion", percent), "completed": ("Completed", count),
-               "employees": ("Employees", count)}
-    figure = trend_lines(comparison_series(frame[~frame["suppressed"]], "fiscal_year", "completion_rate", names),
-                         {"tickformat": ".0%", "y_title": "Completed equity training", "highlight_x": year,
-                          "y_range": [0, 1.05]})
-    return chart_panel("agency-training", "Equity training completion",
-                       compare_sentence(frame, "fiscal_year", year, "completion_rate", names,
-                                        "equity-training completion", text),
-                       comparison_table(frame, "fiscal_year", columns, names, text), figure, None,
-                       SOURCE.format(tables="training", s=""))
+    columns = {
+        "completion_rate": ("Completion", percent),
+        "completed": ("Completed", count),
+        "employees": ("Employees", count),
+    }
+    figure = trend_lines(
+        comparison_series(frame[~frame["suppressed"]], "fiscal_year", "completion_rate", names),
+        {"tickformat": ".0%", "y_title": "Completed equity training", "highlight_x": year, "y_range": [0, 1.05]},
+    )
+    return chart_panel(
+        "agency-training",
+        "Equity training completion",
+        compare_sentence(frame, "fiscal_year", year, "completion_rate", names, "equity-training completion", text),
+        comparison_table(frame, "fiscal_year", columns, names, text),
+        figure,
+        None,
+        SOURCE.format(tables="training", s=""),
+    )
 
 
 def benchmark_panel(release_id: str, agency: pd.Series, year: int):
     """The agency's own benchmarks: status in symbol and word, and whether the gap closes beyond noise."""
     items = benchmark_rows(wq.agency_benchmarks(settings(), release_id, agency["agency_code"]), year)
     if not items:
-        return chart_panel("agency-benchmarks", "The agency's own benchmarks",
-                           f"No benchmark is set for the {agency['agency_name']} in this release.",
-                           pd.DataFrame(columns=["Benchmark"]), None)
-    cards = html.Ul([html.Li([html.Strong(f"{i['status_text']} "), i["sentence"]], className="mb-2") for i in items],
-                    className="list-unstyled", id="agency-benchmark-list")
-    table = pd.DataFrame([{"Benchmark": i["label"], "Year": i["year"], "Value": i["value"], "Target": i["target"],
-                           "Status": i["status_text"]} for i in items])
+        return chart_panel(
+            "agency-benchmarks",
+            "The agency's own benchmarks",
+            f"No benchmark is set for the {agency['agency_name']} in this release.",
+            pd.DataFrame(columns=["Benchmark"]),
+            None,
+        )
+    cards = html.Ul(
+        [html.Li([html.Strong(f"{i['status_text']} "), i["sentence"]], className="mb-2") for i in items],
+        className="list-unstyled",
+        id="agency-benchmark-list",
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "Benchmark": i["label"],
+                "Year": i["year"],
+                "Value": i["value"],
+                "Target": i["target"],
+                "Status": i["status_text"],
+            }
+            for i in items
+        ]
+    )
     met = sum(i["status"] in ("met", "on_track") for i in items)
-    return chart_panel("agency-benchmarks", "The agency's own benchmarks",
-                       f"{met} of {len(items)} benchmarks are met or on track as of {year}.", table, None, None,
-                       SOURCE.format(tables="benchmark_progress", s=""), extra=[cards])
+    return chart_panel(
+        "agency-benchmarks",
+        "The agency's own benchmarks",
+        f"{met} of {len(items)} benchmarks are met or on track as of {year}.",
+        table,
+        None,
+        None,
+        SOURCE.format(tables="benchmark_progress", s=""),
+        extra=[cards],
+    )
 
 
 @lru_cache(maxsize=RENDERED_VIEWS)
-def rendered(database_url: str, viewer_: Viewer, release_id: str, code: str, year: int, dimension: str,
-             convention: str) -> list:
+def rendered(
+    database_url: str, viewer_: Viewer, release_id: str, code: str, year: int, dimension: str, convention: str
+) -> list:
     """The scorecard of one view, kept per process: a release never changes, so the key fixes the output."""
     agency = find_agency(code, wq.agency_list(settings(), release_id))
     return scorecard(release_id, agency, year, dimension, convention)
@@ -307,8 +478,15 @@ def show(release, year, dimension, convention, code):
         chosen = _choices(info.release_id, year, dimension, convention, strict=True)
         if agency is None or chosen is None:
             return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
-        body = rendered(settings().database_url, viewer(), info.release_id, agency["agency_code"], int(chosen[0]),
-                        chosen[1], chosen[2])
+        body = rendered(
+            settings().database_url,
+            viewer(),
+            info.release_id,
+            agency["agency_code"],
+            int(chosen[0]),
+            chosen[1],
+            chosen[2],
+        )
     except DataUnavailable:
         return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
     query = params(info.release_id, *chosen)

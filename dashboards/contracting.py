@@ -6,14 +6,15 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from components.figures import Axis, Series, ranked_bars, trend_lines
-from components.panel import chart_panel
+from components.figures import Axis, Series, trend_lines
+from components.panel import chart_panel, parts_panel
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
 from data_access import codes, queries
 from data_access import public_queries as pq
 from data_access.queries import DataUnavailable
 
 from . import _contracting as ct
+from ._embed_button import embed_options
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 
 dash.register_page(__name__, path="/contracting", name="Contracting", order=6,
@@ -21,7 +22,7 @@ dash.register_page(__name__, path="/contracting", name="Contracting", order=6,
 
 PATH = "/contracting"
 ALL_PEERS = "all"
-SOURCE = "Source: agencies' reports of set-aside eligible spending; release table contracting."
+SOURCE = ct.SOURCE
 COLOURS = {"small": "#0072B2", "minority": "#E69F00"}
 
 
@@ -113,7 +114,7 @@ def show(release, year, peer, agency):
         chosen = _pick_all(info.release_id, year, peer, agency, strict=True)
         if chosen is None:
             return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
-        content = panels(chosen)
+        content = panels(chosen, info.release_id)
     except DataUnavailable:
         return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
     params = {"release": info.release_id, "year": chosen["year"],
@@ -122,7 +123,7 @@ def show(release, year, peer, agency):
     return content, query_string(**params), view_state(PATH, **params)
 
 
-def panels(chosen: dict) -> list:
+def panels(chosen: dict, release_id: str = "") -> list:
     """The statewide line, the ranked chart of each goal and the trend."""
     year, frame = int(chosen["year"]), chosen["frame"]
     peer = None if chosen["peer"] == ALL_PEERS else chosen["peer"]
@@ -130,30 +131,18 @@ def panels(chosen: dict) -> list:
     return [
         dbc.Alert(ct.statewide_sentence(frame, year), color="light", className="border",
                   id="contracting-statewide"),
-        ranked_panel(rows, "small", year, peer), ranked_panel(rows, "minority", year, peer),
+        ranked_panel(rows, "small", year, peer, release_id),
+        ranked_panel(rows, "minority", year, peer, release_id),
         trend_panel(frame, chosen["agencies"], chosen["agency"]),
     ]
 
 
-def _goal(rows: pd.DataFrame, kind: str) -> float | None:
-    goals = rows[ct.KINDS[kind][1]].dropna()
-    return float(goals.iloc[0]) if not goals.empty else None
-
-
-def ranked_panel(rows: pd.DataFrame, kind: str, year: int, peer: str | None) -> html.Section:
-    ordered = ct.ranked(rows, kind)
-    share, _, met, _, words = ct.KINDS[kind]
-    goal = _goal(ordered, kind)
-    figure = ranked_bars(ordered["agency_name"].tolist(),
-                         [None if pd.isna(v) else float(v) for v in ordered[share]],
-                         ct.bar_texts(ordered, kind),
-                         [None if pd.isna(v) else bool(v) for v in ordered[met]], goal,
-                         f"Goal {ct.goal_text(goal)}", Axis("Share of eligible spending", tickformat=".0%"))
-    title = f"Share of eligible spending with {words}, {ct.fiscal_year(year)}"
-    title += f" — {peer}" if peer else ""
-    return chart_panel(f"contracting-{kind}", title, ct.ranked_sentence(ordered, kind, year, goal, peer),
-                       ct.ranked_table(ordered, kind), figure if not ordered.empty else None,
-                       ct.ranked_labels(kind), SOURCE)
+def ranked_panel(rows: pd.DataFrame, kind: str, year: int, peer: str | None,
+                 release_id: str = "") -> html.Section:
+    """The ranked chart of one goal, with its image download and embed code for this view."""
+    params = {"release": release_id, "year": str(year), "peer": peer}
+    return parts_panel(ct.ranked_parts(rows, kind, year, peer),
+                       **embed_options(f"contracting-{kind}", params))
 
 
 def trend_panel(frame: pd.DataFrame, agencies: pd.DataFrame, agency: str) -> html.Section:
@@ -170,7 +159,7 @@ def trend_panel(frame: pd.DataFrame, agencies: pd.DataFrame, agency: str) -> htm
             lines.append(Series(f"{who}: {label}", part["fiscal_year"], part[f"{kind}_share"] / 100,
                                 colour=COLOURS[kind], dash=dash_style,
                                 symbol="circle" if kind == "small" else "diamond"))
-    goals = [(_goal(frame, k), f"{w} goal {ct.goal_text(_goal(frame, k))}")
+    goals = [(ct.goal_of(frame, k), f"{w} goal {ct.goal_text(ct.goal_of(frame, k))}")
              for k, w in (("small", "Small-business"), ("minority", "Minority-business"))]
     axis = Axis("Share of eligible spending", tickformat=".0%", extra={"rangemode": "tozero"})
     figure = trend_lines(lines, axis,

@@ -6,9 +6,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, html
 
-from components.figures import Axis, Series, dot_whisker, group_dots, stacked_bars, trend_lines
+from components.figures import Axis, Series, group_dots, stacked_bars, trend_lines
 from components.formatting import GROUP_COLOURS, group_label, ratio
-from components.panel import chart_panel
+from components.panel import chart_panel, parts_panel
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
 from data_access import codes, queries
 from data_access import public_queries as pq
@@ -16,6 +16,7 @@ from data_access.queries import DataUnavailable
 
 from . import _disparities as dt
 from ._disparities import Choice, Options
+from ._embed_button import embed_options
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 
 dash.register_page(__name__, path="/disparities", name="Disparities", order=5,
@@ -23,10 +24,6 @@ dash.register_page(__name__, path="/disparities", name="Disparities", order=5,
 
 PATH = "/disparities"
 LEVELS = (("region", "Planning regions"), ("county", "Former counties (before 2022)"))
-AXIS_SUFFIX = {"percent": " %", "minutes": " min"}
-METHOD = ("Group-weighted averages weight each town's value by the group's population there; 90 % intervals "
-          "come from a seeded parametric bootstrap over the towns' margins of error. See the methodology "
-          "page.")
 
 
 def options(release_id: str) -> Options:
@@ -184,27 +181,10 @@ def _from_inputs(release, measure, year, level, area, group, any_group: bool = F
     return choose(info.release_id, opts, measure, year, level, area, group, strict=True)
 
 
-def _axis(unit: str, title: str) -> Axis:
-    return Axis(title=title, ticksuffix=AXIS_SUFFIX.get(unit, ""))
-
-
 def group_panel(choice: Choice, access: pd.DataFrame, reference: str) -> html.Section:
-    measure = choice.measure
-    rows = dt.group_rows(access, choice.year, choice.area_level, choice.area)
-    place = dt.place_phrase(choice.area_level, choice.area_name)
-    summary = dt.group_sentence(rows, choice.group, reference, place, measure["label"], measure["unit"],
-                                measure["direction"])
-    table = dt.group_table(rows, reference)
-    ref_rows = rows[rows["group_code"] == reference]["weighted_value"]
-    figure = dot_whisker(table["group"].tolist(), rows["weighted_value"].tolist(), rows["ci_low"].tolist(),
-                         rows["ci_high"].tolist(), dt.group_colours(rows["group_code"].tolist()),
-                         _axis(measure["unit"], measure["label"]),
-                         (float(ref_rows.iloc[0]), f"{group_label(reference)} (reference)")
-                         if not ref_rows.empty else None)
-    return chart_panel("disparities-groups", f"{measure['label']}, group by group: {choice.area_name}, "
-                       f"{choice.year}", summary, table, figure if not rows.empty else None,
-                       dt.group_labels(reference, measure["unit"]),
-                       f"Source: {str(measure['source'] or 'release measure table').rstrip('.')}. {METHOD}")
+    """The group-by-group chart, with its image download and embed code for this view."""
+    return parts_panel(dt.group_parts(choice, access, reference),
+                       **embed_options("disparities-groups", choice.params))
 
 
 def _places(choice: Choice) -> list[tuple[str, str, str]]:

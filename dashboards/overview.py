@@ -5,10 +5,12 @@ import dash
 from dash import Input, Output, callback, html
 
 from components.cards import card_grid
+from components.panel import embed_controls
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
 from data_access import queries
 from data_access.queries import DataUnavailable
 
+from ._embed_button import embed_options
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from ._overview import domain_cards
 
@@ -74,4 +76,6 @@ def show_cards(release: str, year: str):
                              query_string(**params))
     except DataUnavailable:
         return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
-    return card_grid(cards), query_string(**params), view_state(PATH, **params)
+    controls = html.Div(embed_controls("overview-cards", **embed_options("overview-cards", params)),
+                        className="mb-3")
+    return [card_grid(cards), controls], query_string(**params), view_state(PATH, **params)

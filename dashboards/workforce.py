@@ -1,4 +1,5 @@
 """`/workforce` — representation against availability, statewide → agency → job category (DESIGN §4.1, §6)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -42,8 +43,9 @@ from ._workforce import (
     workforce_href,
 )
 
-dash.register_page(__name__, path="/workforce", name="Workforce", order=1,
-                   title="Workforce representation — CT Equity Benchmarks")
+dash.register_page(
+    __name__, path="/workforce", name="Workforce", order=1, title="Workforce representation — CT Equity Benchmarks"
+)
 
 PATH = "/workforce"
 SOURCE = "Source: workforce_utilization release table (headcount against availability of the qualified labour pool)."
@@ -67,37 +69,84 @@ def choose(release_id: str, year, agency, category, dimension, convention, stric
     }
     if None in chosen.values():
         return None
-    return Choice(release_id, int(chosen["year"]), chosen["agency"], chosen["category"], chosen["dimension"],
-                  chosen["convention"], names.get(chosen["agency"], "state workforce"))
+    return Choice(
+        release_id,
+        int(chosen["year"]),
+        chosen["agency"],
+        chosen["category"],
+        chosen["dimension"],
+        chosen["convention"],
+        names.get(chosen["agency"], "state workforce"),
+    )
 
 
 def _filters(choice: Choice, releases, years: list[int], agencies: pd.DataFrame) -> dbc.Row:
     agency_options = [(codes.ALL, "Statewide (all agencies)"), *zip(agencies["agency_code"], agencies["agency_name"])]
     categories = [(codes.ALL, job_label(codes.ALL)), *[(c, job_label(c)) for c in codes.JOB_CATEGORIES]]
-    return dbc.Row([
-        dbc.Col(labelled_select("workforce-release", "Data release",
-                                [(r.release_id, f"{r.release_id} ({r.status})") for r in releases],
-                                choice.release_id), md=6, lg=4),
-        dbc.Col(labelled_select("workforce-year", "Fiscal year", [(str(y), str(y)) for y in years],
-                                str(choice.year)), md=6, lg=2),
-        dbc.Col(labelled_select("workforce-agency", "Agency", agency_options, choice.agency), md=6, lg=6),
-        dbc.Col(labelled_select("workforce-category", "Job category", categories, choice.category), md=6, lg=4),
-        dbc.Col(labelled_select("workforce-dimension", "Groups", list(DIMENSIONS.items()), choice.dimension),
-                md=6, lg=3),
-        dbc.Col(labelled_select("workforce-convention", "Under-representation test",
-                                [(k, c.label) for k, c in CONVENTIONS.items()], choice.convention), md=6, lg=5),
-    ], className="g-2")
+    return dbc.Row(
+        [
+            dbc.Col(
+                labelled_select(
+                    "workforce-release",
+                    "Data release",
+                    [(r.release_id, f"{r.release_id} ({r.status})") for r in releases],
+                    choice.release_id,
+                ),
+                md=6,
+                lg=4,
+            ),
+            dbc.Col(
+                labelled_select("workforce-year", "Fiscal year", [(str(y), str(y)) for y in years], str(choice.year)),
+                md=6,
+                lg=2,
+            ),
+            dbc.Col(labelled_select("workforce-agency", "Agency", agency_options, choice.agency), md=6, lg=6),
+            dbc.Col(labelled_select("workforce-category", "Job category", categories, choice.category), md=6, lg=4),
+            dbc.Col(
+                labelled_select("workforce-dimension", "Groups", list(DIMENSIONS.items()), choice.dimension), md=6, lg=3
+            ),
+            dbc.Col(
+                labelled_select(
+                    "workforce-convention",
+                    "Under-representation test",
+                    [(k, c.label) for k, c in CONVENTIONS.items()],
+                    choice.convention,
+                ),
+                md=6,
+                lg=5,
+            ),
+        ],
+        className="g-2",
+    )
 
 
-def layout(release: str | None = None, year: str | None = None, agency: str | None = None,
-           category: str | None = None, dimension: str | None = None, convention: str | None = None,
-           view: dict | None = None, **_query):
+def layout(
+    release: str | None = None,
+    year: str | None = None,
+    agency: str | None = None,
+    category: str | None = None,
+    dimension: str | None = None,
+    convention: str | None = None,
+    view: dict | None = None,
+    **_query,
+):
     """Filters pinned to one release; the content is filled by the callback below."""
-    skip_if_shown(view, PATH, {"release": release, "year": year, "agency": agency, "category": category,
-                               "dimension": dimension, "convention": convention})
-    header = page_header("Workforce representation",
-                         "Does the state workforce reflect the qualified labour pool — statewide, by agency and "
-                         "by job category?")
+    skip_if_shown(
+        view,
+        PATH,
+        {
+            "release": release,
+            "year": year,
+            "agency": agency,
+            "category": category,
+            "dimension": dimension,
+            "convention": convention,
+        },
+    )
+    header = page_header(
+        "Workforce representation",
+        "Does the state workforce reflect the qualified labour pool — statewide, by agency and by job category?",
+    )
     try:
         info = queries.resolve_release(settings(), viewer(), release)
         if info is None:
@@ -110,15 +159,17 @@ def layout(release: str | None = None, year: str | None = None, agency: str | No
         agencies = wq.agency_list(settings(), info.release_id)
     except DataUnavailable:
         return notice(DB_DOWN, "danger")
-    return html.Div([
-        page_location("workforce-url"),
-        synthetic_notice(info.synthetic),
-        *header,
-        _filters(choice, releases, years, agencies),
-        html.Nav(id="workforce-breadcrumb", **{"aria-label": "Breadcrumb"}),
-        html.Div(id="workforce-content", **{"aria-live": "polite"}),
-        release_line(info.release_id, info.status, f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
-    ])
+    return html.Div(
+        [
+            page_location("workforce-url"),
+            synthetic_notice(info.synthetic),
+            *header,
+            _filters(choice, releases, years, agencies),
+            html.Nav(id="workforce-breadcrumb", **{"aria-label": "Breadcrumb"}),
+            html.Div(id="workforce-content", **{"aria-live": "polite"}),
+            release_line(info.release_id, info.status, f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+        ]
+    )
 
 
 def _link(path: str) -> str:
@@ -127,84 +178,143 @@ def _link(path: str) -> str:
 
 def breadcrumb(choice: Choice) -> html.Ol:
     """Statewide › Agency › Category, each level a link except the current one."""
-    levels = [("Statewide", workforce_href(choice.release_id, choice.year, dimension=choice.dimension,
-                                           convention=choice.convention))]
+    levels = [
+        (
+            "Statewide",
+            workforce_href(choice.release_id, choice.year, dimension=choice.dimension, convention=choice.convention),
+        )
+    ]
     if choice.agency != codes.ALL:
-        levels.append((choice.agency_name, workforce_href(choice.release_id, choice.year, choice.agency,
-                                                          dimension=choice.dimension, convention=choice.convention)))
+        levels.append(
+            (
+                choice.agency_name,
+                workforce_href(
+                    choice.release_id,
+                    choice.year,
+                    choice.agency,
+                    dimension=choice.dimension,
+                    convention=choice.convention,
+                ),
+            )
+        )
     if choice.category != codes.ALL:
         levels.append((job_label(choice.category), None))
     items = []
     for i, (text, href) in enumerate(levels):
         last = i == len(levels) - 1
-        items.append(html.Li(text if last else dcc.Link(text, href=_link(href)),
-                             className="breadcrumb-item" + (" active" if last else ""),
-                             **({"aria-current": "page"} if last else {})))
+        items.append(
+            html.Li(
+                text if last else dcc.Link(text, href=_link(href)),
+                className="breadcrumb-item" + (" active" if last else ""),
+                **({"aria-current": "page"} if last else {}),
+            )
+        )
     return html.Ol(items, className="breadcrumb")
 
 
 def _representation(choice: Choice, cells: pd.DataFrame) -> html.Section:
-    now = order_groups(cells[(cells["fiscal_year"] == choice.year) & (cells["job_category"] == choice.category)],
-                       choice.dimension)
+    now = order_groups(
+        cells[(cells["fiscal_year"] == choice.year) & (cells["job_category"] == choice.category)], choice.dimension
+    )
     flagged = with_flags(now, choice.convention)
     text = _suppressed_text()
     where = "statewide" if choice.agency == codes.ALL else choice.agency_name
-    figure = representation_bars(bars_frame(flagged, text), {"x_title": "Share of employees (bar) and availability (|)"})
+    figure = representation_bars(
+        bars_frame(flagged, text), {"x_title": "Share of employees (bar) and availability (|)"}
+    )
     return chart_panel(
-        "workforce-representation", f"Share of employees against availability: {job_label(choice.category)}, "
-        f"{where}, {choice.year}",
+        "workforce-representation",
+        f"Share of employees against availability: {job_label(choice.category)}, {where}, {choice.year}",
         utilization_summary(flagged, choice.convention, choice.category, choice.place, text),
-        utilization_table(flagged, text), figure, TABLE_LABELS, SOURCE)
+        utilization_table(flagged, text),
+        figure,
+        TABLE_LABELS,
+        SOURCE,
+    )
 
 
 def _trend(choice: Choice, cells: pd.DataFrame) -> html.Section:
     rows = order_groups(cells[cells["job_category"] == choice.category], choice.dimension)
     lines = trend_frame(rows.sort_values("fiscal_year", kind="stable"))
     references = [(1.0, "parity (1.0)")] + ([(0.8, "four-fifths (0.8)")] if choice.convention == "80pct" else [])
-    figure = trend_lines(lines, {"tickformat": ".2f", "y_title": "Utilization ratio", "reference_lines": references,
-                                 "highlight_x": choice.year})
-    table = utilization_table(with_flags(rows.sort_values(["fiscal_year"], kind="stable"), choice.convention),
-                              _suppressed_text())
-    return chart_panel("workforce-trend", "Over the years: utilization ratio of each group",
-                       trend_summary(rows, choice.year, choice.category, choice.place), table, figure,
-                       TABLE_LABELS, SOURCE + " Lines break where a year's figure is suppressed.")
+    figure = trend_lines(
+        lines,
+        {
+            "tickformat": ".2f",
+            "y_title": "Utilization ratio",
+            "reference_lines": references,
+            "highlight_x": choice.year,
+        },
+    )
+    table = utilization_table(
+        with_flags(rows.sort_values(["fiscal_year"], kind="stable"), choice.convention), _suppressed_text()
+    )
+    return chart_panel(
+        "workforce-trend",
+        "Over the years: utilization ratio of each group",
+        trend_summary(rows, choice.year, choice.category, choice.place),
+        table,
+        figure,
+        TABLE_LABELS,
+        SOURCE + " Lines break where a year's figure is suppressed.",
+    )
 
 
 def _next_level(choice: Choice) -> html.Section | None:
     """The table one level down: agencies (statewide view) or job categories (an agency's view)."""
     text = _suppressed_text()
     if choice.agency == codes.ALL:
-        frame = wq.utilization_slice(settings(), choice.release_id, viewer(), choice.year, choice.dimension,
-                                     choice.category)
+        frame = wq.utilization_slice(
+            settings(), choice.release_id, viewer(), choice.year, choice.dimension, choice.category
+        )
         frame = frame[frame["agency_code"] != codes.ALL]
         agencies = wq.agency_list(settings(), choice.release_id)
         names, unit, label = dict(zip(agencies["agency_code"], agencies["agency_name"])), "agency_code", "Agency"
 
         def href(code: str) -> str:
-            return _link(workforce_href(choice.release_id, choice.year, code, choice.category, choice.dimension,
-                                        choice.convention))
+            return _link(
+                workforce_href(
+                    choice.release_id, choice.year, code, choice.category, choice.dimension, choice.convention
+                )
+            )
     elif choice.category == codes.ALL:
         cells = queries.workforce_cells(settings(), choice.release_id, viewer(), choice.agency, choice.dimension)
         frame = cells[(cells["fiscal_year"] == choice.year) & (cells["job_category"] != codes.ALL)]
         names, unit, label = {c: job_label(c) for c in codes.JOB_CATEGORIES}, "job_category", "Job category"
 
         def href(code: str) -> str:
-            return _link(workforce_href(choice.release_id, choice.year, choice.agency, code, choice.dimension,
-                                        choice.convention))
+            return _link(
+                workforce_href(choice.release_id, choice.year, choice.agency, code, choice.dimension, choice.convention)
+            )
     else:
         return None
     rows = next_level_rows(with_flags(frame, choice.convention), unit, names, text)
-    caption = html.P(f"Open a row to see its {'job categories' if unit == 'agency_code' else 'groups'} "
-                     f"({CONVENTIONS[choice.convention].label.lower()}; {choice.year}).", className="small")
-    table = [caption, link_grid("workforce-level-table", level_frame(rows, label, text), label,
-                                [href(r.code) for r in rows])]
+    caption = html.P(
+        f"Open a row to see its {'job categories' if unit == 'agency_code' else 'groups'} "
+        f"({CONVENTIONS[choice.convention].label.lower()}; {choice.year}).",
+        className="small",
+    )
+    table = [
+        caption,
+        link_grid("workforce-level-table", level_frame(rows, label, text), label, [href(r.code) for r in rows]),
+    ]
     flagged = sum(1 for r in rows if r.flagged)
     among = "" if choice.category == codes.ALL else f" among {job_label(choice.category)}"
     where = "" if unit == "agency_code" else f" of the {choice.agency_name}"
-    summary = (f"In {choice.year}, {flagged} of {len(rows)} {'agencies' if unit == 'agency_code' else 'job categories'}"
-               f"{where} have at least one group under-represented{among} under {CONVENTIONS[choice.convention].rule}.")
-    return chart_panel("workforce-level", "Agencies" if unit == "agency_code" else "Job categories", summary,
-                       level_frame(rows, label, text), None, None, SOURCE, extra=table)
+    summary = (
+        f"In {choice.year}, {flagged} of {len(rows)} {'agencies' if unit == 'agency_code' else 'job categories'}"
+        f"{where} have at least one group under-represented{among} under {CONVENTIONS[choice.convention].rule}."
+    )
+    return chart_panel(
+        "workforce-level",
+        "Agencies" if unit == "agency_code" else "Job categories",
+        summary,
+        level_frame(rows, label, text),
+        None,
+        None,
+        SOURCE,
+        extra=table,
+    )
 
 
 @lru_cache(maxsize=RENDERED_VIEWS)
@@ -219,12 +329,20 @@ def content(choice: Choice) -> list:
     now = cells[(cells["fiscal_year"] == choice.year) & (cells["job_category"] == choice.category)]
     if now.empty:
         where = "Connecticut's state agencies" if choice.agency == codes.ALL else f"the {choice.agency_name}"
-        return [notice(f"{where} reported no employees in {category_phrase(choice.category).lower()} in "
-                       f"{choice.year}.", "info"), _next_level(choice)]
+        return [
+            notice(
+                f"{where} reported no employees in {category_phrase(choice.category).lower()} in {choice.year}.", "info"
+            ),
+            _next_level(choice),
+        ]
     scorecard = None
     if choice.agency != codes.ALL:
-        scorecard = html.P(dcc.Link(f"Open the full scorecard of the {choice.agency_name} →", href=_link(
-            f"/agencies/{choice.agency}" + query_string(release=choice.release_id, year=choice.year))))
+        scorecard = html.P(
+            dcc.Link(
+                f"Open the full scorecard of the {choice.agency_name} →",
+                href=_link(f"/agencies/{choice.agency}" + query_string(release=choice.release_id, year=choice.year)),
+            )
+        )
     return [scorecard, _representation(choice, cells), _next_level(choice), _trend(choice, cells)]
 
 
@@ -254,4 +372,3 @@ def show(release, year, agency, category, dimension, convention):
     except DataUnavailable:
         return notice(DB_DOWN, "danger"), None, dash.no_update, dash.no_update
     return body, breadcrumb(choice), query_string(**choice.params), view_state(PATH, **choice.params)
-

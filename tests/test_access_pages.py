@@ -70,7 +70,7 @@ def test_point_rank_always_lies_inside_the_rank_range(pairs):
     frame = pd.DataFrame({"town_geoid": [f"t{i}" for i in range(len(pairs))],
                           "value": [p[0] for p in pairs], "moe": [p[1] for p in pairs]})
     ranked = rank_ranges(frame, higher_is_better=True).reset_index(drop=True)
-    for position, row in ranked.iterrows():
+    for _, row in ranked.iterrows():
         # Every town tied with this one could take any of the tied positions.
         tied = ranked.index[ranked["value"] == row["value"]]
         assert row["rank_best"] <= tied.min() + 1 and tied.max() + 1 <= row["rank_worst"]

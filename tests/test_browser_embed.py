@@ -1,0 +1,138 @@
+"""Embeds in headless Chromium, framed by a page of another origin (a static server on another port)."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import math
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.test_browser_download import GRID_ROWS, click, same, wait_for_csv
+
+pytestmark = pytest.mark.browser
+SECRET = "a secret shared with nobody"
+MAP = "/embed/access-map?measure=broadband&year=2024&region=09110"
+PLOT_DATA = """
+const plot = document.querySelector('.js-plotly-plot');
+if (!plot || !plot.data || !plot.data.length) { return null; }
+return {locations: plot.data[0].locations, names: plot.data[0].hovertext, zoom: plot.layout.map.zoom,
+        fitted: plot.ctFittedZoom, height: plot.layout.height, width: plot.clientWidth};
+"""
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def host(tmp_path):
+    """Writes host pages and serves them from 127.0.0.1 on a port of its own (a different origin)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def page(name: str, frames: dict[str, str]) -> str:
+        iframes = "".join(f'<iframe id="{id_}" src="{src}" title="{id_}" width="360" height="700"></iframe>'
+                          for id_, src in frames.items())
+        html = f"<!DOCTYPE html><html lang='en'><title>Host</title><h1>A host</h1>{iframes}</html>"
+        (tmp_path / name).write_text(html, encoding="utf-8")
+        return f"{origin}/{name}"
+
+    yield origin, page
+    server.shutdown()
+
+
+def settings_env(monkeypatch, **values: str) -> None:
+    from data_access.queries import current_settings
+
+    for key, value in values.items():
+        monkeypatch.setenv(f"CT_EQUITY_{key}", value)
+    current_settings.cache_clear()
+
+
+def map_fitted(driver) -> bool:
+    """The map has been drawn and resized to the frame (shorter than the 560 px it is drawn at)."""
+    plot = driver.execute_script(PLOT_DATA) or {}
+    return (plot.get("height") or 560) < 560
+
+
+def inside(driver, frame_id: str) -> None:
+    driver.switch_to.default_content()
+    driver.switch_to.frame(driver.find_element(By.ID, frame_id))
+
+
+def test_map_embed_renders_in_another_site_and_downloads_its_table(dash_duo, app_env, host, monkeypatch):
+    from app import app
+
+    origin, page = host
+    settings_env(monkeypatch, FRAME_ANCESTORS=origin)
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    driver.get(page("map.html", {"map": dash_duo.server_url + MAP, "home": dash_duo.server_url + "/"}))
+
+    inside(driver, "map")
+    WebDriverWait(driver, 30).until(map_fitted)
+    plot = driver.execute_script(PLOT_DATA)
+    assert len(plot["locations"]) == 169 and "Hartford" in plot["names"]  # the state, the region highlighted
+    # the server fits the region into 640 px; in a narrower frame the map zooms out by log2(width / 640)
+    assert plot["width"] < 360
+    assert plot["zoom"] == pytest.approx(plot["fitted"] + math.log2(plot["width"] / 640))
+    assert not driver.find_element(By.CSS_SELECTOR, ".navbar").is_displayed()  # chrome-less
+    title = driver.find_element(By.CSS_SELECTOR, ".chart-panel h2").text
+    assert title == "Households with broadband, 2024: towns of the Capitol Planning Region"
+    section = driver.find_element(By.CSS_SELECTOR, "section.chart-panel")
+    click(driver, section.find_element(By.XPATH, ".//summary[normalize-space()='Show data']"))
+    grid = WebDriverWait(driver, 10).until(lambda d: d.execute_script(GRID_ROWS, "access-map"))
+    assert len(grid["rows"]) == 38  # the Capitol region's towns
+    click(driver, section.find_element(By.XPATH, ".//button[normalize-space()='Download CSV']"))
+    with wait_for_csv(Path(dash_duo.download_path)).open(newline="", encoding="utf-8") as handle:
+        records = list(csv.reader(handle))
+    assert records[0] == grid["fields"] and len(records) - 1 == len(grid["rows"])
+    for screen, downloaded in zip(grid["rows"], records[1:], strict=True):
+        pairs = zip(grid["fields"], downloaded, strict=True)
+        assert all(same(screen.get(f), v) for f, v in pairs), downloaded
+
+    inside(driver, "home")  # the site's own pages refuse to be framed
+    time.sleep(1.5)
+    assert driver.find_elements(By.ID, "react-entry-point") == []
+    driver.switch_to.default_content()
+
+
+def test_signed_embed_shows_and_a_changed_one_is_refused(dash_duo, app_env, host, monkeypatch):
+    from app import app
+
+    _, page = host
+    settings_env(monkeypatch, EMBED_SECRET=SECRET)
+    # signature by hand: HMAC-SHA256 over "<chart id>?<sorted parameters>"
+    sig = hmac.new(SECRET.encode(), b"overview-cards?year=2024", hashlib.sha256).hexdigest()
+    dash_duo.start_server(app)
+    base = dash_duo.server_url + "/embed/overview-cards"
+    driver = dash_duo.driver
+    driver.get(page("signed.html", {"good": f"{base}?year=2024&sig={sig}",
+                                    "changed": f"{base}?year=2023&sig={sig}",
+                                    "unsigned": f"{base}?year=2024"}))
+    inside(driver, "good")
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#card-workforce .card-value"))
+    assert "In 2024," in driver.find_element(By.CSS_SELECTOR, ".chart-summary").text
+    for frame in ("changed", "unsigned"):
+        inside(driver, frame)
+        alert = WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".alert-warning"))
+        assert "address has been changed or is not signed" in alert[0].text
+        assert driver.find_elements(By.CSS_SELECTOR, ".card-value") == []
+    # A site that is not on the configured list cannot frame even a correctly signed embed.
+    settings_env(monkeypatch, FRAME_ANCESTORS="https://portal.ct.gov")
+    driver.switch_to.default_content()
+    driver.refresh()
+    inside(driver, "good")
+    time.sleep(1.5)
+    assert driver.find_elements(By.ID, "react-entry-point") == []
+    driver.switch_to.default_content()
