@@ -16,7 +16,7 @@ from data_access import workforce_queries as wq
 from data_access.queries import DataUnavailable
 from data_access.viewer import Viewer
 
-from ._agencies import LIST_LABELS, agency_overview, list_summary, list_table
+from ._agency_list import LIST_LABELS, agency_overview, list_summary, list_table
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from ._workforce import RENDERED_VIEWS, link_grid, page_location, with_flags
 

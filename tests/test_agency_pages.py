@@ -9,19 +9,18 @@ import pytest
 from scipy.stats import fisher_exact
 
 from dashboards._agencies import (
-    agency_overview,
     compare_sentence,
     contracting_sentence,
     finding_words,
     gap_closing,
     goal_text,
     impact_finding,
-    list_summary,
     metric_words,
     plan_sentence,
     selection_findings,
     selection_summary,
 )
+from dashboards._agency_list import agency_overview, list_summary
 from dashboards._workforce import with_flags
 
 K_TEXT = "suppressed (fewer than 5)"
