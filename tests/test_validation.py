@@ -190,3 +190,38 @@ def test_all_failures_are_listed_not_just_the_first(inputs):
     assert any(p.startswith("workforce.csv:3:") for p in found)
     assert any(p.startswith("workforce.csv:8:") for p in found)
     assert any(p.startswith("agencies.csv:2:") for p in found)
+
+
+@pytest.fixture(scope="module")
+def published_db(demo_inputs, tmp_path_factory):
+    """A database with one published release, built once for the corpus below."""
+    from click.testing import CliRunner
+
+    import cli
+    from data_access.db import get_engine
+    from data_access.releases import current_release_id
+
+    folder = tmp_path_factory.mktemp("corpus")
+    env = {"CT_EQUITY_DATA_DIR": str(folder), "CT_EQUITY_DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
+           "CT_EQUITY_BOOTSTRAP_DRAWS": "20", "CT_EQUITY_BOUNDARIES": ""}
+    done = CliRunner().invoke(cli.main, ["build", "--inputs", str(demo_inputs), "--publish"], env=env)
+    assert done.exit_code == 0, done.output
+    return env, current_release_id(get_engine(env["CT_EQUITY_DATABASE_URL"]))
+
+
+@pytest.mark.parametrize("file,row,column,value,rule", CELL_CASES)
+def test_every_bad_input_set_exits_2_and_keeps_the_published_release(published_db, inputs, file, row, column,
+                                                                     value, rule):
+    from click.testing import CliRunner
+
+    import cli
+    from data_access.db import get_engine
+    from data_access.releases import current_release_id, list_releases
+
+    env, published = published_db
+    set_cell(inputs, file, row, column, value)
+    result = CliRunner().invoke(cli.main, ["build", "--inputs", str(inputs)], env=env)
+    assert result.exit_code == 2
+    assert f"{file}:{row + 1}: {column}=" in result.output and "nothing was written" in result.output
+    engine = get_engine(env["CT_EQUITY_DATABASE_URL"])
+    assert current_release_id(engine) == published and len(list_releases(engine)) == 1
