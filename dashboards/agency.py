@@ -10,8 +10,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from components.charts import impact_chart, trend_lines, utilization_heatmap
-from components.formatting import SUPPRESSED, count, dollars, percent
+from components.charts import impact_chart, utilization_heatmap
 from components.panel import chart_panel
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice
 from data_access import codes, queries
@@ -22,20 +21,12 @@ from data_access.viewer import Viewer
 from ._agencies import (
     IMPACT_LEGEND,
     SELECTION_LABELS,
-    benchmark_rows,
-    compare_sentence,
-    comparison_series,
-    comparison_table,
-    contracting_sentence,
-    goal_text,
     impact_frame,
-    plan_sentence,
-    plan_table,
-    scope_names,
     selection_findings,
     selection_summary,
     selection_table,
 )
+from ._agency_panels import SOURCE, benchmark_panel, contracting_panels, k_text, plan_panel, training_panel
 from ._embed_button import embed_options
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from ._workforce import (
@@ -65,7 +56,6 @@ dash.register_page(
     title="Agency scorecard — CT Equity Benchmarks",
 )
 
-SOURCE = "Source: {tables} release table{s}."
 FINDING_HEADINGS = (
     ("significant", "▼ Below four-fifths and statistically significant"),
     ("four_fifths_only", "△ Below four-fifths, not statistically significant (could be chance)"),
@@ -197,10 +187,6 @@ def layout(
     )
 
 
-def _k_text() -> str:
-    return SUPPRESSED.format(k=settings().suppression_k)
-
-
 def utilization_panel(release_id: str, agency: pd.Series, year: int, dimension: str, convention: str):
     """Job category × group heat map of utilization ratios, with links into `/workforce`."""
     code, name = agency["agency_code"], agency["agency_name"]
@@ -211,7 +197,7 @@ def utilization_panel(release_id: str, agency: pd.Series, year: int, dimension: 
     order = {c: i for i, c in enumerate((codes.ALL, *codes.JOB_CATEGORIES))}
     now = order_groups(now, dimension).sort_values("job_category", key=lambda s: s.map(order), kind="stable")
     flagged = with_flags(now, convention)
-    text = _k_text()
+    text = k_text()
     rows = next_level_rows(
         flagged[flagged["job_category"] != codes.ALL],
         "job_category",
@@ -254,7 +240,7 @@ def selection_panel(release_id: str, agency: pd.Series, year: int, dimension: st
     rows = order_groups(rows, dimension).sort_values(
         "action", key=lambda s: s.map(list(codes.ACTIONS).index), kind="stable"
     )
-    text = _k_text()
+    text = k_text()
     figure = impact_chart(impact_frame(rows), {"legend": IMPACT_LEGEND}) if not rows.empty else None
     findings = selection_findings(rows)
     lists = dbc.Row(
@@ -283,154 +269,6 @@ def selection_panel(release_id: str, agency: pd.Series, year: int, dimension: st
         SOURCE.format(tables="selection_rates", s="") + " Fisher exact test, two-sided; "
         "four-fifths rule and flip-flop check as in the Uniform Guidelines (29 CFR 1607.4).",
         extra=[lists],
-    )
-
-
-def contracting_panels(release_id: str, agency: pd.Series, year: int) -> dbc.Row:
-    """Small- and minority-business shares against their set-aside goals, the peer group and the state."""
-    frame = wq.contracting_comparison(settings(), release_id, agency["agency_code"])
-    names = scope_names(agency["agency_name"], agency["peer_group"])
-    if frame.empty:
-        return dbc.Row(dbc.Col(notice("This release has no contracting figures.")))
-    columns = {
-        "small_share": ("Small-business share", percent),
-        "small_goal": ("Small goal", goal_text),
-        "minority_share": ("Minority-business share", percent),
-        "minority_goal": ("Minority goal", goal_text),
-        "eligible_spend": ("Eligible spend", dollars),
-    }
-    table = comparison_table(frame, "fiscal_year", columns, names)
-    panels = []
-    for kind in ("small", "minority"):
-        goal = frame[f"{kind}_goal"].dropna()
-        figure = trend_lines(
-            comparison_series(frame, "fiscal_year", f"{kind}_share", names),
-            {
-                "tickformat": ".0%",
-                "y_title": f"{kind.capitalize()}-business share",
-                "highlight_x": year,
-                "reference_lines": [(float(goal.iat[-1]), f"goal {goal_text(goal.iat[-1])}")] if not goal.empty else [],
-            },
-        )
-        panels.append(
-            dbc.Col(
-                chart_panel(
-                    f"agency-contracting-{kind}",
-                    f"{kind.capitalize()}-business share of eligible spend",
-                    contracting_sentence(frame, year, kind, names),
-                    table,
-                    figure,
-                    None,
-                    "Source: contracting release table. Goals: CGS 4a-60g set-aside (25 % small contractors; "
-                    "25 % of that, 6.25 %, minority business enterprises).",
-                ),
-                lg=6,
-            )
-        )
-    return dbc.Row(panels)
-
-
-def plan_panel(release_id: str, agency: pd.Series, year: int):
-    """Equity plan and affirmative-action plan status against the peer group and the state."""
-    frame = wq.plan_comparison(settings(), release_id, agency["agency_code"])
-    names = scope_names(agency["agency_name"], agency["peer_group"])
-    if frame.empty:
-        return notice("This release has no equity-plan figures.")
-    table = plan_table(frame, names)
-    own = frame[(frame["scope"] == "agency") & frame["url"].notna()].sort_values("plan_year")
-    link = (
-        html.P(
-            html.A(
-                f"Read the {int(own['plan_year'].iat[-1])} equity plan (opens the agency's site)",
-                href=str(own["url"].iat[-1]),
-                rel="noopener noreferrer",
-                target="_blank",
-            )
-        )
-        if not own.empty and str(own["url"].iat[-1]).startswith("https://")
-        else None
-    )
-    visible = dbc.Table.from_dataframe(
-        table, striped=False, bordered=False, hover=True, size="sm", responsive=True, id="agency-plan-table"
-    )
-    return chart_panel(
-        "agency-plans",
-        "Equity plan and affirmative-action plan",
-        plan_sentence(frame, year, names),
-        table,
-        None,
-        None,
-        "Source: equity_plans release table. Affirmative-action plan status as in "
-        "Regs. Conn. State Agencies 46a-68-102 (parity, goals met, good-faith efforts, not approved).",
-        extra=[link, visible],
-    )
-
-
-def training_panel(release_id: str, agency: pd.Series, year: int):
-    """Equity training completion against the peer group and the state."""
-    frame = wq.training_comparison(settings(), release_id, viewer(), agency["agency_code"])
-    names = scope_names(agency["agency_name"], agency["peer_group"])
-    if frame.empty:
-        return notice("This release has no training figures.")
-    text = _k_text()
-    columns = {
-        "completion_rate": ("Completion", percent),
-        "completed": ("Completed", count),
-        "employees": ("Employees", count),
-    }
-    figure = trend_lines(
-        comparison_series(frame[~frame["suppressed"]], "fiscal_year", "completion_rate", names),
-        {"tickformat": ".0%", "y_title": "Completed equity training", "highlight_x": year, "y_range": [0, 1.05]},
-    )
-    return chart_panel(
-        "agency-training",
-        "Equity training completion",
-        compare_sentence(frame, "fiscal_year", year, "completion_rate", names, "equity-training completion", text),
-        comparison_table(frame, "fiscal_year", columns, names, text),
-        figure,
-        None,
-        SOURCE.format(tables="training", s=""),
-    )
-
-
-def benchmark_panel(release_id: str, agency: pd.Series, year: int):
-    """The agency's own benchmarks: status in symbol and word, and whether the gap closes beyond noise."""
-    items = benchmark_rows(wq.agency_benchmarks(settings(), release_id, agency["agency_code"]), year)
-    if not items:
-        return chart_panel(
-            "agency-benchmarks",
-            "The agency's own benchmarks",
-            f"No benchmark is set for the {agency['agency_name']} in this release.",
-            pd.DataFrame(columns=["Benchmark"]),
-            None,
-        )
-    cards = html.Ul(
-        [html.Li([html.Strong(f"{i['status_text']} "), i["sentence"]], className="mb-2") for i in items],
-        className="list-unstyled",
-        id="agency-benchmark-list",
-    )
-    table = pd.DataFrame(
-        [
-            {
-                "Benchmark": i["label"],
-                "Year": i["year"],
-                "Value": i["value"],
-                "Target": i["target"],
-                "Status": i["status_text"],
-            }
-            for i in items
-        ]
-    )
-    met = sum(i["status"] in ("met", "on_track") for i in items)
-    return chart_panel(
-        "agency-benchmarks",
-        "The agency's own benchmarks",
-        f"{met} of {len(items)} benchmarks are met or on track as of {year}.",
-        table,
-        None,
-        None,
-        SOURCE.format(tables="benchmark_progress", s=""),
-        extra=[cards],
     )
 
 
