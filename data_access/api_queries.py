@@ -20,7 +20,7 @@ from .changes import compare_releases
 from .queries import DataUnavailable, engine, read_table
 from .schema import RELEASE_ID, RELEASE_TABLES, columns
 from .settings import Settings
-from .suppression import mask_for_viewer
+from .suppression import COMPARISON_KEY, mask_for_viewer
 from .viewer import Viewer
 
 # URL segment → release table (the geometry table is served as GeoJSON under /geo, not here).
@@ -192,7 +192,14 @@ def api_page(settings: Settings, viewer: Viewer, table_name: str, release_id: st
     page = page_rows(settings, table_name, release_id, filters, limit, offset) if offset < total else None
     if page is None or page.empty:
         return total, pd.DataFrame(columns=columns(table_name), dtype=object)
-    return total, mask_for_viewer(page, table_name, viewer)
+    lookup = comparison_rows(settings, release_id) if table_name == "selection_rates" else None
+    return total, mask_for_viewer(page, table_name, viewer, lookup)[columns(table_name)]
+
+
+@memoize
+def comparison_rows(settings: Settings, release_id: str) -> pd.DataFrame:
+    """Key and suppression flag of every selection row: the reference rows a page of rows is compared with."""
+    return read_table(settings, "selection_rates", release_id)[[*COMPARISON_KEY, "group_code", "suppressed"]]
 
 
 @memoize
@@ -203,7 +210,7 @@ def table_counts(settings: Settings, release_id: str) -> dict[str, int]:
 
 def release_frames(settings: Settings, release_id: str, viewer: Viewer) -> dict[str, pd.DataFrame]:
     """Every API table of a release, masked for the viewer (the input of "what changed")."""
-    return {name: mask_for_viewer(read_table(settings, name, release_id), name, viewer)
+    return {name: mask_for_viewer(read_table(settings, name, release_id), name, viewer)[columns(name)]
             for name in API_TABLES.values()}
 
 

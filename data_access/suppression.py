@@ -36,6 +36,12 @@ HIDDEN_COLUMNS = {
 # The count that says how "small" a row is when choosing complementary cells.
 SIZE_COLUMN = {"workforce_utilization": "headcount", "selection_rates": "pool", "training": "employees"}
 MAX_ROUNDS = 50
+# Rows that repeat their cell's total (workforce `total`): a hidden total row hides every row of its cell.
+CELL_TOTALS = {"workforce_utilization": (("fiscal_year", "agency_code", "job_category"), "_is_all")}
+# Figures of a row computed against its reference group's row (selection: impact ratio, z, Fisher p, flags).
+COMPARED_COLUMNS = {"selection_rates": ("impact_ratio", "z_score", "fisher_p", "flag_four_fifths",
+                                        "flag_significant", "practically_significant")}
+COMPARISON_KEY = ("fiscal_year", "agency_code", "action", "group_dimension")
 
 
 @dataclass(frozen=True)
@@ -110,9 +116,14 @@ def _selection_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
         _is_sex=frame["group_dimension"] == "sex",
         _is_agency_all=frame["agency_code"] == "ALL",
         _is_agency=frame["agency_code"] != "ALL",
+        _no_row=False,
     )
     cell = ("fiscal_year", "agency_code", "action")
     lines = [
+        # Each dimension's groups add up to the same pool (and selected): a total no row shows, but one
+        # fully shown dimension gives it away, so every dimension needs two hidden groups or none.
+        *(Line(f"groups→pool ({dim})", cell, "_no_row", f"_is_{dim}", count_total=False)
+          for dim in ("race", "sex", "race_sex")),
         Line("race×sex→race", (*cell, "_race"), "_is_race", "_is_race_sex"),
         Line("race×sex→sex", (*cell, "_sex"), "_is_sex", "_is_race_sex"),
         Line("agencies→state", ("fiscal_year", "action", "group_dimension", "group_code"),
@@ -173,25 +184,65 @@ def suppression_flags(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
     work, lines = LINE_BUILDERS[table](_derived_counts(frame.reset_index(drop=True), table))
     size = pd.to_numeric(work[SIZE_COLUMN[table]], errors="coerce").fillna(0).to_numpy(dtype=float)
     for _ in range(MAX_ROUNDS):
-        if sum(_protect_line(work, line, suppressed, size) for line in lines) == 0:
+        changed = sum(_protect_line(work, line, suppressed, size) for line in lines)
+        if table in CELL_TOTALS:
+            changed += _spread_hidden_totals(work, suppressed, *CELL_TOTALS[table])
+        if changed == 0:
             break
     return pd.Series(suppressed, index=frame.index)
 
 
-def mask_for_viewer(frame: pd.DataFrame, table: str, viewer: Viewer) -> pd.DataFrame:
-    """Blank the hidden figures of suppressed rows the viewer has no right to see (keeps the `suppressed` flag)."""
+def _spread_hidden_totals(work: pd.DataFrame, suppressed: np.ndarray, key: tuple[str, ...], total_mask: str) -> int:
+    """Suppress every row of a cell whose total row is suppressed (each row repeats that total)."""
+    codes = work.groupby(list(key), sort=False, dropna=False).ngroup().to_numpy()
+    hidden_total = np.zeros(codes.max() + 1, dtype=bool)
+    hidden_total[codes[work[total_mask].to_numpy() & suppressed]] = True
+    newly = hidden_total[codes] & ~suppressed
+    suppressed |= newly
+    return int(newly.sum())
+
+
+def reference_suppressed(frame: pd.DataFrame, lookup: pd.DataFrame) -> np.ndarray:
+    """Rows compared with a reference row that is suppressed (its rate would come out of the comparison).
+
+    `lookup` must hold the reference rows (the whole table, or at least the rows' comparison cells); a row
+    whose reference row is not there counts as compared with a suppressed one.
+    """
+    key = list(COMPARISON_KEY)
+    refs = lookup.loc[~lookup["suppressed"].astype(bool), [*key, "group_code"]].drop_duplicates()
+    shown = frame[[*key, "reference_group"]].merge(
+        refs.rename(columns={"group_code": "reference_group"}).assign(_shown=True), how="left",
+        on=[*key, "reference_group"])["_shown"].fillna(False).to_numpy(dtype=bool)
+    return frame["reference_group"].notna().to_numpy() & ~shown
+
+
+def mask_for_viewer(frame: pd.DataFrame, table: str, viewer: Viewer,
+                    lookup: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Blank the hidden figures of suppressed rows the viewer has no right to see (keeps the `suppressed` flag).
+
+    Figures compared with a suppressed reference row are blanked too (and marked in `reference_suppressed`);
+    `lookup` holds the reference rows when `frame` is only part of its comparison cells (default: `frame`).
+    """
     if frame.empty or "suppressed" not in frame.columns:
         return frame
-    hide = frame["suppressed"].astype(bool)
     if "agency_code" in frame.columns:
-        hide &= ~frame["agency_code"].map(viewer.sees_unsuppressed).astype(bool)
+        entitled = frame["agency_code"].map(viewer.sees_unsuppressed).astype(bool)
     else:
-        hide &= viewer.role not in ("statewide", "admin")
-    if not hide.any():
+        entitled = pd.Series(viewer.role in ("statewide", "admin"), index=frame.index)
+    hide = frame["suppressed"].astype(bool) & ~entitled
+    compared = pd.Series(False, index=frame.index)
+    if table in COMPARED_COLUMNS and "reference_group" in frame.columns:
+        compared = pd.Series(reference_suppressed(frame, frame if lookup is None else lookup), index=frame.index)
+        compared &= ~entitled & ~hide
+        frame = frame.assign(reference_suppressed=compared)  # so a page can say why a comparison is missing
+    if not hide.any() and not compared.any():
         return frame.assign(suppressed=hide)
     out = frame.copy()
     for column in HIDDEN_COLUMNS[table]:
         if column in out.columns:
             out[column] = out[column].astype(object).where(~hide, None)
+    for column in COMPARED_COLUMNS.get(table, ()):
+        if column in out.columns:
+            out[column] = out[column].astype(object).where(~compared, None)
     out["suppressed"] = hide
     return out

@@ -154,3 +154,63 @@ def test_viewers_see_what_their_role_allows(demo_tables):
     other = mask_for_viewer(suppressed_dss, "workforce_utilization", Viewer("agency", frozenset({"DOC"})))
     assert statewide["headcount"].notna().all() and own["headcount"].notna().all()
     assert other["headcount"].isna().all() and other["suppressed"].all()
+
+
+def _workforce_cell(category: str, total: int, groups: dict[str, int]) -> list[dict]:
+    rows = [dict(fiscal_year=2024, agency_code="AAA", job_category=category, group_dimension="all", group_code="ALL",
+                 headcount=total, total=total)]
+    return rows + [dict(fiscal_year=2024, agency_code="AAA", job_category=category, group_dimension="sex",
+                        group_code=code, headcount=n, total=total) for code, n in groups.items()]
+
+
+def test_a_hidden_cell_total_hides_every_row_that_repeats_it():
+    # Job categories add up to the agency: a small category (total 3) forces a second category total to be
+    # hidden; every row of that category carries its total, so all of them go (else `total` gives it away).
+    frame = pd.DataFrame(_workforce_cell("ALL", 53, {"female": 30, "male": 23})
+                         + _workforce_cell("professionals", 3, {"female": 2, "male": 1})
+                         + _workforce_cell("technicians", 20, {"female": 10, "male": 10})
+                         + _workforce_cell("skilled_craft", 30, {"female": 18, "male": 12}))
+    flags = suppression_flags(frame, "workforce_utilization", k=5)
+    technicians = frame["job_category"] == "technicians"  # the smallest visible category total
+    assert flags[frame["job_category"] == "professionals"].all()
+    assert flags[technicians].all(), "the technicians' group rows repeat the hidden total 20"
+    assert not flags[frame["job_category"].isin(["ALL", "skilled_craft"])].any()
+
+
+def test_each_group_dimension_of_a_selection_hides_two_groups_or_none():
+    # Race groups and sex groups both add up to the same pool (no row shows it): with the sex groups all
+    # shown, one hidden race group would be pool − the others.
+    rows = [dict(fiscal_year=2024, agency_code="AAA", action="hire", group_dimension=dim, group_code=code,
+                 pool=pool, selected=sel)
+            for dim, code, pool, sel in (("race_ethnicity", "white", 40, 10), ("race_ethnicity", "black", 30, 8),
+                                         ("race_ethnicity", "asian", 26, 6), ("race_ethnicity", "aian", 4, 1),
+                                         ("sex", "female", 50, 12), ("sex", "male", 50, 13))]
+    frame = pd.DataFrame(rows)
+    flags = suppression_flags(frame, "selection_rates", k=5).to_numpy()
+    race = (frame["group_dimension"] == "race_ethnicity").to_numpy()
+    assert flags[race].sum() == 2 and flags[frame["group_code"] == "aian"].all()
+    assert flags[frame["group_code"] == "asian"].all(), "the smallest other race group is the complement"
+    assert not flags[~race].any()
+
+
+def test_a_comparison_with_a_hidden_reference_is_not_shown_to_outsiders():
+    # The impact ratio is the group's rate over the reference's: beside a hidden reference it would give the
+    # reference's rate away (and so do z and Fisher p).
+    rows = pd.DataFrame([
+        dict(fiscal_year=2024, agency_code="AAA", action="hire", group_dimension="race_ethnicity",
+             group_code=code, pool=pool, selected=sel, rate=sel / pool, reference_group="aian",
+             impact_ratio=(sel / pool) / 0.75, z_score=-1.0, fisher_p=0.2, flag_four_fifths=True,
+             flag_significant=False, practically_significant=False, suppressed=code == "aian")
+        for code, pool, sel in (("aian", 8, 6), ("white", 40, 10), ("black", 30, 9))])
+    outsider = mask_for_viewer(rows, "selection_rates", ANONYMOUS)
+    shown = outsider[outsider["group_code"] != "aian"]
+    assert shown["impact_ratio"].isna().all() and shown["fisher_p"].isna().all()
+    assert shown["flag_four_fifths"].isna().all() and shown["reference_suppressed"].all()
+    assert shown["rate"].notna().all() and shown["pool"].tolist() == [40, 30]  # the groups' own figures stay
+    insider = mask_for_viewer(rows, "selection_rates", Viewer("agency", frozenset({"AAA"})))
+    assert insider["impact_ratio"].notna().all() and not insider["reference_suppressed"].any()
+    # A page of rows without its reference row: the comparison is hidden unless the lookup shows it.
+    page = rows[rows["group_code"] == "white"]
+    assert mask_for_viewer(page, "selection_rates", ANONYMOUS)["impact_ratio"].isna().all()
+    visible_reference = rows.assign(suppressed=False)
+    assert mask_for_viewer(page, "selection_rates", ANONYMOUS, visible_reference)["impact_ratio"].notna().all()
