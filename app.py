@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import dash
-from dash import Dash, State, dcc
+from dash import State, dcc
 from flask import Flask
 
 from api import register_api
 from components.shell import shell
 from dashboards._auth import register_auth, resolve_viewer
 from dashboards._helpers import mark_rendered_views
+from dashboards._language import LocalizedDash, register_language
 from dashboards._png import register_png_route
 from dashboards._server import COMPRESSED_TYPES, callback_failed, install_server_hooks, secret_key, signed_in
 from data_access.queries import current_settings
@@ -20,11 +21,11 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-def create_app() -> Dash:
+def create_app() -> LocalizedDash:
     """The app with its pages, shell, sign-in, headers and health check."""
     server = Flask(__name__)
     server.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES  # flask-compress reads this when Dash creates it
-    app = Dash(
+    app = LocalizedDash(
         __name__,
         server=server,
         use_pages=True,
@@ -38,6 +39,7 @@ def create_app() -> Dash:
     )
     app.index_string = INDEX
     app.server.secret_key = secret_key(current_settings())
+    register_language(app.server)
     register_auth(app.server)
     install_server_hooks(app)
     register_png_route(app.server)

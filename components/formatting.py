@@ -2,21 +2,27 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .i18n import N_, _, language
 
 GROUP_LABELS = {
-    "hispanic": "Hispanic or Latino",
-    "white": "White",
-    "black": "Black or African American",
-    "asian": "Asian",
-    "nhpi": "Native Hawaiian or Other Pacific Islander",
-    "aian": "American Indian or Alaska Native",
-    "two_or_more": "Two or more races",
-    "female": "Women",
-    "male": "Men",
-    "x": "Non-binary or unspecified",
-    "lep": "Limited English proficient",
-    "total": "All residents",
-    "ALL": "Everyone",
+    "hispanic": N_("Hispanic or Latino"),
+    "white": N_("White"),
+    "black": N_("Black or African American"),
+    "asian": N_("Asian"),
+    "nhpi": N_("Native Hawaiian or Other Pacific Islander"),
+    "aian": N_("American Indian or Alaska Native"),
+    "two_or_more": N_("Two or more races"),
+    "female": N_("Women"),
+    "male": N_("Men"),
+    "x": N_("Non-binary or unspecified"),
+    "lep": N_("Limited English proficient"),
+    "total": N_("All residents"),
+    "ALL": N_("Everyone"),
 }
 # Okabe–Ito: colour-blind-safe; each group keeps its colour on every page.
 GROUP_COLOURS = {
@@ -34,57 +40,97 @@ GROUP_COLOURS = {
     "total": "#000000",
 }
 DOMAIN_LABELS = {
-    "workforce": "Workforce",
-    "selection": "Hiring, promotion and separation",
-    "service_access": "Service access",
-    "language_access": "Language access",
-    "contracting": "Contracting",
-    "equity_plans": "Equity plans",
-    "training": "Training",
+    "workforce": N_("Workforce"),
+    "selection": N_("Hiring, promotion and separation"),
+    "service_access": N_("Service access"),
+    "language_access": N_("Language access"),
+    "contracting": N_("Contracting"),
+    "equity_plans": N_("Equity plans"),
+    "training": N_("Training"),
 }
 JOB_LABELS = {
-    "officials_administrators": "Officials and administrators",
-    "professionals": "Professionals",
-    "technicians": "Technicians",
-    "protective_sworn": "Protective service (sworn)",
-    "protective_nonsworn": "Protective service (non-sworn)",
-    "paraprofessionals": "Paraprofessionals",
-    "administrative_support": "Administrative support",
-    "skilled_craft": "Skilled craft",
-    "service_maintenance": "Service and maintenance",
-    "ALL": "All job categories",
+    "officials_administrators": N_("Officials and administrators"),
+    "professionals": N_("Professionals"),
+    "technicians": N_("Technicians"),
+    "protective_sworn": N_("Protective service (sworn)"),
+    "protective_nonsworn": N_("Protective service (non-sworn)"),
+    "paraprofessionals": N_("Paraprofessionals"),
+    "administrative_support": N_("Administrative support"),
+    "skilled_craft": N_("Skilled craft"),
+    "service_maintenance": N_("Service and maintenance"),
+    "ALL": N_("All job categories"),
 }
 STATUS_LABELS = {
-    "met": ("Target met", "✔"),
-    "on_track": ("On track", "↗"),
-    "off_track": ("Off track", "✖"),
-    "insufficient_data": ("Not enough data yet", "…"),
+    "met": (N_("Target met"), "✔"),
+    "on_track": (N_("On track"), "↗"),
+    "off_track": (N_("Off track"), "✖"),
+    "insufficient_data": (N_("Not enough data yet"), "…"),
 }
-SUPPRESSED = "suppressed (fewer than {k})"
 
 
 def group_label(code: str) -> str:
-    """Readable name of a group code, including race × sex codes."""
+    """Readable name of a group code, including race × sex codes, in the viewer's language."""
     if code in GROUP_LABELS:
-        return GROUP_LABELS[code]
-    race, _, sex = code.rpartition("_")
+        return _(GROUP_LABELS[code])
+    race, _sep, sex = code.rpartition("_")
     if race in GROUP_LABELS and sex in GROUP_LABELS:
-        return f"{GROUP_LABELS[race]} {GROUP_LABELS[sex].lower()}"
+        sex_name = _(GROUP_LABELS[sex])
+        return _("%(race)s %(sex_lower)s", race=_(GROUP_LABELS[race]), sex_lower=sex_name.lower())
     return code
+
+
+def domain_label(code: str) -> str:
+    return _(DOMAIN_LABELS[code]) if code in DOMAIN_LABELS else code
+
+
+def job_label(code: str) -> str:
+    return _(JOB_LABELS[code]) if code in JOB_LABELS else code
+
+
+def status_label(code: str | None) -> tuple[str, str]:
+    """(word, symbol) of a benchmark status; an unknown status reads as itself."""
+    if code in STATUS_LABELS:
+        word, symbol = STATUS_LABELS[code]
+        return _(word), symbol
+    return (str(code) if code else "", "")
+
+
+def suppressed(k: int) -> str:
+    """What a suppressed cell says instead of its value (never a zero)."""
+    return _("suppressed (fewer than %(k)s)", k=k)
+
+
+RELEASE_STATUS = {"draft": N_("draft"), "published": N_("published"), "retired": N_("retired")}
+
+
+def release_status(status: str) -> str:
+    return _(RELEASE_STATUS[status]) if status in RELEASE_STATUS else status
 
 
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def number(value: float, digits: int = 0) -> str:
+    """A number in the viewer's locale: grouping and decimal marks (1,234.5 · 1.234,5)."""
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    # Round as Python's own formatting does (binary value, half to even), then let Babel place the marks.
+    return format_decimal(round(value, digits), format=pattern, locale=language())
+
+
+def day(value: date | datetime | None) -> str:
+    """A date in the viewer's locale ('November 26, 2026' · '26 de noviembre de 2026')."""
+    return "—" if value is None else format_date(value, format="long", locale=language())
+
+
 def percent(value: float | None, digits: int = 1) -> str:
-    """0.1234 → '12.3 %'."""
-    return "—" if _missing(value) else f"{value * 100:.{digits}f} %"
+    """0.1234 → '12.3 %' ('12,3 %' in Spanish)."""
+    return "—" if _missing(value) else f"{number(value * 100, digits)} %"
 
 
 def count(value: float | None) -> str:
     """1234 → '1,234'."""
-    return "—" if _missing(value) else f"{round(value):,}"
+    return "—" if _missing(value) else number(round(value))
 
 
 def dollars(value: float | None) -> str:
@@ -92,12 +138,12 @@ def dollars(value: float | None) -> str:
     if _missing(value):
         return "—"
     if abs(value) >= 1e6:
-        return f"${value / 1e6:,.1f} million"
-    return f"${round(value, -2):,.0f}" if abs(value) >= 10_000 else f"${value:,.0f}"
+        return _("$%(amount)s million", amount=number(value / 1e6, 1))
+    return _("$%(amount)s", amount=number(round(value, -2) if abs(value) >= 10_000 else value))
 
 
 def ratio(value: float | None) -> str:
-    return "—" if _missing(value) else f"{value:.2f}"
+    return "—" if _missing(value) else number(value, 2)
 
 
 def p_value(value: float | None) -> str:
@@ -105,10 +151,11 @@ def p_value(value: float | None) -> str:
     if _missing(value):
         return "—"
     if value < 0.001:
-        return "< 0.001"
+        return f"< {number(0.001, 3)}"
     text = f"{value:.2g}"
     # 0.0496 must not read as 0.05 next to "significant at 0.05": keep a third digit there.
-    return f"{value:.3g}" if float(text) >= 0.05 > value else text
+    text = f"{value:.3g}" if float(text) >= 0.05 > value else text
+    return number(float(text), len(text.split(".")[1]) if "." in text else 0)
 
 
 def interval(value: float | None, low: float | None, high: float | None, fmt=percent) -> str:
@@ -122,11 +169,14 @@ def interval(value: float | None, low: float | None, high: float | None, fmt=per
 
 def by_unit(value: float | None, unit: str) -> str:
     """Format a value by its measure unit; `percent` measures are stored as 0–100 (measures.csv, §2)."""
-    formats = {"percent": lambda v: "—" if _missing(v) else f"{v:.1f} %", "dollars": dollars, "count": count,
-               "ratio": ratio}
+    formats = {"percent": lambda v: "—" if _missing(v) else f"{number(v, 1)} %", "dollars": dollars,
+               "count": count, "ratio": ratio}
     if unit in formats:
         return formats[unit](value)
     if _missing(value):
         return "—"
-    suffix = {"minutes": " min", "per_1000": " per 1,000"}.get(unit, "")
-    return f"{value:,.1f}{suffix}"
+    if unit == "minutes":
+        return _("%(value)s min", value=number(value, 1))
+    if unit == "per_1000":
+        return _("%(value)s per 1,000", value=number(value, 1))
+    return number(value, 1)

@@ -1,0 +1,47 @@
+"""The interface in English and Spanish (DESIGN §11): every user-visible string is an English message id.
+
+Wrap text shown to people in `_()` (with `%(name)s` placeholders filled by keywords) or `ngettext()`;
+mark module-level constants with `N_()` and translate them with `_()` where they are shown. Outside a
+request (pure-function tests, the command line) the English text comes back unchanged.
+"""
+from __future__ import annotations
+
+import flask_babel
+from flask import current_app, has_request_context
+
+LANGUAGES = {"en": "English", "es": "Español"}
+DEFAULT_LANGUAGE = "en"
+
+
+def N_(text: str) -> str:
+    """Mark a constant for extraction; it is translated later, where it is shown."""
+    return text
+
+
+def _babel_ready() -> bool:
+    """Whether this request's app has Flask-Babel (a bare Flask app in a test may not)."""
+    return has_request_context() and "babel" in current_app.extensions
+
+
+def _(text: str, **values: object) -> str:
+    """The text in the viewer's language, `%(name)s` placeholders filled from `values`."""
+    if not _babel_ready():
+        return text % values if values else text
+    return flask_babel.gettext(text, **values)
+
+
+def ngettext(singular: str, plural: str, num: int, **values: object) -> str:
+    """Singular or plural text in the viewer's language; `%(num)s` is the count."""
+    if not _babel_ready():
+        values.setdefault("num", num)
+        return (singular if num == 1 else plural) % values
+    return flask_babel.ngettext(singular, plural, num, **values)
+
+
+def language() -> str:
+    """The language code of the current request ('en' outside a request)."""
+    if not _babel_ready():
+        return DEFAULT_LANGUAGE
+    locale = flask_babel.get_locale()
+    code = locale.language if locale is not None else DEFAULT_LANGUAGE
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
