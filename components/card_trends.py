@@ -6,7 +6,8 @@ import math
 import plotly.graph_objects as go
 
 from .cards import DomainCard
-from .formatting import STATUS_LABELS
+from .formatting import status_label
+from .i18n import _
 
 COLUMNS = 3
 LINE = "#0072B2"
@@ -15,7 +16,7 @@ AXIS = {"showline": True, "linecolor": "#444444", "ticks": "outside", "tickfont"
 
 
 def _title(card: DomainCard) -> str:
-    word, symbol = STATUS_LABELS.get(card.status, ("", "")) if card.status else ("no value", "")
+    word, symbol = status_label(card.status) if card.status else (_("no value"), "")
     head = f"<b>{card.title}</b>"
     return f"{head}<br>{card.value_text} · {symbol} {word}".strip() if card.years else f"{head}<br>{word}"
 
@@ -60,9 +61,9 @@ def card_trends(cards: list[DomainCard], year: int) -> go.Figure:
         data += traces
         layout.update(axes)
         notes.append(title)
-    notes.append({"text": f"Dashed line: the target. Large dot: {year}.", "x": 0, "y": 0, "xref": "paper",
-                  "yref": "paper", "xanchor": "left", "yanchor": "top", "yshift": -28, "showarrow": False,
-                  "font": {"size": 11}})
+    notes.append({"text": _("Dashed line: the target. Large dot: %(year)s.", year=year), "x": 0, "y": 0,
+                  "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top", "yshift": -28,
+                  "showarrow": False, "font": {"size": 11}})
     layout.update({"annotations": notes, "height": 280 * rows + 30, "template": "none", "showlegend": False,
                    "margin": {"l": 40, "r": 20, "t": 20, "b": 60}, "paper_bgcolor": "white",
                    "plot_bgcolor": "white", "font": {"family": "system-ui, sans-serif", "color": "#222222"}})

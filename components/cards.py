@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from .formatting import STATUS_LABELS
+from .formatting import count, status_label
+from .i18n import _
 
 STATUS_COLOURS = {"met": "success", "on_track": "primary", "off_track": "danger", "insufficient_data": "secondary"}
 
@@ -33,7 +34,7 @@ def sparkline(years: list[int], values: list[float], target: float | None, title
              "line": {"color": "#0072B2"}, "hovertemplate": "%{x}: %{y:.3g}<extra></extra>"}]
     if target is not None and years:
         data.append({"type": "scatter", "x": [years[0], years[-1]], "y": [target, target], "mode": "lines",
-                     "name": "target", "line": {"color": "#555555", "dash": "dash", "width": 1},
+                     "name": _("target"), "line": {"color": "#555555", "dash": "dash", "width": 1},
                      "hoverinfo": "skip"})
     layout = {"height": 90, "margin": {"l": 0, "r": 0, "t": 4, "b": 0}, "showlegend": False,
               "xaxis": {"visible": False}, "yaxis": {"visible": False}, "plot_bgcolor": "white"}
@@ -43,13 +44,13 @@ def sparkline(years: list[int], values: list[float], target: float | None, title
 def status_badge(status: str | None) -> dbc.Badge | None:
     if not status:
         return None
-    word, symbol = STATUS_LABELS.get(status, (status, ""))
+    word, symbol = status_label(status)
     return dbc.Badge(f"{symbol} {word}", color=STATUS_COLOURS.get(status, "secondary"), className="fs-6")
 
 
 def domain_card(card: DomainCard) -> dbc.Card:
     """One domain's card; the whole card links to its page."""
-    counts = ", ".join(f"{n} {STATUS_LABELS[s][0].lower()}" for s, n in card.status_counts.items() if n)
+    counts = ", ".join(f"{count(n)} {status_label(s)[0].lower()}" for s, n in card.status_counts.items() if n)
     body = [
         html.H2(card.title, className="h5 card-title"),
         html.P(card.headline, className="small text-body-secondary mb-1"),
@@ -61,8 +62,9 @@ def domain_card(card: DomainCard) -> dbc.Card:
                  className="mt-2", **{"aria-hidden": "true"})
         if card.years else None,
         html.P(card.summary, className="small mt-2 card-summary"),
-        html.P(f"Benchmarks in this domain: {counts}." if counts else "", className="small text-body-secondary"),
-        dcc.Link("Open the details →", href=card.href, className="stretched-link small"),
+        html.P(_("Benchmarks in this domain: %(counts)s.", counts=counts) if counts else "",
+               className="small text-body-secondary"),
+        dcc.Link(_("Open the details →"), href=card.href, className="stretched-link small"),
     ]
     return dbc.Card(dbc.CardBody([b for b in body if b is not None]), className="h-100 shadow-sm",
                     id=f"card-{card.domain}")

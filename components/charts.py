@@ -15,6 +15,9 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from .formatting import number
+from .i18n import _
+
 # ColorBrewer RdBu (colour-blind safe): red below parity, white at 1.0, blue above.
 DIVERGING = [[0.0, "#b2182b"], [0.25, "#ef8a62"], [0.5, "#f7f7f7"], [0.75, "#67a9cf"], [1.0, "#2166ac"]]
 RATIO_SPAN = 0.5  # the diverging scale runs from 1 − span to 1 + span; beyond that it saturates
@@ -81,8 +84,10 @@ def utilization_heatmap(frame: pd.DataFrame, options: Mapping | None = None) -> 
             "textfont": {"size": 11}, "colorscale": DIVERGING, "zmin": 1 - RATIO_SPAN, "zmax": 1 + RATIO_SPAN,
             "zmid": 1.0, "xgap": 2, "ygap": 2, "hoverongaps": False,
             "hovertemplate": "%{y} · %{x}<br>%{text}<extra></extra>",
-            "colorbar": {"title": {"text": "Utilization<br>ratio"}, "tickvals": [0.5, 0.8, 1.0, 1.2, 1.5],
-                         "ticktext": ["≤ 0.5", "0.8", "1.0 parity", "1.2", "≥ 1.5"]}}
+            "colorbar": {"title": {"text": _("Utilization<br>ratio")}, "tickvals": [0.5, 0.8, 1.0, 1.2, 1.5],
+                         "ticktext": [f"≤ {number(0.5, 1)}", number(0.8, 1),
+                                      _("%(ratio)s parity", ratio=number(1.0, 1)), number(1.2, 1),
+                                      f"≥ {number(1.5, 1)}"]}}
     axis = {"showline": False, "ticks": "", "showgrid": False, "zeroline": False, "automargin": True}
     layout = _layout(options, (230 if many else 150) + 34 * len(rows), plot_bgcolor="#eeeeee",
                      margin={"l": 10, "r": 10, "t": 140 if many else 70, "b": 10},
@@ -102,17 +107,18 @@ def representation_bars(frame: pd.DataFrame, options: Mapping | None = None) -> 
     ends = [max(v for v in (a, b, 0.0) if v is not None) for a, b in zip(shares, available)]
     data = [
         {"type": "bar", "y": labels, "x": shares, "orientation": "h", "marker": {"color": frame["colour"].tolist()},
-         "name": "Share of employees", "hovertemplate": "%{y}: %{x:.1%} of employees<extra></extra>"},
-        {"type": "scatter", "y": labels, "x": available, "mode": "markers", "name": "Availability",
+         "name": _("Share of employees"),
+         "hovertemplate": "%{y}: " + _("%(share)s of employees", share="%{x:.1%}") + "<extra></extra>"},
+        {"type": "scatter", "y": labels, "x": available, "mode": "markers", "name": _("Availability"),
          "marker": {"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3, "color": "#000000"}},
-         "hovertemplate": "%{y}: availability %{x:.1%}<extra></extra>"},
+         "hovertemplate": "%{y}: " + _("availability %(share)s", share="%{x:.1%}") + "<extra></extra>"},
         {"type": "scatter", "y": labels, "x": ends, "mode": "text", "text": ["  " + t for t in frame["bar_text"]],
          "textposition": "middle right", "showlegend": False, "hoverinfo": "skip", "cliponaxis": False},
     ]
     top = max(ends or [0.1]) or 0.1
     layout = _layout(options, 120 + 32 * len(labels), bargap=0.35,
                      xaxis={**AXIS, "tickformat": ".0%", "range": [0, top * 1.45],
-                            "title": {"text": options.get("x_title", "Share")}},
+                            "title": {"text": options.get("x_title", _("Share"))}},
                      yaxis={**AXIS, "autorange": "reversed"})
     return _figure(data, layout)
 
@@ -139,12 +145,12 @@ def impact_chart(frame: pd.DataFrame, options: Mapping | None = None) -> go.Figu
                      "hovertemplate": "%{y}: %{x:.2f} — %{customdata}<extra>" + str(panel) + "</extra>"})
         start = i * (width + gap)
         layout_axes[f"xaxis{suffix}"] = {**AXIS, "domain": [start, start + width], "range": [0, 1.25],
-                                         "tickvals": [0, 0.4, 0.8, 1.0, 1.2], "title": {"text": "Impact ratio"}}
+                                         "tickvals": [0, 0.4, 0.8, 1.0, 1.2], "title": {"text": _("Impact ratio")}}
         shapes += [_line("x", 0.8, x_axis=f"x{suffix}"), _line("x", 1.0, "solid", "#999999", 1, x_axis=f"x{suffix}")]
         annotations.append({"text": str(panel), "x": start + width / 2, "y": 1.0, "xref": "paper", "yref": "paper",
                             "yanchor": "bottom", "showarrow": False, "font": {"size": 14}})
     for finding, symbol in options.get("legend", []):
-        data.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": finding,
+        data.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": _(finding),
                      "marker": {"symbol": symbol, "size": 12, "color": "#666666",
                                 "line": {"width": 1.5, "color": "#333333"}}})
     layout = _layout(options, 230 + 26 * len(labels), shapes=shapes, annotations=annotations,
@@ -178,7 +184,7 @@ def trend_lines(frame: pd.DataFrame, options: Mapping | None = None) -> go.Figur
     if options.get("highlight_x") is not None:
         shapes.append({**_line("x", options["highlight_x"], "solid", "#bbbbbb", 8), "opacity": 0.4})
     layout = _layout(options, 320, shapes=shapes, annotations=annotations,
-                     xaxis={**AXIS, "dtick": 1, "title": {"text": options.get("x_title", "Fiscal year")}},
+                     xaxis={**AXIS, "dtick": 1, "title": {"text": options.get("x_title", _("Fiscal year"))}},
                      yaxis={**AXIS, "tickformat": options.get("tickformat", ""),
                             "title": {"text": options.get("y_title", "")}, "range": options.get("y_range")})
     return _figure(data, layout)

@@ -7,10 +7,13 @@ costs tens of milliseconds per chart; a small template given to the constructor 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
+
+from .formatting import count
+from .i18n import _, language
 
 NEUTRAL = "#555555"
 MET_COLOUR = "#0072B2"  # Okabe–Ito blue
@@ -23,6 +26,31 @@ _AXIS = {"showline": True, "linecolor": "#444444", "ticks": "outside", "tickcolo
 # simple_white's look, without its per-trace defaults.
 TEMPLATE = {"layout": {"plot_bgcolor": "white", "paper_bgcolor": "white", "font": {"color": "#222222"},
                        "xaxis": _AXIS, "yaxis": _AXIS, "hovermode": "closest"}}
+# Plotly's decimal and thousands marks per language (layout.separators): 1,234.5 · 1.234,5.
+SEPARATORS = {"en": ".,", "es": ",."}
+
+
+def separators() -> str:
+    """The decimal and thousands marks of the viewer's language, as plotly's `layout.separators`."""
+    return SEPARATORS.get(language(), SEPARATORS["en"])
+
+
+def localize(figure: go.Figure | Mapping | None) -> go.Figure | dict | None:
+    """The figure with the viewer's number marks; a figure that lacks them is copied, never changed in place."""
+    marks = separators()
+    if isinstance(figure, go.Figure):
+        if figure.layout.separators == marks:
+            return figure
+        spec = figure.to_dict()
+        spec["layout"]["separators"] = marks
+        return go.Figure(spec, _validate=False)
+    if isinstance(figure, Mapping):
+        layout = figure.get("layout") or {}
+        layout = layout if isinstance(layout, Mapping) else layout.to_plotly_json()
+        if layout.get("separators") == marks:
+            return figure
+        return {**figure, "layout": {**layout, "separators": marks}}
+    return figure
 
 
 @dataclass(frozen=True)
@@ -93,14 +121,14 @@ def dot_whisker(labels: Sequence[str], values: Sequence[float], lows: Sequence[f
             for label, value, low, high, colour in zip(labels, values, lows, highs, colours, strict=True)
             if _number(value)]
     whisker_x, whisker_y = [], []
-    for label, _, low, high, _ in rows:
+    for label, _value, low, high, _colour in rows:
         if _number(low) and _number(high):
             whisker_x += [low, high, None]
             whisker_y += [label, label, None]
     whiskers = {"type": "scatter", "x": whisker_x, "y": whisker_y, "mode": "lines", "hoverinfo": "skip",
-                "line": {"color": "#333333", "width": 2}, "name": "90 % interval"}
+                "line": {"color": "#333333", "width": 2}, "name": _("%(level)s interval", level="90 %")}
     dots = {"type": "scatter", "x": [r[1] for r in rows], "y": [r[0] for r in rows], "mode": "markers",
-            "name": "value", "marker": {"color": [r[4] for r in rows], "size": 12,
+            "name": _("value"), "marker": {"color": [r[4] for r in rows], "size": 12,
                                         "line": {"color": "#222222", "width": 1}},
             "hovertemplate": "%{y}: %{x:.1f}<extra></extra>"}
     lines = [_line("x", reference[0], reference[1])] if reference and _number(reference[0]) else []
@@ -160,7 +188,7 @@ def group_dots(places: Sequence[str], groups: Sequence[tuple[str, Sequence[float
 def count_bars(labels: Sequence[str], counts: Sequence[int], colours: Sequence[str], axis: Axis) -> go.Figure:
     """Horizontal bars of counts in the order given (first on top), with the count written on each bar."""
     bars = {"type": "bar", "x": list(counts), "y": list(labels), "orientation": "h",
-            "text": [f"{c:,}" for c in counts], "textposition": "outside", "cliponaxis": False,
+            "text": [count(c) for c in counts], "textposition": "outside", "cliponaxis": False,
             "marker": {"color": list(colours)}, "hovertemplate": "%{y}: %{x}<extra></extra>"}
     return _figure([bars], _height(len(labels), 200), axis.layout(range=[0, max([*counts, 1]) * 1.2]),
                    _categories(labels))

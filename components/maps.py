@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 from dash import Patch
 
+from .figures import separators
+from .i18n import _
+
 # ColorBrewer YlGnBu (colour-blind safe), light to dark; class colours are picked evenly from it.
 SEQUENTIAL = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
 NO_ESTIMATE = "#d9d9d9"
@@ -45,21 +48,35 @@ class MapView:
     revision: str = "all"
 
 
-# d3-format of a value by unit, mirroring formatting.by_unit (hover labels are formatted in the browser)
-D3_FORMATS = {"percent": ("", ":.1f", " %"), "minutes": ("", ":.1f", " min"),
-              "per_1000": ("", ":.1f", " per 1,000"), "dollars": ("$", ":,.0f", ""),
-              "count": ("", ":,.0f", ""), "ratio": ("", ":.2f", "")}
+# d3-format of a value by unit, mirroring formatting.by_unit (hover labels are formatted in the browser;
+# the figure's `separators` give the decimal and thousands marks of the viewer's language)
+D3_FORMATS = {"percent": ":.1f", "minutes": ":.1f", "per_1000": ":.1f", "dollars": ":,.0f", "count": ":,.0f",
+              "ratio": ":.2f"}
+
+
+def _with_unit(unit: str, value: str) -> str:
+    """A hover value placeholder written with its unit, the way formatting.by_unit writes the unit."""
+    if unit == "percent":
+        return f"{value} %"
+    if unit == "minutes":
+        return _("%(value)s min", value=value)
+    if unit == "per_1000":
+        return _("%(value)s per 1,000", value=value)
+    if unit == "dollars":
+        return _("$%(amount)s", amount=value)
+    return value
 
 
 def hover_template(unit: str, has_moe: bool) -> str:
     """Hover label: town name, value (± margin of error and reliability for survey estimates)."""
-    prefix, fmt, suffix = D3_FORMATS.get(unit, ("", ":,.1f", ""))
+    fmt = D3_FORMATS.get(unit, ":,.1f")
     if not has_moe:
-        return (f"<b>%{{hovertext}}</b><br>{prefix}%{{customdata{fmt}}}{suffix}"
-                "<br>Not a survey estimate: no margin of error<extra></extra>")
+        no_moe = _("Not a survey estimate: no margin of error")
+        return f"<b>%{{hovertext}}</b><br>{_with_unit(unit, f'%{{customdata{fmt}}}')}<br>{no_moe}<extra></extra>"
     moe_fmt = ":,.0f" if unit in ("dollars", "count") else fmt
-    return (f"<b>%{{hovertext}}</b><br>{prefix}%{{customdata[0]{fmt}}}{suffix} ± %{{customdata[1]{moe_fmt}}}"
-            "<br>Reliability: %{text} (± 90 % margin of error)<extra></extra>")
+    reliability = _("Reliability: %(reliability)s (± 90 %% margin of error)", reliability="%{text}")
+    return (f"<b>%{{hovertext}}</b><br>{_with_unit(unit, f'%{{customdata[0]{fmt}}}')} ± %{{customdata[1]{moe_fmt}}}"
+            f"<br>{reliability}<extra></extra>")
 
 
 def class_colours(classes: int, darker_is_low: bool) -> list[str]:
@@ -104,7 +121,7 @@ def town_map(geojson_url: str, geoids: list[str], names: list[str], label_lon: l
     values_trace = {
         "type": "choroplethmap", "geojson": geojson_url, "featureidkey": "id", "locations": geoids,
         "z": values.z, "hovertext": names, "customdata": values.customdata, "text": values.text,
-        "hovertemplate": values.hovertemplate, "name": "Town value", "showlegend": False,
+        "hovertemplate": values.hovertemplate, "name": _("Town value"), "showlegend": False,
         "colorscale": key["colorscale"], "zmin": key["zmin"], "zmax": key["zmax"],
         "marker": {"line": line, "opacity": values.opacity or 1},
         "colorbar": {**key["colorbar"], "orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02,
@@ -113,22 +130,22 @@ def town_map(geojson_url: str, geoids: list[str], names: list[str], label_lon: l
     missing_trace = {
         "type": "choroplethmap", "geojson": geojson_url, "featureidkey": "id", "locations": values.missing,
         "z": [0] * len(values.missing), "hovertext": values.missing_names, "showscale": False,
-        "colorscale": [[0, NO_ESTIMATE], [1, NO_ESTIMATE]], "name": "No estimate", "showlegend": False,
-        "hovertemplate": "<b>%{hovertext}</b><br>No estimate<extra></extra>", "marker": {"line": line},
+        "colorscale": [[0, NO_ESTIMATE], [1, NO_ESTIMATE]], "name": _("No estimate"), "showlegend": False,
+        "hovertemplate": "<b>%{hovertext}</b><br>" + _("No estimate") + "<extra></extra>", "marker": {"line": line},
     }
     rings = [
         {"type": "scattermap", "lon": label_lon, "lat": label_lat, "mode": "markers", "hoverinfo": "skip",
-         "name": f"{LOW_MARK} Low-reliability estimate", "showlegend": any(values.low),
+         "name": LOW_MARK + " " + _("Low-reliability estimate"), "showlegend": any(values.low),
          "marker": {"size": _ring_sizes(values.low, RING_OUTER), "color": "#000000"}},
         {"type": "scattermap", "lon": label_lon, "lat": label_lat, "mode": "markers", "hoverinfo": "skip",
-         "name": "ring centre", "showlegend": False,
+         "name": _("ring centre"), "showlegend": False,
          "marker": {"size": _ring_sizes(values.low, RING_INNER), "color": "#ffffff"}},
     ]
     layout = {
         "map": {"style": "white-bg", "center": {"lat": view.lat, "lon": view.lon}, "zoom": view.zoom},
         "uirevision": view.revision, "height": MAP_HEIGHT, "margin": {"l": 0, "r": 0, "t": 0, "b": 70},
         "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant"},
-        "paper_bgcolor": "white",
+        "paper_bgcolor": "white", "separators": separators(),
     }
     return {"data": [values_trace, missing_trace, *rings], "layout": layout}
 
@@ -156,4 +173,5 @@ def town_map_patch(values: MapValues, view: MapView) -> Patch:
     patch["layout"]["map"]["center"] = {"lat": view.lat, "lon": view.lon}
     patch["layout"]["map"]["zoom"] = view.zoom
     patch["layout"]["uirevision"] = view.revision
+    patch["layout"]["separators"] = separators()
     return patch

@@ -9,6 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from .figures import localize
+from .i18n import N_, _
+
 
 @dataclass(frozen=True)
 class ChartParts:
@@ -24,11 +27,39 @@ class ChartParts:
     extra: list | None = None
 
 
+# AG Grid's own words (pagination, filter menus), shown in the viewer's language (AG Grid `localeText` keys).
+GRID_TEXT = {
+    "page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),
+    "firstPage": N_("First page"), "previousPage": N_("Previous page"), "nextPage": N_("Next page"),
+    "lastPage": N_("Last page"), "pageSizeSelectorLabel": N_("Page size:"),
+    "ariaPageSizeSelectorLabel": N_("Page size"), "pageLastRowUnknown": N_("?"),
+    "loadingOoo": N_("Loading..."), "noRowsToShow": N_("No rows to show"), "filterOoo": N_("Filter..."),
+    "equals": N_("Equals"), "notEqual": N_("Does not equal"), "lessThan": N_("Less than"),
+    "greaterThan": N_("Greater than"), "lessThanOrEqual": N_("Less than or equal to"),
+    "greaterThanOrEqual": N_("Greater than or equal to"), "inRange": N_("Between"), "inRangeStart": N_("From"),
+    "inRangeEnd": N_("To"), "contains": N_("Contains"), "notContains": N_("Does not contain"),
+    "startsWith": N_("Begins with"), "endsWith": N_("Ends with"), "blank": N_("Blank"),
+    "notBlank": N_("Not blank"), "andCondition": N_("AND"), "orCondition": N_("OR"),
+    "applyFilter": N_("Apply"), "resetFilter": N_("Reset"), "clearFilter": N_("Clear"),
+    "cancelFilter": N_("Cancel"),
+}
+
+
+def grid_text() -> dict[str, str]:
+    """AG Grid's `localeText` in the viewer's language."""
+    return {key: _(text) for key, text in GRID_TEXT.items()}
+
+
+def _header(label: str) -> str:
+    """A column header in the viewer's language (labels are English message ids)."""
+    return _(label) if label else label
+
+
 def grid(chart_id: str, frame: pd.DataFrame, labels: dict[str, str] | None = None,
          page_size: int = 25) -> dag.AgGrid:
-    """A sortable, filterable data table of exactly the rows a chart shows."""
+    """A sortable, filterable data table of exactly the rows a chart shows (headers in the viewer's language)."""
     labels = labels or {}
-    columns = [{"field": c, "headerName": labels.get(c, c.replace("_", " ").capitalize())}
+    columns = [{"field": c, "headerName": _header(labels[c] if c in labels else c.replace("_", " ").capitalize())}
                for c in frame.columns]
     return dag.AgGrid(
         id={"type": "panel-grid", "chart": chart_id},
@@ -36,7 +67,7 @@ def grid(chart_id: str, frame: pd.DataFrame, labels: dict[str, str] | None = Non
         columnDefs=columns,
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
         dashGridOptions={"pagination": len(frame) > page_size, "paginationPageSize": page_size,
-                         "domLayout": "autoHeight", "ensureDomOrder": True},
+                         "domLayout": "autoHeight", "ensureDomOrder": True, "localeText": grid_text()},
         columnSize="responsiveSizeToFit",
     )
 
@@ -46,12 +77,12 @@ def embed_controls(chart_id: str, embed: str | None = None, embed_params: dict |
     """'Download PNG' link and 'Embed' button (its iframe code appears below it, filled by a callback)."""
     controls: list = []
     if png:
-        controls.append(html.A("Download PNG", href=png, download=f"{chart_id}.png",
+        controls.append(html.A(_("Download PNG"), href=png, download=f"{chart_id}.png",
                                className="btn btn-outline-secondary btn-sm me-2",
                                id={"type": "panel-png", "chart": chart_id}))
     if embed:
         controls += [
-            dbc.Button("Embed", id={"type": "panel-embed", "chart": embed}, color="secondary", outline=True,
+            dbc.Button(_("Embed"), id={"type": "panel-embed", "chart": embed}, color="secondary", outline=True,
                        size="sm", className="me-2", n_clicks=0),
             dcc.Store(id={"type": "panel-embed-params", "chart": embed}, data=embed_params),
             html.Div(id={"type": "panel-embed-code", "chart": embed}, className="mt-2 w-100",
@@ -76,12 +107,12 @@ def chart_panel(
     """A chart with its title, plain-words summary, "show data" table and CSV download of that table.
 
     `embed` (an embeddable chart id) adds an "Embed" button for the view `embed_params`; `png` (the address
-    of the chart's image) adds a "Download PNG" link.
+    of the chart's image) adds a "Download PNG" link when there is a figure to draw.
     """
     graph = None
     if figure is not None:
         graph = html.Figure(
-            dcc.Graph(id={"type": "panel-graph", "chart": chart_id}, figure=figure,
+            dcc.Graph(id={"type": "panel-graph", "chart": chart_id}, figure=localize(figure),
                       config={"displaylogo": False, "responsive": True}),
             className="mb-1",
             **{"aria-labelledby": f"{chart_id}-title", "aria-describedby": f"{chart_id}-summary"})
@@ -91,13 +122,13 @@ def chart_panel(
         html.P(summary, className="chart-summary", id=f"{chart_id}-summary"),
         *(extra or []),
         html.Details([
-            html.Summary("Show data", className="btn btn-link px-0"),
+            html.Summary(_("Show data"), className="btn btn-link px-0"),
             grid(chart_id, table, labels),
         ], className="mb-2"),
-        dbc.Button("Download CSV", id={"type": "panel-csv", "chart": chart_id}, color="secondary",
+        dbc.Button(_("Download CSV"), id={"type": "panel-csv", "chart": chart_id}, color="secondary",
                    outline=True, size="sm", className="me-2"),
         dcc.Download(id={"type": "panel-download", "chart": chart_id}),
-        *embed_controls(chart_id, embed, embed_params, png),
+        *embed_controls(chart_id, embed, embed_params, png if figure is not None else None),
         html.P(source, className="small text-body-secondary mt-2") if source else None,
     ], className="mb-4 chart-panel", **{"aria-labelledby": f"{chart_id}-title"})
 

@@ -6,27 +6,40 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from babel.numbers import format_decimal
 
-from components.formatting import by_unit, group_label, ratio
+from components.formatting import by_unit, group_label, number, ratio
+from components.i18n import N_, _, language, ngettext
 from components.maps import LOW_MARK, MapValues, MapView, class_colours, hover_template
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 640, 490  # the map's drawing area on a laptop screen (fit_view's default)
 DIMMED = 0.3  # opacity of towns outside the chosen planning region
-UNIT_WORDS = {"percent": "percentage points", "minutes": "minutes", "per_1000": "per 1,000",
-              "dollars": "dollars"}
+UNIT_WORDS = {"percent": N_("percentage points"), "minutes": N_("minutes"), "per_1000": N_("per 1,000"),
+              "dollars": N_("dollars")}
+SHORT_UNIT_WORDS = {"percent": N_("pts"), "minutes": N_("min")}
+RELIABILITY_WORDS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 
 def _num(value: object) -> float | None:
     """A plain float, or None for every kind of missing value."""
     if value is None or value is pd.NA:
         return None
-    number = float(value)
-    return None if math.isnan(number) else number
+    result = float(value)
+    return None if math.isnan(result) else result
+
+
+def _unit_suffix(unit: str) -> str:
+    """What `by_unit` writes after the number in the viewer's language ('' for units without one)."""
+    if unit == "minutes":
+        return _("%(value)s min", value="")
+    if unit == "per_1000":
+        return _("%(value)s per 1,000", value="")
+    return " %" if unit == "percent" else ""
 
 
 def _strip_unit(text: str, unit: str) -> str:
-    suffix = {"percent": " %", "minutes": " min", "per_1000": " per 1,000"}.get(unit, "")
+    suffix = _unit_suffix(unit)
     return text.removesuffix(suffix) if suffix else text
 
 
@@ -121,47 +134,59 @@ def reliability_text(reliability: object) -> str:
     """The reliability word, with the map's symbol for low reliability."""
     if not isinstance(reliability, str) or not reliability:
         return "—"
-    return f"{LOW_MARK} low" if reliability == "low" else reliability
+    return f"{LOW_MARK} {reliability_word(reliability)}" if reliability == "low" else reliability_word(reliability)
+
+
+def reliability_word(reliability: str) -> str:
+    """'high', 'medium' or 'low' in the viewer's language (any other code reads as itself)."""
+    return _(RELIABILITY_WORDS[reliability]) if reliability in RELIABILITY_WORDS else reliability
 
 
 # ---------------------------------------------------------------- sentences
-def _towns(n: int) -> str:
-    return f"{n} town" if n == 1 else f"{n} towns"
-
-
 def reliability_sentence(frame: pd.DataFrame) -> str:
     if frame["moe"].map(_num).isna().all():
-        return "These figures are not survey estimates, so they carry no margin of error."
+        return _("These figures are not survey estimates, so they carry no margin of error.")
     low = int((frame["reliability"] == "low").sum())
     if low == 0:
-        return "No town has a low-reliability estimate."
-    has = "has a low-reliability estimate" if low == 1 else "have low-reliability estimates"
-    return f"{_towns(low)} {has} (marked {LOW_MARK})."
+        return _("No town has a low-reliability estimate.")
+    return ngettext("%(num)s town has a low-reliability estimate (marked %(mark)s).",
+                    "%(num)s towns have low-reliability estimates (marked %(mark)s).", low, mark=LOW_MARK)
 
 
 def summary_sentence(frame: pd.DataFrame, label: str, unit: str, direction: str, year: int,
                      area: str | None = None, weighted: pd.Series | None = None) -> str:
     """Plain words: the range across the towns shown, the population-weighted figure, reliability."""
     shown = frame[frame["value"].map(_num).notna()]
-    where = f" across the {_towns(len(shown))} of {place_name(area)}" if area else \
-        f" across {_towns(len(shown))}"
+    measure = measure_phrase(label)
     if shown.empty:
-        inside = f" in {place_name(area)}" if area else ""
-        return f"In {year}, no town{inside} has a value for {measure_phrase(label)}."
+        if area:
+            return _("In %(year)s, no town in %(place)s has a value for %(measure)s.", year=year,
+                     place=place_name(area), measure=measure)
+        return _("In %(year)s, no town has a value for %(measure)s.", year=year, measure=measure)
     values = shown["value"].astype(float)
     lo, hi = shown.loc[values.idxmin()], shown.loc[values.idxmax()]
-    better = "Higher is better." if direction == "higher_is_better" else "Lower is better."
-    parts = [(f"In {year}, {measure_phrase(label)} ranged from {by_unit(float(lo['value']), unit)} in "
-             f"{lo['town_name']} to {by_unit(float(hi['value']), unit)} in {hi['town_name']}{where}. "
-             f"{better}")]
+    facts = {"year": year, "measure": measure, "low": by_unit(float(lo["value"]), unit), "low_town": lo["town_name"],
+             "high": by_unit(float(hi["value"]), unit), "high_town": hi["town_name"]}
+    if area:
+        text = ngettext("In %(year)s, %(measure)s ranged from %(low)s in %(low_town)s to %(high)s in %(high_town)s "
+                        "across the %(num)s town of %(place)s.",
+                        "In %(year)s, %(measure)s ranged from %(low)s in %(low_town)s to %(high)s in %(high_town)s "
+                        "across the %(num)s towns of %(place)s.", len(shown), place=place_name(area), **facts)
+    else:
+        text = ngettext("In %(year)s, %(measure)s ranged from %(low)s in %(low_town)s to %(high)s in %(high_town)s "
+                        "across %(num)s town.",
+                        "In %(year)s, %(measure)s ranged from %(low)s in %(low_town)s to %(high)s in %(high_town)s "
+                        "across %(num)s towns.", len(shown), **facts)
+    better = _("Higher is better.") if direction == "higher_is_better" else _("Lower is better.")
+    parts = [f"{text} {better}"]
     if weighted is not None and _num(weighted.get("weighted_value")) is not None:
         figure = interval_text(weighted["weighted_value"], weighted["ci_low"], weighted["ci_high"], unit)
-        place = place_name(area or "Connecticut")
-        parts.append(f"Weighted by population, the figure for {place} is {figure}.")
+        parts.append(_("Weighted by population, the figure for %(place)s is %(value)s.",
+                       place=place_name(area or "Connecticut"), value=figure))
     parts.append(reliability_sentence(shown))
     missing = len(frame) - len(shown)
     if missing:
-        parts.append(f"{_towns(missing)} {'has' if missing == 1 else 'have'} no estimate.")
+        parts.append(ngettext("%(num)s town has no estimate.", "%(num)s towns have no estimate.", missing))
     return " ".join(parts)
 
 
@@ -171,14 +196,12 @@ def difference_text(difference: object, unit: str, short: bool = False) -> str:
     if value is None:
         return "—"
     sign = "+" if value > 0 else "−" if value < 0 else ""
-    magnitude = abs(value)
-    number = f"{magnitude:,.0f}" if unit in ("dollars", "count") else f"{magnitude:,.2f}" if unit == "ratio" \
-        else f"{magnitude:,.1f}"
+    amount = number(abs(value), 0 if unit in ("dollars", "count") else 2 if unit == "ratio" else 1)
     if unit == "dollars":
-        return f"{sign}${number}"
-    words = {"percent": "pts", "minutes": "min"}.get(unit, "") if short else ""
+        return sign + _("$%(amount)s", amount=amount)
+    words = SHORT_UNIT_WORDS.get(unit, "") if short else ""
     words = words or UNIT_WORDS.get(unit, "")
-    return f"{sign}{number} {words}" if words else f"{sign}{number}"
+    return f"{sign}{amount} {_(words)}" if words else f"{sign}{amount}"
 
 
 def _overlap(a_low: float | None, a_high: float | None, b_low: float | None, b_high: float | None) -> bool:
@@ -189,7 +212,7 @@ def _overlap(a_low: float | None, a_high: float | None, b_low: float | None, b_h
 
 def place_name(name: str) -> str:
     """A geography's name as it reads in a sentence ('the Capitol Planning Region', 'Connecticut')."""
-    return f"the {name}" if name.endswith(("Region", "County")) and not name.startswith("the ") else name
+    return _("the %(name)s", name=name) if name.endswith(("Region", "County")) and not name.startswith("the ") else name
 
 
 def group_lens(rows: pd.DataFrame, group: str, geographies: list[tuple[str, str, str]], label: str,
@@ -216,18 +239,20 @@ def group_lens(rows: pd.DataFrame, group: str, geographies: list[tuple[str, str,
                       difference_text(row["difference"], unit, short=True)])
         place = place_name(name)
         if not sentences:
-            who = f"{group_label(group)} residents"
             if group == reference:
-                sentences.append(f"{label}, weighted by where they live: {who} (the reference group) "
-                                 f"{mine_text} in {place}.")
+                sentences.append(_("%(measure)s, weighted by where they live: %(group)s residents (the reference "
+                                   "group) %(value)s in %(place)s.", measure=label, group=group_label(group),
+                                   value=mine_text, place=place))
                 continue
-            sentences.append(f"{label}, weighted by where each group lives: {who} {mine_text} against "
-                             f"{ref_text} for {group_label(reference)} residents (the reference group) in "
-                             f"{place}"
-                             f"{_verdict(row, ref_row, unit, direction)}.")
+            sentences.append(_("%(measure)s, weighted by where each group lives: %(group)s residents %(value)s "
+                               "against %(reference_value)s for %(reference)s residents (the reference group) in "
+                               "%(place)s%(verdict)s.", measure=label, group=group_label(group), value=mine_text,
+                               reference_value=ref_text, reference=group_label(reference), place=place,
+                               verdict=_verdict(row, ref_row, unit, direction)))
         else:
-            verdict = _verdict(row, ref_row, unit, direction)
-            sentences.append(f"In {place}: {mine_text} against {ref_text}{verdict}.")
+            sentences.append(_("In %(place)s: %(value)s against %(reference_value)s%(verdict)s.", place=place,
+                               value=mine_text, reference_value=ref_text,
+                               verdict=_verdict(row, ref_row, unit, direction)))
     return " ".join(sentences), table
 
 
@@ -237,12 +262,17 @@ def _verdict(row: pd.Series, ref_row: pd.Series | None, unit: str, direction: st
     if ref_row is None or difference is None or row["group_code"] == ref_row["group_code"]:
         return ""
     better = (difference > 0) == (direction == "higher_is_better")
-    word = "the same" if difference == 0 else "better" if better else "worse"
     noise = _overlap(_num(row["ci_low"]), _num(row["ci_high"]), _num(ref_row["ci_low"]),
                      _num(ref_row["ci_high"]))
-    verdict = "the 90 % intervals overlap, so the gap may be noise" if noise else \
-        f"{word}, beyond the uncertainty of the estimates"
-    return f" — {verdict} (ratio {ratio(_num(row['ratio']))}, {difference_text(difference, unit)})"
+    figures = {"ratio": ratio(_num(row["ratio"])), "difference": difference_text(difference, unit)}
+    if noise:
+        return _(" — the 90 %% intervals overlap, so the gap may be noise (ratio %(ratio)s, %(difference)s)",
+                 **figures)
+    if difference == 0:
+        return _(" — the same, beyond the uncertainty of the estimates (ratio %(ratio)s, %(difference)s)", **figures)
+    if better:
+        return _(" — better, beyond the uncertainty of the estimates (ratio %(ratio)s, %(difference)s)", **figures)
+    return _(" — worse, beyond the uncertainty of the estimates (ratio %(ratio)s, %(difference)s)", **figures)
 
 
 # ---------------------------------------------------------------- map
@@ -312,27 +342,30 @@ def map_values(frame: pd.DataFrame, label: str, unit: str, direction: str, year:
     reliability = frame["reliability"].astype(object).where(frame["reliability"].notna(), None)
     text = [_reliability_word(r) for r in reliability] if has_moe else []
     missing = frame[np.isnan(value)]
-    worse = "darker = worse (lower)" if direction == "higher_is_better" else "darker = worse (higher)"
+    title = _("%(measure)s, %(year)s — darker = worse (lower)", measure=label, year=year) \
+        if direction == "higher_is_better" else \
+        _("%(measure)s, %(year)s — darker = worse (higher)", measure=label, year=year)
     return MapValues(
         z=z, customdata=customdata, text=text, hovertemplate=hover_template(unit, has_moe),
         low=(reliability == "low").tolist(),
         missing=missing["town_geoid"].tolist(), missing_names=missing["town_name"].tolist(),
         colours=class_colours(max(len(present), 1), darker_is_low=direction == "higher_is_better"),
-        ticktext=ticktext or [""], title=f"{label}, {year} — {worse}",
+        ticktext=ticktext or [""], title=title,
         opacity=None if not region_id else np.where(frame["region_id"] == region_id, 1.0, DIMMED).tolist(),
     )
 
 
 def _reliability_word(reliability: object) -> str:
-    return reliability if isinstance(reliability, str) and reliability else "not rated"
+    return reliability_word(reliability) if isinstance(reliability, str) and reliability else _("not rated")
 
 
 # ---------------------------------------------------------------- data table and download
 def reliability_convention(cv_high: float, cv_medium: float) -> str:
     """The reliability convention in words (DESIGN §4.3: stated on the page)."""
-    return (f"Reliability of survey estimates: high when the coefficient of variation (the standard error "
-            f"over the estimate) is at most {cv_high:.0%}, medium up to {cv_medium:.0%}, low above that "
-            f"(marked {LOW_MARK}). Intervals are 90 % margins of error.")
+    return _("Reliability of survey estimates: high when the coefficient of variation (the standard error over "
+             "the estimate) is at most %(high)s%%, medium up to %(medium)s%%, low above that (marked %(mark)s). "
+             "Intervals are 90 %% margins of error.", high=number(cv_high * 100), medium=number(cv_medium * 100),
+             mark=LOW_MARK)
 
 
 def data_frame(frame: pd.DataFrame, measure_id: str, year: int, unit: str) -> pd.DataFrame:
@@ -350,85 +383,14 @@ def data_frame(frame: pd.DataFrame, measure_id: str, year: int, unit: str) -> pd
 
 def data_rows(frame: pd.DataFrame, unit: str) -> tuple[list[str], list[list[str]]]:
     """Headers and text rows of the 'show data' table, by town name."""
-    headers = ["Town", "Planning region", "Value", "Margin of error (90 %)", "Coefficient of variation",
-               "Reliability", "Numerator", "Denominator"]
+    headers = [_("Town"), _("Planning region"), _("Value"), _("Margin of error (90 %)"),
+               _("Coefficient of variation"), _("Reliability"), _("Numerator"), _("Denominator")]
     rows = []
     for r in frame.sort_values("town_name").itertuples():
         cv = _num(r.cv)
         rows.append([r.town_name, r.region_name, by_unit(_num(r.value), unit),
                      "—" if _num(r.moe) is None else _strip_unit(by_unit(_num(r.moe), unit), unit),
-                     "—" if cv is None else f"{cv:.1%}".replace("%", " %"), reliability_text(r.reliability),
+                     "—" if cv is None else f"{format_decimal(round(cv * 100, 1), '0.0', locale=language())} %",
+                     reliability_text(r.reliability),
                      by_unit(_num(r.numerator), "count"), by_unit(_num(r.denominator), "count")])
     return headers, rows
-
-
-# ---------------------------------------------------------------- town profile
-def compare_word(low: object, high: object, ref_low: object, ref_high: object, direction: str) -> str:
-    """'better', 'worse' or 'about the same' — 'about the same' whenever the two intervals overlap."""
-    lo, hi, ref_lo, ref_hi = _num(low), _num(high), _num(ref_low), _num(ref_high)
-    if _overlap(lo, hi, ref_lo, ref_hi):
-        return "about the same"
-    higher = lo > ref_hi
-    return "better" if higher == (direction == "higher_is_better") else "worse"
-
-
-def _records(frame: pd.DataFrame) -> dict[tuple[str, int], dict]:
-    """Rows by (measure_id, year)."""
-    return {(r["measure_id"], int(r["year"])): r for r in frame.to_dict("records")}
-
-
-def profile_rows(town: pd.DataFrame, region: pd.DataFrame, state: pd.DataFrame, measures: pd.DataFrame,
-                 year: int) -> list[list[str]]:
-    """Per measure in `year`: label, town value (interval), reliability, region, state, comparison."""
-    mine, regions, states = _records(town), _records(region), _records(state)
-    rows = []
-    for m in measures.itertuples():
-        t = mine.get((m.measure_id, year))
-        if t is None:
-            continue
-        value, moe = _num(t["value"]), _num(t["moe"])
-        floor, ceiling = unit_limits(m.unit)
-        low, high = (None, None) if value is None or moe is None else \
-            (max(value - moe, floor), value + moe if ceiling is None else min(value + moe, ceiling))
-        reg, st = regions.get((m.measure_id, year)), states.get((m.measure_id, year))
-        cells = [m.label, interval_text(value, low, high, m.unit), reliability_text(t["reliability"])]
-        for ref in (reg, st):
-            cells.append("—" if ref is None else
-                         interval_text(ref["weighted_value"], ref["ci_low"], ref["ci_high"], m.unit))
-        word = "—" if st is None or value is None else compare_word(
-            value if low is None else low, value if high is None else high, st["ci_low"], st["ci_high"],
-            m.direction)
-        rows.append([*cells, word])
-    return rows
-
-
-def trend_rows(town: pd.DataFrame, measures: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """Measures × years of one town; low-reliability values carry the symbol."""
-    years = sorted({int(y) for y in town["year"]})
-    mine = _records(town)
-    rows = []
-    for m in measures.itertuples():
-        if not any((m.measure_id, y) in mine for y in years):
-            continue
-        cells = [m.label]
-        for y in years:
-            row = mine.get((m.measure_id, y))
-            text = "—" if row is None else by_unit(_num(row["value"]), m.unit)
-            cells.append(f"{text} {LOW_MARK}" if row is not None and row["reliability"] == "low" else text)
-        rows.append(cells)
-    return ["Measure", *[str(y) for y in years]], rows
-
-
-def population_rows(population: pd.DataFrame, year: int, groups: tuple[str, ...]) -> list[list[str]]:
-    """Group, population, ± margin of error and share of the town's total for one year."""
-    rows_year = population[population["year"] == year].set_index("group_code")
-    total = _num(rows_year.at["total", "population"]) if "total" in rows_year.index else None
-    rows = []
-    for group in groups:
-        if group not in rows_year.index:
-            continue
-        count, moe = _num(rows_year.at[group, "population"]), _num(rows_year.at[group, "moe"])
-        share = "—" if not total or count is None or group == "total" else f"{100 * count / total:.1f} %"
-        rows.append([group_label(group), by_unit(count, "count"),
-                     "—" if moe is None else f"± {by_unit(moe, 'count')}", share])
-    return rows

@@ -1,10 +1,15 @@
-"""The `/access` town map as one chart (page, embed and image): figure, summary sentence and data table."""
+"""The `/access` charts (page, embed and image): the town map, the ranked towns and the group lens."""
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 
-from components.formatting import SUPPRESSED, group_label
+from components.formatting import group_label, suppressed
+from components.i18n import N_, _
 from components.maps import town_map
+from components.panel import ChartParts
+from components.tables import TableLink, data_table, long_table
 from data_access import codes
 
 from ._access import (
@@ -13,17 +18,21 @@ from ._access import (
     data_frame,
     fit_view,
     group_lens,
+    interval_text,
     map_values,
+    rank_ranges,
     region_bounds,
+    reliability_text,
     summary_sentence,
+    unit_limits,
 )
 
 TABLE_LABELS = {
-    "year": "Year", "measure_id": "Measure", "town_geoid": "Town GEOID", "town_name": "Town",
-    "region_name": "Planning region", "value": "Value", "moe": "Margin of error (90 %)",
-    "interval_low": "90 % interval, low", "interval_high": "90 % interval, high",
-    "cv": "Coefficient of variation", "reliability": "Reliability", "numerator": "Numerator",
-    "denominator": "Denominator", "class_break": "Map class",
+    "year": N_("Year"), "measure_id": N_("Measure"), "town_geoid": N_("Town GEOID"), "town_name": N_("Town"),
+    "region_name": N_("Planning region"), "value": N_("Value"), "moe": N_("Margin of error (90 %)"),
+    "interval_low": N_("90 % interval, low"), "interval_high": N_("90 % interval, high"),
+    "cv": N_("Coefficient of variation"), "reliability": N_("Reliability"), "numerator": N_("Numerator"),
+    "denominator": N_("Denominator"), "class_break": N_("Map class"),
 }
 
 
@@ -61,8 +70,9 @@ def map_summary(frame: pd.DataFrame, rows: pd.DataFrame, towns: pd.DataFrame, me
     if group == EVERYONE:
         return text
     places = [(level, geo_id, area)] + ([("state", codes.STATE_ID, "Connecticut")] if region else [])
-    lens, _ = group_lens(rows, group, places, measure["label"], measure["unit"], measure["direction"])
-    return f"{text} {lens or f'No group-weighted figures for {group_label(group)} residents.'}"
+    lens = group_lens(rows, group, places, measure["label"], measure["unit"], measure["direction"])[0]
+    lens = lens or _("No group-weighted figures for %(group)s residents.", group=group_label(group))
+    return f"{text} {lens}"
 
 
 def map_table(frame: pd.DataFrame, measure: pd.Series, year: int, region: str | None, k: int) -> pd.DataFrame:
@@ -73,5 +83,67 @@ def map_table(frame: pd.DataFrame, measure: pd.Series, year: int, region: str | 
         if "suppressed" in shown else set()
     if hidden:
         table["value"] = table["value"].astype(object)
-        table.loc[table["town_geoid"].isin(hidden), "value"] = SUPPRESSED.format(k=k)
+        table.loc[table["town_geoid"].isin(hidden), "value"] = suppressed(k)
     return table
+
+
+RANKED_LABELS = {"rank": N_("Rank"), "town": N_("Town"), "value": N_("Value (90 % interval)"),
+                 "reliability": N_("Reliability")}
+LENS_LABELS = {"area": N_("Area"), "group": N_("Group"), "reference": N_("Reference group"), "ratio": N_("Ratio"),
+               "difference": N_("Difference")}
+
+
+def _labels(labels: dict[str, str]) -> dict[str, str]:
+    return {key: _(text) for key, text in labels.items()}
+
+
+def ranked_parts(frame: pd.DataFrame, rows: pd.DataFrame, towns: pd.DataFrame, measure: pd.Series, year: int,
+                 region: str | None, suffix: str, link: Callable[[str], str] = str) -> ChartParts:
+    """The towns of the view ranked, with rank ranges where intervals overlap (chart id `access-ranked`).
+
+    Each town links to its profile (`link` makes a path an address of the app; `suffix` is the view's query).
+    """
+    unit = measure["unit"]
+    ranked = rank_ranges(shown_towns(frame, region), measure["direction"] == "higher_is_better", unit_limits(unit))
+    cells = [[r.rank_text, TableLink(r.town_name, link(f"/towns/{r.town_geoid}") + suffix),
+              interval_text(r.value, r.low, r.high, unit) if pd.notna(r.moe)
+              else interval_text(r.value, None, None, unit),
+              reliability_text(r.reliability)]
+             for r in ranked.itertuples()]
+    labels = _labels(RANKED_LABELS)
+    table = pd.DataFrame([[c.text if isinstance(c, TableLink) else c for c in row] for row in cells],
+                         columns=list(labels))
+    shown = long_table(list(labels.values()), cells, numeric=(2,), id_="access-table",
+                       caption=_("Rank 1 = best; towns whose intervals overlap share a rank range."))
+    area = area_of(region, towns)[2]
+    source = str(measure["source"] or _("release table town_measures")).rstrip(".")
+    return ChartParts("access-ranked",
+                      _("Towns ranked: %(measure)s, %(year)s (%(area)s)", measure=measure["label"], year=year,
+                        area=area),
+                      map_summary(frame, rows, towns, measure, year, region), table, None, labels,
+                      _("Source: %(source)s.", source=source), extra=[shown])
+
+
+def lens_parts(rows: pd.DataFrame, towns: pd.DataFrame, measure: pd.Series, year: int, region: str | None,
+               group: str) -> ChartParts | None:
+    """One group's population-weighted figure against the reference group's, in the area and the state
+    (chart id `access-lens`); None without a group lens."""
+    if group == EVERYONE:
+        return None
+    area = area_of(region, towns)[2]
+    places = [("state", codes.STATE_ID, "Connecticut")] + ([("region", region, area)] if region else [])
+    sentence, cells = group_lens(rows, group, places, measure["label"], measure["unit"], measure["direction"])
+    title = _("%(group)s residents: %(measure)s, %(year)s", group=group_label(group), measure=measure["label"],
+              year=year)
+    if not cells:
+        text = _("No group-weighted figures for %(group)s residents in this release.", group=group_label(group))
+        return ChartParts("access-lens", title, text, pd.DataFrame(columns=list(LENS_LABELS)), None,
+                          _labels(LENS_LABELS))
+    reference = str(rows["reference_group"].dropna().iloc[0]) if rows["reference_group"].notna().any() else ""
+    headers = [_("Area"), group_label(group), _("%(group)s (reference)", group=group_label(reference)),
+               _("Ratio"), _("Difference")]
+    labels = dict(zip(LENS_LABELS, headers))
+    shown = data_table(headers, cells, caption=_("Population-weighted, with 90 % intervals"), numeric=(1, 2, 3, 4),
+                       id_="access-lens-table")
+    return ChartParts("access-lens", title, sentence, pd.DataFrame(cells, columns=list(LENS_LABELS)), None, labels,
+                      _("Source: release table access_by_group (group-weighted figures)."), extra=[shown])

@@ -1,4 +1,4 @@
-"""Pure transforms behind `/agencies` and `/agencies/<code>`: adverse-impact findings, comparisons, sentences."""
+"""Pure transforms behind `/agencies` and `/agencies/<code>`: adverse-impact findings, benchmarks, sentences."""
 
 from __future__ import annotations
 
@@ -6,37 +6,45 @@ import math
 
 import pandas as pd
 
-from components.formatting import STATUS_LABELS, count, group_label, p_value, percent, ratio
+from components.formatting import count, group_label, number, p_value, percent, ratio, status_label
+from components.i18n import N_, _, ngettext
 
+from ._overview import impact_ratio_label
 from ._workforce import group_colour, p_phrase, people
 
+# action → (panel name, action word, pool); the panel name is an English message id, shown through _().
 ACTIONS = {
-    "hire": ("Hires", "hire", "applicants"),
-    "promotion": ("Promotions", "promotion", "eligible employees"),
-    "separation": ("Separations", "separation", "employees"),
+    "hire": (N_("Hires"), "hire", "applicants"),
+    "promotion": (N_("Promotions"), "promotion", "eligible employees"),
+    "separation": (N_("Separations"), "separation", "employees"),
+}
+FLIP_FLOP = {
+    "hire": N_("would pass with one more hire"),
+    "promotion": N_("would pass with one more promotion"),
+    "separation": N_("would pass with one fewer separation"),
 }
 PLAN_STATUS = {
-    "not_started": "Not started",
-    "drafting": "Drafting",
-    "submitted": "Submitted",
-    "approved": "Approved",
-    "published": "Published",
+    "not_started": N_("Not started"),
+    "drafting": N_("Drafting"),
+    "submitted": N_("Submitted"),
+    "approved": N_("Approved"),
+    "published": N_("Published"),
 }
 AAP_STATUS = {
-    "parity": ("✔", "Parity reached"),
-    "goals_met": ("✔", "Goals met"),
-    "good_faith": ("◐", "Good-faith efforts"),
-    "not_approved": ("✖", "Not approved"),
+    "parity": ("✔", N_("Parity reached")),
+    "goals_met": ("✔", N_("Goals met")),
+    "good_faith": ("◐", N_("Good-faith efforts")),
+    "not_approved": ("✖", N_("Not approved")),
 }
-SCOPE_STYLE = {"agency": ("#000000", "solid", 3), "peer": ("#4d4d4d", "dash", 2), "state": ("#8c8c8c", "dot", 2)}
 # finding key → (symbol in text, plotly marker symbol, words)
 FINDINGS = {
-    "significant": ("▼", "triangle-down", "Below four-fifths and statistically significant"),
-    "four_fifths_only": ("△", "triangle-down-open", "Below four-fifths, not statistically significant"),
-    "significant_only": ("●", "circle", "Statistically significant, above four-fifths"),
-    "none": ("✓", "circle-open", "No adverse impact indicated"),
-    "reference": ("◆", "diamond", "Reference group"),
-    "undefined": ("—", "x-thin-open", "No comparison possible"),
+    "significant": ("▼", "triangle-down", N_("Below four-fifths and statistically significant")),
+    "four_fifths_only": ("△", "triangle-down-open", N_("Below four-fifths, not statistically significant")),
+    "significant_only": ("●", "circle", N_("Statistically significant, above four-fifths")),
+    "none": ("✓", "circle-open", N_("No adverse impact indicated")),
+    "reference": ("◆", "diamond", N_("Reference group")),
+    "undefined": ("—", "x-thin-open", N_("No comparison possible")),
+    "reference_suppressed": ("—", "x-thin-open", N_("Not shown: the reference group's figures are suppressed")),
 }
 
 
@@ -50,7 +58,10 @@ def _flag(value: object) -> bool:
 
 def goal_text(goal: float | None) -> str:
     """Goals keep their statutory precision: 0.0625 → '6.25 %', 0.25 → '25 %'."""
-    return "—" if _missing(goal) else f"{float(goal) * 100:g} %"
+    if _missing(goal):
+        return "—"
+    text = f"{float(goal) * 100:g}"
+    return f"{number(float(text), len(text.partition('.')[2]))} %"
 
 
 def impact_finding(row: pd.Series) -> str:
@@ -60,7 +71,7 @@ def impact_finding(row: pd.Series) -> str:
     if row["group_code"] == row["reference_group"]:
         return "reference"
     if _missing(row["impact_ratio"]):
-        return "undefined"
+        return "reference_suppressed" if _flag(row.get("reference_suppressed")) else "undefined"
     four_fifths, significant = _flag(row["flag_four_fifths"]), _flag(row["flag_significant"])
     if four_fifths:
         return "significant" if significant else "four_fifths_only"
@@ -71,8 +82,7 @@ def flip_flop(row: pd.Series) -> str:
     """The Uniform Guidelines' flip-flop note for a row below four-fifths, else ''."""
     if not _flag(row.get("flag_four_fifths")) or _flag(row.get("practically_significant")):
         return ""
-    change = "one fewer separation" if row["action"] == "separation" else f"one more {ACTIONS[row['action']][1]}"
-    return f"would pass with {change}"
+    return _(FLIP_FLOP[row["action"]])
 
 
 def finding_words(row: pd.Series, suppressed_text: str) -> str:
@@ -80,9 +90,10 @@ def finding_words(row: pd.Series, suppressed_text: str) -> str:
     key = impact_finding(row)
     if key == "suppressed":
         return suppressed_text
-    symbol, _, words = FINDINGS[key]
+    symbol, words = FINDINGS[key][0], _(FINDINGS[key][2])
     if key == "reference":
-        words += " (lowest separation rate)" if row["action"] == "separation" else " (highest rate)"
+        words = (_("Reference group (lowest separation rate)") if row["action"] == "separation"
+                 else _("Reference group (highest rate)"))
     note = flip_flop(row)
     return f"{symbol} {words}" + (f" — {note}" if note else "")
 
@@ -95,33 +106,33 @@ def selection_table(frame: pd.DataFrame, suppressed_text: str) -> pd.DataFrame:
 
     rows = [
         {
-            "action": ACTIONS[r["action"]][0],
+            "action": _(ACTIONS[r["action"]][0]),
             "group": group_label(r["group_code"]),
             "pool": hidden(r, count(r["pool"])),
             "selected": hidden(r, count(r["selected"])),
             "rate": hidden(r, percent(r["rate"])),
             "reference_group": group_label(r["reference_group"]) if isinstance(r["reference_group"], str) else "—",
             "impact_ratio": hidden(r, ratio(r["impact_ratio"])),
-            "z_score": hidden(r, "—" if _missing(r["z_score"]) else f"{float(r['z_score']):.2f}"),
+            "z_score": hidden(r, "—" if _missing(r["z_score"]) else number(float(r["z_score"]), 2)),
             "fisher_p": hidden(r, p_value(None if _missing(r["fisher_p"]) else float(r["fisher_p"]))),
             "finding": finding_words(r, suppressed_text),
         }
-        for _, r in frame.iterrows()
+        for _i, r in frame.iterrows()
     ]
     return pd.DataFrame(rows, columns=list(SELECTION_LABELS))
 
 
 SELECTION_LABELS = {
-    "action": "Action",
-    "group": "Group",
-    "pool": "Pool",
-    "selected": "Selected",
-    "rate": "Rate",
-    "reference_group": "Reference group",
-    "impact_ratio": "Impact ratio",
+    "action": N_("Action"),
+    "group": N_("Group"),
+    "pool": N_("Pool"),
+    "selected": N_("Selected"),
+    "rate": N_("Rate"),
+    "reference_group": N_("Reference group"),
+    "impact_ratio": N_("Impact ratio"),
     "z_score": "z",
-    "fisher_p": "Fisher exact p",
-    "finding": "Finding",
+    "fisher_p": N_("Fisher exact p"),
+    "finding": N_("Finding"),
 }
 
 
@@ -132,12 +143,12 @@ def impact_frame(frame: pd.DataFrame) -> pd.DataFrame:
     keys = keys[shown.index] if not frame.empty else keys
     return pd.DataFrame(
         {
-            "panel": shown["action"].map(lambda a: ACTIONS[a][0]),
+            "panel": shown["action"].map(lambda a: _(ACTIONS[a][0])),
             "label": shown["group_code"].map(group_label),
             "impact_ratio": shown["impact_ratio"].astype(float),
             "colour": shown["group_code"].map(group_colour),
             "symbol": keys.map(lambda k: FINDINGS[k][1]),
-            "finding_label": keys.map(lambda k: FINDINGS[k][2]),
+            "finding_label": keys.map(lambda k: _(FINDINGS[k][2])),
         }
     )
 
@@ -150,10 +161,10 @@ IMPACT_LEGEND = [
 
 def _finding_line(row: pd.Series) -> str:
     note = flip_flop(row)
-    return (
-        f"{group_label(row['group_code'])}, {ACTIONS[row['action']][0].lower()}: impact ratio "
-        f"{ratio(row['impact_ratio'])}, Fisher {p_phrase(float(row['fisher_p']))}" + (f" — {note}" if note else "")
-    )
+    line = _("%(group)s, %(action)s: impact ratio %(ratio)s, Fisher %(p)s", group=group_label(row["group_code"]),
+             action=_(ACTIONS[row["action"]][0]).lower(), ratio=ratio(row["impact_ratio"]),
+             p=p_phrase(float(row["fisher_p"])))
+    return line + (f" — {note}" if note else "")
 
 
 def selection_findings(frame: pd.DataFrame) -> dict[str, list[str]]:
@@ -163,173 +174,47 @@ def selection_findings(frame: pd.DataFrame) -> dict[str, list[str]]:
     keys = frame.apply(impact_finding, axis=1)
     worst_first = frame.assign(_r=pd.to_numeric(frame["impact_ratio"], errors="coerce"))
     return {
-        key: [_finding_line(r) for _, r in worst_first[keys == key].sort_values("_r", kind="stable").iterrows()]
+        key: [_finding_line(r) for _i, r in worst_first[keys == key].sort_values("_r", kind="stable").iterrows()]
         for key in ("significant", "four_fifths_only")
     }
-
-
-def _results(n: int) -> str:
-    return "1 group result is" if n == 1 else f"{n} group results are"
 
 
 def selection_summary(frame: pd.DataFrame, year: int, suppressed_text: str) -> str:
     """How many results fail four-fifths with and without statistical significance, in plain words."""
     if frame.empty:
-        return f"No hiring, promotion or separation figures for {year}."
+        return _("No hiring, promotion or separation figures for %(year)s.", year=year)
     keys = frame.apply(impact_finding, axis=1)
     fifths = frame[keys == "four_fifths_only"]
-    flips = sum(bool(flip_flop(r)) for _, r in fifths.iterrows())
+    flips = sum(bool(flip_flop(r)) for _i, r in fifths.iterrows())
     significant = int((keys == "significant").sum())
-    text = (
-        f"In {year}, {_results(significant)} below four-fifths and statistically significant (Fisher exact "
-        f"p < 0.05); {_results(len(fifths))} below four-fifths but not statistically significant, so "
-        f"{'it' if len(fifths) == 1 else 'they'} could be chance"
-        + (f" ({flips} would pass with a single selection more)" if flips else "")
-        + ". "
+    text = _(
+        "In %(year)s, %(significant)s; %(four_fifths)s",
+        year=year,
+        significant=ngettext(
+            "%(num)s group result is below four-fifths and statistically significant (Fisher exact p < 0.05)",
+            "%(num)s group results are below four-fifths and statistically significant (Fisher exact p < 0.05)",
+            significant,
+        ),
+        four_fifths=ngettext(
+            "%(num)s group result is below four-fifths but not statistically significant, so it could be chance",
+            "%(num)s group results are below four-fifths but not statistically significant, so they could be chance",
+            len(fifths),
+        ),
+    )
+    if flips:
+        text += " " + ngettext("(%(num)s would pass with a single selection more)",
+                               "(%(num)s would pass with a single selection more)", flips)
+    text += ". " + _(
         "The impact ratio is a group's rate over the reference group's (for separations, the reference's rate "
         "over the group's); below 0.8 fails the four-fifths rule."
     )
     hidden = int((keys == "suppressed").sum())
     if hidden:
-        text += f" {hidden} group figure{'s are' if hidden > 1 else ' is'} {suppressed_text}."
-    return text
-
-
-# ---------------------------------------------------------------- comparisons with peers and the state
-def scope_names(agency_name: str, peer_group: str) -> dict[str, str]:
-    return {"agency": agency_name, "peer": f"Other {peer_group} agencies", "state": "Statewide"}
-
-
-def comparison_series(frame: pd.DataFrame, year_column: str, value: str, names: dict[str, str]) -> pd.DataFrame:
-    """Lines for `trend_lines`: the agency bold and black, peers dashed, the state dotted."""
-    shown = frame[frame[value].notna()]
-    return pd.DataFrame(
-        {
-            "x": shown[year_column].astype(int),
-            "y": shown[value].astype(float),
-            "series": shown["scope"].map(names),
-            "colour": shown["scope"].map(lambda s: SCOPE_STYLE[s][0]),
-            "dash": shown["scope"].map(lambda s: SCOPE_STYLE[s][1]),
-            "width": shown["scope"].map(lambda s: SCOPE_STYLE[s][2]),
-        }
-    )
-
-
-def _at(frame: pd.DataFrame, year_column: str, year: int, scope: str) -> pd.Series | None:
-    rows = frame[(frame[year_column] == year) & (frame["scope"] == scope)]
-    return rows.iloc[0] if not rows.empty else None
-
-
-def compare_sentence(
-    frame: pd.DataFrame,
-    year_column: str,
-    year: int,
-    value: str,
-    names: dict[str, str],
-    subject: str,
-    suppressed_text: str = "",
-) -> str:
-    """'In 2025, <subject> was 17.6 % at the agency, 19.5 % among other … agencies and 22.1 % statewide.'"""
-    own = _at(frame, year_column, year, "agency")
-    if own is None:
-        return f"No figure for the {names['agency']} in {year}."
-    if _flag(own.get("suppressed")):
-        head = f"In {year}, {subject} at the {names['agency']} is {suppressed_text}"
-    else:
-        head = f"In {year}, {subject} at the {names['agency']} was {percent(own[value])}"
-    others = []
-    peer = _at(frame, year_column, year, "peer")
-    if peer is not None and not _missing(peer[value]):
-        extra = f", {int(peer['excluded'])} left out as suppressed" if int(peer.get("excluded", 0) or 0) else ""
-        others.append(
-            f"{percent(peer[value])} among the {int(peer['agencies'])} "
-            f"{names['peer'].removeprefix('Other ')} (peer group{extra})"
+        text += " " + ngettext(
+            "%(num)s group figure is %(suppressed)s.", "%(num)s group figures are %(suppressed)s.", hidden,
+            suppressed=suppressed_text,
         )
-    state = _at(frame, year_column, year, "state")
-    if state is not None and not _missing(state[value]):
-        others.append(f"{percent(state[value])} statewide")
-    return head + (", against " + " and ".join(others) if others else "") + "."
-
-
-def contracting_sentence(frame: pd.DataFrame, year: int, kind: str, names: dict[str, str]) -> str:
-    """The share against its set-aside goal (CGS 4a-60g), then peers and the state."""
-    subject = f"the {kind}-business share of eligible spend"
-    text = compare_sentence(frame, "fiscal_year", year, f"{kind}_share", names, subject)
-    own = _at(frame, "fiscal_year", year, "agency")
-    if own is None or _missing(own[f"{kind}_share"]):
-        return text
-    goal = own[f"{kind}_goal"]
-    met = float(own[f"{kind}_share"]) >= float(goal) - 1e-12
-    return text + (f" The goal of {goal_text(goal)} (CGS 4a-60g) was " + ("✔ met." if met else "✖ not met."))
-
-
-def comparison_table(
-    frame: pd.DataFrame,
-    year_column: str,
-    columns: dict[str, tuple[str, object]],
-    names: dict[str, str],
-    suppressed_text: str = "",
-) -> pd.DataFrame:
-    """Years × scopes with readable figures (columns: name → (label, formatter))."""
-    rows = []
-    for _, r in frame.iterrows():
-        row = {"year": int(r[year_column]), "who": names[r["scope"]]}
-        for column, (_, fmt) in columns.items():
-            row[column] = suppressed_text if _flag(r.get("suppressed")) else fmt(r[column])
-        rows.append(row)
-    labels = {"year": "Year", "who": "Who", **{c: label for c, (label, _) in columns.items()}}
-    return pd.DataFrame(rows, columns=list(labels)).rename(columns=labels)
-
-
-def plan_sentence(frame: pd.DataFrame, year: int, names: dict[str, str]) -> str:
-    """The agency's plan and affirmative-action plan status for the plan year, against peers and the state."""
-    years = sorted(y for y in frame["plan_year"].unique() if y <= year) if not frame.empty else []
-    own_years = frame[frame["scope"] == "agency"]["plan_year"] if not frame.empty else []
-    if not years or not set(own_years) & set(years):
-        return f"No equity plan of the {names['agency']} is on record for {year} or earlier."
-    plan_year = max(y for y in own_years if y <= year)
-    own = _at(frame, "plan_year", plan_year, "agency")
-    symbol, aap = AAP_STATUS.get(own["aap_status"], ("", str(own["aap_status"])))
-    status = PLAN_STATUS.get(own["status"], own["status"]).lower()
-    text = (
-        f"The {names['agency']}'s {plan_year} equity plan is {status}"
-        f"; {count(own['commitments_met'])} of {count(own['commitments_total'])} commitments are met. "
-        f"Affirmative-action plan: {symbol} {aap.lower()}."
-    )
-    share = []
-    for scope in ("peer", "state"):
-        row = _at(frame, "plan_year", plan_year, scope)
-        if row is not None:
-            whom = names[scope].lower() if scope == "peer" else "agencies statewide"
-            share.append(f"{percent(row['published_share'])} of {whom}")
-    if share:
-        text += f" Published {plan_year} plans: " + ", ".join(share) + "."
     return text
-
-
-def plan_table(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Plan years as rows, scopes side by side: status, AAP status, published share, commitments met."""
-    rows = []
-    for _, r in frame.iterrows():
-        own = r["scope"] == "agency"
-        symbol, aap = AAP_STATUS.get(r["aap_status"], ("", "")) if own else ("", "")
-        rows.append(
-            {
-                "Plan year": int(r["plan_year"]),
-                "Who": names[r["scope"]],
-                "Plan status": PLAN_STATUS.get(r["status"], "—") if r["scope"] == "agency" else "—",
-                "Affirmative-action plan": f"{symbol} {aap}".strip() or "—",
-                "Published plan": ("Yes" if r["published"] else "No")
-                if own
-                else f"{int(r['published'])} of {int(r['agencies'])} ({percent(r['published_share'])})",
-                "AAP at parity or goals met": ("Yes" if r["aap_met"] else "No")
-                if own
-                else f"{int(r['aap_met'])} of {int(r['agencies'])}",
-                "Commitments met": f"{count(r['commitments_met'])} of {count(r['commitments_total'])} "
-                f"({percent(r['commitments_share'])})",
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------- the agency's own benchmarks
@@ -337,15 +222,18 @@ def metric_words(key: str) -> str:
     """Plain words for an agency-scope metric key."""
     parts = key.split(".")
     if parts[0] == "workforce" and len(parts) == 3 and parts[1] == "share":
-        return f"{people(parts[2])} as a share of the agency's workforce"
+        return _("%(people)s as a share of the agency's workforce", people=people(parts[2]))
     if parts[0] == "selection" and len(parts) == 4:
-        return f"{group_label(parts[3])} {ACTIONS.get(parts[1], ('', parts[1]))[1]} impact ratio"
-    return {
-        "workforce.underutilized_share": "Job category × group cells significantly under-represented",
-        "contracting.small_share": "Small-business share of eligible spend",
-        "contracting.minority_share": "Minority-business share of eligible spend",
-        "training.completion": "Employees who completed equity training",
-    }.get(key, key)
+        return impact_ratio_label(parts[1], group_label(parts[3]))
+    return _(AGENCY_METRICS[key]) if key in AGENCY_METRICS else key
+
+
+AGENCY_METRICS = {
+    "workforce.underutilized_share": N_("Job category × group cells significantly under-represented"),
+    "contracting.small_share": N_("Small-business share of eligible spend"),
+    "contracting.minority_share": N_("Minority-business share of eligible spend"),
+    "training.completion": N_("Employees who completed equity training"),
+}
 
 
 def metric_value(key: str, value: object) -> str:
@@ -356,16 +244,19 @@ def gap_closing(row: pd.Series) -> str:
     """'Is the gap closing beyond noise?' answered from the slope and its 90 % interval."""
     slope, low, high = row["slope"], row["slope_ci_low"], row["slope_ci_high"]
     if _missing(slope):
-        return "Fewer than three years of data, so it is too early to say whether the gap is closing."
+        return _("Fewer than three years of data, so it is too early to say whether the gap is closing.")
     toward = (float(row["target_value"]) - float(row["value"])) * float(slope) > 0
     beyond_noise = not (float(low) <= 0 <= float(high))
+    level = f"{number(90)} %"
     if toward and beyond_noise:
-        return "The gap is closing beyond year-to-year noise (the 90 % interval of the trend excludes zero)."
+        return _("The gap is closing beyond year-to-year noise (the %(level)s interval of the trend excludes zero).",
+                 level=level)
     if toward:
-        return "The gap may be closing, but not beyond year-to-year noise (the trend's 90 % interval includes zero)."
+        return _("The gap may be closing, but not beyond year-to-year noise (the trend's %(level)s interval includes "
+                 "zero).", level=level)
     if beyond_noise:
-        return "The gap is widening beyond year-to-year noise."
-    return "The gap is not closing: the trend is flat within year-to-year noise."
+        return _("The gap is widening beyond year-to-year noise.")
+    return _("The gap is not closing: the trend is flat within year-to-year noise.")
 
 
 def benchmark_rows(progress: pd.DataFrame, year: int) -> list[dict]:
@@ -376,22 +267,24 @@ def benchmark_rows(progress: pd.DataFrame, year: int) -> list[dict]:
         if upto.empty:
             continue
         row = upto.iloc[-1]
-        word, symbol = STATUS_LABELS.get(row["status"], (str(row["status"]), ""))
+        word, symbol = status_label(row["status"])
         value, target = metric_value(key, row["value"]), metric_value(key, row["target_value"])
+        target_year = int(row["target_year"])
+        sentence = _(
+            "%(benchmark)s: %(value)s in %(year)s, against a target of %(target)s by %(target_year)s — %(status)s.",
+            benchmark=metric_words(key), value=value, year=int(row["year"]), target=target, target_year=target_year,
+            status=word.lower(),
+        )
         out.append(
             {
                 "metric_key": key,
                 "label": metric_words(key),
                 "year": int(row["year"]),
                 "value": value,
-                "target": f"{target} by {int(row['target_year'])}",
+                "target": _("%(target)s by %(year)s", target=target, year=target_year),
                 "status": row["status"],
                 "status_text": f"{symbol} {word}",
-                "sentence": f"{metric_words(key)}: {value} in {int(row['year'])}, against a target of "
-                f"{target} by {int(row['target_year'])} — {word.lower()}. {gap_closing(row)}",
+                "sentence": f"{sentence} {gap_closing(row)}",
             }
         )
     return out
-
-
-# ---------------------------------------------------------------- the agency list

@@ -1,12 +1,23 @@
-"""Pure transforms behind `/agencies`: one row per agency with its headline figures, the table and summary."""
+"""Behind `/agencies`: one row per agency with its headline figures (the query and the pure transforms), the table,
+summary and the list as a chart of its own."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
+from dash import html
 
-from components.formatting import count, group_label, percent, ratio
+from components.formatting import count, group_label, percent, ratio, suppressed
+from components.i18n import N_, _, ngettext
+from components.panel import ChartParts
+from data_access import workforce_queries as wq
+from data_access.settings import Settings
+from data_access.viewer import Viewer
 
-from ._agencies import AAP_STATUS, FINDINGS, PLAN_STATUS, _missing, impact_finding
+from ._agencies import AAP_STATUS, FINDINGS, PLAN_STATUS, _missing, goal_text, impact_finding
+from ._helpers import query_string
+from ._workforce import link_grid, with_flags
 
 
 def _lowest_hire(hires: pd.DataFrame, suppressed_text: str) -> dict[str, tuple[float | None, str]]:
@@ -33,11 +44,19 @@ def _plan_text(plans: pd.DataFrame, year: int) -> dict[str, tuple[str, str]]:
     latest = upto.groupby("agency_code").tail(1)
     return {
         r["agency_code"]: (
-            f"{PLAN_STATUS.get(r['status'], r['status'])} ({int(r['plan_year'])})",
-            " ".join(AAP_STATUS.get(r["aap_status"], ("", "—"))).strip(),
+            f"{_(PLAN_STATUS[r['status']]) if r['status'] in PLAN_STATUS else r['status']} ({int(r['plan_year'])})",
+            _aap_text(r["aap_status"]),
         )
-        for _, r in latest.iterrows()
+        for _i, r in latest.iterrows()
     }
+
+
+def _aap_text(status: object) -> str:
+    """An affirmative-action plan status as symbol and words ('◐ Good-faith efforts'), '—' when unknown."""
+    if status not in AAP_STATUS:
+        return "—"
+    symbol, words = AAP_STATUS[status]
+    return f"{symbol} {_(words)}"
 
 
 def _met_text(share: object, goal: object) -> str:
@@ -100,7 +119,7 @@ def agency_overview(
                 "lowest_hire_text": low.get(code, (None, "—"))[1],
                 "small_text": _met_text(m["small_share"], m["small_goal"]) if m else "—",
                 "minority_text": _met_text(m["minority_share"], m["minority_goal"]) if m else "—",
-                "plan_text": plan.get(code, ("No plan on record", "—"))[0],
+                "plan_text": plan[code][0] if code in plan else _("No plan on record"),
                 "aap_text": plan.get(code, ("", "—"))[1],
                 "training_text": (
                     suppressed_text if t and bool(t["suppressed"]) else percent(t["completion_rate"]) if t else "—"
@@ -111,45 +130,96 @@ def agency_overview(
 
 
 LIST_LABELS = {
-    "agency_name": "Agency",
-    "peer_group": "Peer group",
-    "employees_text": "Employees",
-    "cells_text": "Significantly under-represented cells",
-    "lowest_hire_text": "Lowest hire impact ratio",
-    "small_text": "Small business (goal 25 %)",
-    "minority_text": "Minority business (goal 6.25 %)",
-    "plan_text": "Equity plan",
-    "aap_text": "Affirmative-action plan",
-    "training_text": "Training completion",
+    "agency_name": N_("Agency"),
+    "peer_group": N_("Peer group"),
+    "employees_text": N_("Employees"),
+    "cells_text": N_("Significantly under-represented cells"),
+    "lowest_hire_text": N_("Lowest hire impact ratio"),
+    "small_text": N_("Small business (goal 25 %)"),
+    "minority_text": N_("Minority business (goal 6.25 %)"),
+    "plan_text": N_("Equity plan"),
+    "aap_text": N_("Affirmative-action plan"),
+    "training_text": N_("Training completion"),
 }
 
 
+def _cells_text(flagged: int, shown: int, hidden: int) -> str:
+    if hidden:
+        return _("%(n)s of %(total)s; %(hidden)s suppressed", n=flagged, total=shown, hidden=hidden)
+    return _("%(n)s of %(total)s", n=flagged, total=shown)
+
+
 def list_table(overview: pd.DataFrame) -> pd.DataFrame:
-    """The readable table of `agency_overview` rows (the grid and the CSV)."""
+    """The readable table of `agency_overview` rows (the grid and the CSV), headed in the viewer's language."""
     out = overview.assign(
-        cells_text=[
-            f"{r.flagged_cells} of {r.cells_shown}" + (f"; {r.cells_hidden} suppressed" if r.cells_hidden else "")
-            for r in overview.itertuples()
-        ]
+        cells_text=[_cells_text(r.flagged_cells, r.cells_shown, r.cells_hidden) for r in overview.itertuples()]
     )
-    return out[list(LIST_LABELS)].rename(columns=LIST_LABELS)
+    return out[list(LIST_LABELS)].rename(columns={key: _(label) for key, label in LIST_LABELS.items()})
 
 
 def list_summary(overview: pd.DataFrame, year: int, peer: str | None) -> str:
     """How many agencies have significant under-representation and adverse impact, in plain words."""
     if overview.empty:
-        return "No agencies match this selection."
-    which = f"the {len(overview)} {peer} agencies" if peer else f"the {len(overview)} agencies"
+        return _("No agencies match this selection.")
     with_cells = overview[overview["flagged_cells"] > 0]
-    text = (
-        f"In {year}, {len(with_cells)} of {which} have at least one job category × race/ethnicity group "
-        "significantly under-represented against availability (exact binomial test, p < 0.05)"
-    )
+    counts = {"year": year, "flagged": len(with_cells), "agencies": len(overview)}
+    if peer:
+        text = _("In %(year)s, %(flagged)s of the %(agencies)s %(peer_group)s agencies have at least one job category "
+                 "× race/ethnicity group significantly under-represented against availability (exact binomial test, "
+                 "p < 0.05)", peer_group=peer, **counts)
+    else:
+        text = _("In %(year)s, %(flagged)s of the %(agencies)s agencies have at least one job category × "
+                 "race/ethnicity group significantly under-represented against availability (exact binomial test, "
+                 "p < 0.05)", **counts)
     if not with_cells.empty:
         top = with_cells.sort_values(["flagged_cells", "agency_name"], ascending=[False, True]).iloc[0]
-        text += f"; the most: {top['agency_name']} ({int(top['flagged_cells'])} of {int(top['cells_shown'])})"
-    fifths = overview["lowest_hire"].astype(float) < 0.8
-    return text + (
-        f". {int(fifths.sum())} have a group whose hire impact ratio is below four-fifths "
-        "(whether it is statistically significant is shown beside it)."
+        text = _("%(summary)s; the most: %(agency)s (%(n)s of %(total)s)", summary=text, agency=top["agency_name"],
+                 n=int(top["flagged_cells"]), total=int(top["cells_shown"]))
+    fifths = int((overview["lowest_hire"].astype(float) < 0.8).sum())
+    return ngettext(
+        "%(summary)s. %(num)s have a group whose hire impact ratio is below four-fifths (whether it is statistically "
+        "significant is shown beside it).",
+        "%(summary)s. %(num)s have a group whose hire impact ratio is below four-fifths (whether it is statistically "
+        "significant is shown beside it).",
+        fifths, summary=text,
     )
+
+
+ALL_PEERS = "all"
+SOURCE = N_("Sources: workforce_utilization, selection_rates, contracting, equity_plans and training release "
+            "tables. Set-aside goals: CGS 4a-60g (%(small)s small contractors, %(minority)s minority business "
+            "enterprises).")
+
+
+def overview_frame(settings: Settings, viewer: Viewer, release_id: str, year: int, peer: str) -> pd.DataFrame:
+    """The list's rows for the year and peer group (every query masked for the viewer)."""
+    agencies = wq.agency_list(settings, release_id)
+    if peer != ALL_PEERS:
+        agencies = agencies[agencies["peer_group"] == peer]
+    cells = with_flags(wq.utilization_year(settings, release_id, viewer, year, "race_ethnicity"), "significant")
+    heads = wq.utilization_slice(settings, release_id, viewer, year, "all", "ALL")
+    hires = wq.selection_year(settings, release_id, viewer, year, "hire", "race_ethnicity")
+    return agency_overview(agencies, cells, heads, hires, wq.contracting_rows(settings, release_id),
+                           wq.plan_rows(settings, release_id), wq.training_rows(settings, release_id, viewer),
+                           year, suppressed(settings.suppression_k))
+
+
+def agency_grid(overview: pd.DataFrame, release_id: str, year: int, link: Callable[[str], str] = str) -> html.Div:
+    """The visible, sortable list: each agency's name links to its scorecard for the same release and year."""
+    hrefs = [link(f"/agencies/{code}") + query_string(release=release_id, year=year)
+             for code in overview["agency_code"]]
+    caption = _("Fiscal year %(year)s. Cells: job category × race/ethnicity groups below availability by the exact "
+                "binomial test (p < 0.05). ✔ goal met, ✖ not met. Hire impact ratio: ▼ below four-fifths and "
+                "statistically significant, △ below four-fifths but not statistically significant, ✓ no adverse "
+                "impact indicated, ◆ reference group. Sort or filter by any column.", year=year)
+    return html.Div([html.P(caption, className="small", id="agencies-caption"),
+                     link_grid("agencies-table", list_table(overview), _(LIST_LABELS["agency_name"]), hrefs)])
+
+
+def list_parts(overview: pd.DataFrame, release_id: str, year: int, peer: str,
+               link: Callable[[str], str] = str) -> ChartParts:
+    """Every agency's headline figures (chart id `agencies-list`); `link` makes a path an address of the app."""
+    summary = list_summary(overview, year, None if peer == ALL_PEERS else peer)
+    source = _(SOURCE, small=goal_text(0.25), minority=goal_text(0.0625))
+    return ChartParts("agencies-list", _("Agencies"), summary, list_table(overview), None, None, source,
+                      extra=[agency_grid(overview, release_id, year, link)])

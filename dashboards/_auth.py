@@ -11,15 +11,22 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
+from components.i18n import _, language
 from data_access.queries import current_settings, engine
 from data_access.users import authenticate, viewer_of
 from data_access.viewer import ANONYMOUS, Viewer
 
-PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+PAGE = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} — CT Equity Benchmarks</title>
 <link rel="stylesheet" href="/assets/bootstrap.min.css"></head>
 <body><main class="container py-4" style="max-width:28rem"><h1 class="h3">{title}</h1>{body}
-<p class="mt-3"><a href="/">Back to the public dashboard</a></p></main></body></html>"""
+<p class="mt-3"><a href="/">{back}</a></p></main></body></html>"""
+
+
+def _page(title: str, body: str, status: int = 200) -> Response:
+    """A plain page outside Dash (sign-in, sign-out) in the viewer's language."""
+    html = PAGE.format(lang=language(), title=escape(title), body=body, back=escape(_("Back to the public dashboard")))
+    return Response(html, status=status, mimetype="text/html")
 
 
 class Account(UserMixin):
@@ -48,15 +55,16 @@ def _local_path(target: str | None) -> str:
 
 def _login_form(message: str = "", status: int = 200) -> Response:
     alert = f'<div class="alert alert-danger" role="alert">{escape(message)}</div>' if message else ""
+    user, password, sign_in = escape(_("User name")), escape(_("Password")), escape(_("Sign in"))
     body = f"""{alert}<form method="post" action="/login">
 <input type="hidden" name="csrf" value="{_csrf_token()}">
 <input type="hidden" name="next" value="{escape(_local_path(request.values.get('next')))}">
-<div class="mb-3"><label class="form-label" for="username">User name</label>
+<div class="mb-3"><label class="form-label" for="username">{user}</label>
 <input class="form-control" id="username" name="username" autocomplete="username" required maxlength="64"></div>
-<div class="mb-3"><label class="form-label" for="password">Password</label>
+<div class="mb-3"><label class="form-label" for="password">{password}</label>
 <input class="form-control" id="password" name="password" type="password" autocomplete="current-password"
-required maxlength="200"></div><button class="btn btn-dark" type="submit">Sign in</button></form>"""
-    return Response(PAGE.format(title="Sign in", body=body), status=status, mimetype="text/html")
+required maxlength="200"></div><button class="btn btn-dark" type="submit">{sign_in}</button></form>"""
+    return _page(_("Sign in"), body, status)
 
 
 def resolve_viewer() -> Viewer:
@@ -102,11 +110,11 @@ def register_auth(server: Flask) -> None:
     @limiter.limit(lambda: current_settings().login_rate_limit)
     def _login() -> Response:
         if not _csrf_ok():
-            return _login_form("The form expired. Please try again.", 400)
+            return _login_form(_("The form expired. Please try again."), 400)
         viewer = authenticate(engine(current_settings()), request.form.get("username", ""),
                               request.form.get("password", ""))
         if viewer is None:
-            return _login_form("That user name and password do not match.", 401)
+            return _login_form(_("That user name and password do not match."), 401)
         session.clear()
         login_user(Account(request.form["username"], viewer))
         return redirect(_local_path(request.form.get("next")))
@@ -121,10 +129,11 @@ def register_auth(server: Flask) -> None:
 
     @server.route("/logout", methods=["GET"])
     def _logout_page() -> Response:
+        sign_out = escape(_("Sign out"))
         body = (f'<form method="post" action="/logout"><input type="hidden" name="csrf" value="{_csrf_token()}">'
-                '<button class="btn btn-dark" type="submit">Sign out</button></form>')
-        return Response(PAGE.format(title="Sign out", body=body), mimetype="text/html")
+                f'<button class="btn btn-dark" type="submit">{sign_out}</button></form>')
+        return _page(_("Sign out"), body)
 
     @server.errorhandler(429)
     def _too_many(_error) -> Response:
-        return _login_form("Too many sign-in attempts. Please wait a minute and try again.", 429)
+        return _login_form(_("Too many sign-in attempts. Please wait a minute and try again."), 429)

@@ -5,20 +5,26 @@ import math
 
 import pandas as pd
 
-from components.figures import Axis, ranked_bars
-from components.formatting import dollars, percent
+from components.figures import Axis, Series, ranked_bars, trend_lines
+from components.formatting import by_unit, dollars, number, percent
+from components.i18n import N_, _, ngettext
 from components.panel import ChartParts
 from data_access import codes
 
 KINDS = {  # kind → (share column, goal column, met column, spend column, words)
-    "small": ("small_share", "small_goal", "small_met", "small_business_spend", "small businesses"),
+    "small": ("small_share", "small_goal", "small_met", "small_business_spend", N_("small businesses")),
     "minority": ("minority_share", "minority_goal", "minority_met", "minority_business_spend",
-                 "minority business enterprises"),
+                 N_("minority business enterprises")),
 }
-MET = "✔ Met"
-NOT_MET = "✖ Not met"
-NO_SPEND = "— No eligible spend"
-STATEWIDE = "All agencies (statewide)"
+MET = N_("✔ Met")
+NOT_MET = N_("✖ Not met")
+NO_SPEND = N_("— No eligible spend")
+STATEWIDE = N_("All agencies (statewide)")
+
+
+def statewide() -> str:
+    """The name of the statewide line and row, in the viewer's language."""
+    return _(STATEWIDE)
 
 
 def _missing(value: object) -> bool:
@@ -40,7 +46,7 @@ def money(value: float | None) -> str:
     if _missing(value):
         return "—"
     if abs(value) >= 1e9:
-        return f"${value / 1e9:,.1f} billion"
+        return _("$%(amount)s billion", amount=number(value / 1e9, 1))
     return dollars(float(value))
 
 
@@ -48,18 +54,19 @@ def goal_text(goal: float | None) -> str:
     """A goal share without false zeros: 25 %, 6.25 %."""
     if _missing(goal):
         return "—"
-    return f"{round(goal * 100, 2):g} %"
+    text = f"{round(goal * 100, 2):g}"
+    return f"{number(float(text), len(text.split('.')[1]) if '.' in text else 0)} %"
 
 
 def met_text(met: object) -> str:
     """Met shown by a symbol and a word, never by colour alone."""
     if _missing(met):
-        return NO_SPEND
-    return MET if bool(met) else NOT_MET
+        return _(NO_SPEND)
+    return _(MET) if bool(met) else _(NOT_MET)
 
 
 def fiscal_year(year: int) -> str:
-    return f"FY{int(year)}"
+    return _("FY%(year)s", year=int(year))
 
 
 def agency_rows(contracting: pd.DataFrame, agencies: pd.DataFrame, year: int,
@@ -82,7 +89,7 @@ def ranked(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 def ranked_table(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
     """What a ranked chart shows: spend in $ million, share and goal in percent, met in words."""
-    share, goal, met, spend, _ = KINDS[kind]
+    share, goal, met, spend, _words = KINDS[kind]
     return pd.DataFrame({
         "agency": rows["agency_name"].tolist(),
         "agency_code": rows["agency_code"].tolist(),
@@ -96,16 +103,17 @@ def ranked_table(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 
 def ranked_labels(kind: str) -> dict[str, str]:
-    words = KINDS[kind][4]
-    return {"agency": "Agency", "agency_code": "Code", "peer_group": "Peer group",
-            "eligible_spend": "Eligible spend ($ million)", "spend": f"Spend with {words} ($ million)",
-            "share": "Share of eligible spend (%)", "goal": "Goal (%)", "result": "Goal met?"}
+    words = _(KINDS[kind][4])
+    return {"agency": _("Agency"), "agency_code": _("Code"), "peer_group": _("Peer group"),
+            "eligible_spend": _("Eligible spend ($ million)"),
+            "spend": _("Spend with %(words)s ($ million)", words=words),
+            "share": _("Share of eligible spend (%)"), "goal": _("Goal (%)"), "result": _("Goal met?")}
 
 
 def bar_texts(rows: pd.DataFrame, kind: str) -> list[str]:
     """The words written beside each bar: '27.0 % ✔ Met'."""
-    share, _, met, _, _ = KINDS[kind]
-    return [NO_SPEND if _missing(s) else f"{percent(float(s))}  {met_text(m)}"
+    share, _goal, met, _spend, _words = KINDS[kind]
+    return [_(NO_SPEND) if _missing(s) else f"{percent(float(s))}  {met_text(m)}"
             for s, m in zip(rows[share], rows[met])]
 
 
@@ -118,22 +126,29 @@ def pooled_share(rows: pd.DataFrame, kind: str) -> float | None:
 def ranked_sentence(rows: pd.DataFrame, kind: str, year: int, goal: float | None,
                     peer_group: str | None) -> str:
     """How many agencies met the goal, the pooled share of the agencies shown, and the lowest agency."""
-    share, _, met, _, words = KINDS[kind]
+    share, _goal, met, _spend, words = KINDS[kind]
     if rows.empty:
-        return f"No agency reported contract spending for {fiscal_year(year)}."
+        return _("No agency reported contract spending for %(year)s.", year=fiscal_year(year))
     known = rows.dropna(subset=[share])
-    who = f"{peer_group} agencies" if peer_group else "agencies"
-    met_count = int(known[met].astype(bool).sum())
-    text = (f"In {fiscal_year(year)}, {met_count} of {len(known)} {who} with eligible spending met the "
-            f"{goal_text(goal)} goal for {words}.")
+    values = {"year": fiscal_year(year), "met": int(known[met].astype(bool).sum()), "total": len(known),
+              "goal": goal_text(goal), "words": _(words), "peer": peer_group}
+    if peer_group:
+        text = _("In %(year)s, %(met)s of %(total)s %(peer)s agencies with eligible spending met the %(goal)s goal "
+                 "for %(words)s.", **values)
+    else:
+        text = _("In %(year)s, %(met)s of %(total)s agencies with eligible spending met the %(goal)s goal for "
+                 "%(words)s.", **values)
     pooled = pooled_share(rows, kind)
     if peer_group and pooled is not None:
-        text += f" Together the {who} spent {percent(pooled)} of their eligible spending with {words}."
+        text += " " + _("Together the %(peer)s agencies spent %(share)s of their eligible spending with %(words)s.",
+                        share=percent(pooled), **values)
     if not known.empty:
         low = known.loc[known[share].astype(float).idxmin()]
-        text += f" The lowest share is {percent(float(low[share]))} at the {low['agency_name']}."
+        text += " " + _("The lowest share is %(share)s at the %(agency)s.", share=percent(float(low[share])),
+                        agency=low["agency_name"])
     if len(known) < len(rows):
-        text += f" {len(rows) - len(known)} reported no eligible spending."
+        text += " " + ngettext("%(num)s reported no eligible spending.", "%(num)s reported no eligible spending.",
+                               len(rows) - len(known))
     return text
 
 
@@ -141,20 +156,22 @@ def statewide_sentence(contracting: pd.DataFrame, year: int) -> str:
     """The statewide ALL row in words: both shares against their goals."""
     row = contracting[(contracting["fiscal_year"] == year) & (contracting["agency_code"] == codes.ALL)]
     if row.empty:
-        return f"There is no statewide contracting total for {fiscal_year(year)}."
+        return _("There is no statewide contracting total for %(year)s.", year=fiscal_year(year))
     row = row.iloc[0]
     if _missing(row["small_share"]):
-        return f"No eligible contract spending was reported for {fiscal_year(year)}."
-    return (f"Across all agencies in {fiscal_year(year)}, {percent(float(row['small_share']))} of "
-            f"{money(float(row['eligible_spend']))} in eligible spending went to small businesses, "
-            f"against a goal of {goal_text(row['small_goal'])} ({met_text(row['small_met'])}), and "
-            f"{percent(float(row['minority_share']))} to minority business enterprises, against "
-            f"{goal_text(row['minority_goal'])} ({met_text(row['minority_met'])}).")
+        return _("No eligible contract spending was reported for %(year)s.", year=fiscal_year(year))
+    return _("Across all agencies in %(year)s, %(small_share)s of %(eligible)s in eligible spending went to small "
+             "businesses, against a goal of %(small_goal)s (%(small_met)s), and %(minority_share)s to minority "
+             "business enterprises, against %(minority_goal)s (%(minority_met)s).", year=fiscal_year(year),
+             small_share=percent(float(row["small_share"])), eligible=money(float(row["eligible_spend"])),
+             small_goal=goal_text(row["small_goal"]), small_met=met_text(row["small_met"]),
+             minority_share=percent(float(row["minority_share"])), minority_goal=goal_text(row["minority_goal"]),
+             minority_met=met_text(row["minority_met"]))
 
 
 def trend_table(contracting: pd.DataFrame, agency_code: str, agency_name: str) -> pd.DataFrame:
     """Both shares by fiscal year for the state and, unless it is ALL, one agency (shares in percent)."""
-    codes_names = [(codes.ALL, STATEWIDE)]
+    codes_names = [(codes.ALL, statewide())]
     if agency_code != codes.ALL:
         codes_names.append((agency_code, agency_name))
     parts = []
@@ -170,29 +187,31 @@ def trend_table(contracting: pd.DataFrame, agency_code: str, agency_name: str) -
     return pd.concat(parts, ignore_index=True)
 
 
-TREND_LABELS = {"fiscal_year": "Fiscal year", "who": "Agencies", "small_share": "Small-business share (%)",
-                "small_result": "Small-business goal met?", "minority_share": "Minority-business share (%)",
-                "minority_result": "Minority-business goal met?"}
+TREND_LABELS = {"fiscal_year": N_("Fiscal year"), "who": N_("Agencies"), "small_share": N_("Small-business share (%)"),
+                "small_result": N_("Small-business goal met?"), "minority_share": N_("Minority-business share (%)"),
+                "minority_result": N_("Minority-business goal met?")}
 
 
 def trend_sentence(table: pd.DataFrame, who: str) -> str:
     """How one line of the trend moved, and in how many years each goal was met."""
     rows = table[table["who"] == who].dropna(subset=["small_share"])
     if rows.empty:
-        return f"There are no contracting figures for {who}."
+        return _("There are no contracting figures for %(who)s.", who=who)
     first, last = rows.iloc[0], rows.iloc[-1]
-    name = "all agencies together" if who == STATEWIDE else f"the {who}"
-    small_met = int((rows["small_result"] == MET).sum())
-    minority_met = int((rows["minority_result"] == MET).sum())
-    return (f"For {name}, the small-business share went from {first['small_share']:.1f} % in "
-            f"{fiscal_year(first['fiscal_year'])} to {last['small_share']:.1f} % in "
-            f"{fiscal_year(last['fiscal_year'])} and the minority-business share from "
-            f"{first['minority_share']:.1f} % to {last['minority_share']:.1f} %; the small-business goal "
-            f"was met in {small_met} of {len(rows)} years and the minority-business goal in {minority_met} "
-            f"of {len(rows)}.")
+    name = _("all agencies together") if who == statewide() else _("the %(agency)s", agency=who)
+    return _("For %(name)s, the small-business share went from %(small_first)s in %(first_year)s to %(small_last)s "
+             "in %(last_year)s and the minority-business share from %(minority_first)s to %(minority_last)s; the "
+             "small-business goal was met in %(small_met)s of %(years)s years and the minority-business goal in "
+             "%(minority_met)s of %(years)s.", name=name,
+             small_first=by_unit(first["small_share"], "percent"), first_year=fiscal_year(first["fiscal_year"]),
+             small_last=by_unit(last["small_share"], "percent"), last_year=fiscal_year(last["fiscal_year"]),
+             minority_first=by_unit(first["minority_share"], "percent"),
+             minority_last=by_unit(last["minority_share"], "percent"),
+             small_met=int((rows["small_result"] == met_text(True)).sum()),
+             minority_met=int((rows["minority_result"] == met_text(True)).sum()), years=len(rows))
 
 
-SOURCE = "Source: agencies' reports of set-aside eligible spending; release table contracting."
+SOURCE = N_("Source: agencies' reports of set-aside eligible spending; release table contracting.")
 
 
 def goal_of(rows: pd.DataFrame, kind: str) -> float | None:
@@ -204,15 +223,46 @@ def goal_of(rows: pd.DataFrame, kind: str) -> float | None:
 def ranked_parts(rows: pd.DataFrame, kind: str, year: int, peer: str | None) -> ChartParts:
     """The ranked chart of one goal (chart id `contracting-<kind>`): bars, goal line, sentence, table."""
     ordered = ranked(rows, kind)
-    share, _, met, _, words = KINDS[kind]
+    share, _goal, met, _spend, words = KINDS[kind]
     goal = goal_of(ordered, kind)
     figure = ranked_bars(ordered["agency_name"].tolist(),
                          [None if pd.isna(v) else float(v) for v in ordered[share]],
                          bar_texts(ordered, kind),
                          [None if pd.isna(v) else bool(v) for v in ordered[met]], goal,
-                         f"Goal {goal_text(goal)}", Axis("Share of eligible spending", tickformat=".0%"))
-    title = f"Share of eligible spending with {words}, {fiscal_year(year)}"
+                         _("Goal %(goal)s", goal=goal_text(goal)),
+                         Axis(_("Share of eligible spending"), tickformat=".0%"))
+    title = _("Share of eligible spending with %(words)s, %(year)s", words=_(words), year=fiscal_year(year))
     title += f" — {peer}" if peer else ""
     return ChartParts(f"contracting-{kind}", title, ranked_sentence(ordered, kind, year, goal, peer),
                       ranked_table(ordered, kind), figure if not ordered.empty else None, ranked_labels(kind),
-                      SOURCE)
+                      _(SOURCE))
+
+
+COLOURS = {"small": "#0072B2", "minority": "#E69F00"}
+
+
+def trend_parts(frame: pd.DataFrame, agencies: pd.DataFrame, agency: str) -> ChartParts:
+    """Both set-aside shares over the years, statewide and of one agency (chart id `contracting-trend`)."""
+    name = dict(zip(agencies["agency_code"], agencies["agency_name"])).get(agency, statewide())
+    table = trend_table(frame, agency, name)
+    lines = []
+    for who, dash_style in [(statewide(), "solid")] + ([(name, "dash")] if agency != codes.ALL else []):
+        part = table[table["who"] == who]
+        if part.empty:
+            continue
+        for kind, label in (("small", _("%(who)s: small business", who=who)),
+                            ("minority", _("%(who)s: minority business", who=who))):
+            lines.append(Series(label, part["fiscal_year"], part[f"{kind}_share"] / 100,
+                                colour=COLOURS[kind], dash=dash_style,
+                                symbol="circle" if kind == "small" else "diamond"))
+    small_goal, minority_goal = goal_of(frame, "small"), goal_of(frame, "minority")
+    goals = [(small_goal, _("Small-business goal %(goal)s", goal=goal_text(small_goal))),
+             (minority_goal, _("Minority-business goal %(goal)s", goal=goal_text(minority_goal)))]
+    axis = Axis(_("Share of eligible spending"), tickformat=".0%", extra={"rangemode": "tozero"})
+    figure = trend_lines(lines, axis, [(g, t) for g, t in goals if g is not None]) if lines else None
+    summary = trend_sentence(table, statewide())
+    if agency != codes.ALL:
+        summary += " " + trend_sentence(table, name)
+    title = (_("Set-aside shares over time: %(agency)s and all agencies", agency=name) if agency != codes.ALL
+             else _("Set-aside shares over time"))
+    return ChartParts("contracting-trend", title, summary, table, figure, TREND_LABELS, _(SOURCE))

@@ -6,15 +6,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components.figures import Axis, dot_whisker
-from components.formatting import GROUP_COLOURS, by_unit, group_label, percent, ratio
+from components.figures import Axis, Series, dot_whisker, group_dots, stacked_bars, trend_lines
+from components.formatting import GROUP_COLOURS, by_unit, group_label, number, percent, ratio
+from components.i18n import N_, _
 from components.panel import ChartParts
 from data_access import codes
 
 # Rows of the group chart, in this order: the race/ethnicity groups, LEP residents, everyone.
 ACCESS_GROUPS = (*codes.RACE_ETHNICITY, "lep", "total")
-UNIT_SUFFIXES = {"percent": " %", "minutes": " min", "per_1000": " per 1,000"}
-LEVEL_NAMES = {"region": "planning regions", "county": "former counties"}
+# Units whose interval's low end drops the unit ('81.2 % (79.0–83.1 %)'); each is written '<number, 1 decimal> unit'.
+UNIT_SUFFIXES = ("percent", "minutes", "per_1000")
+LEVEL_NAMES = {"region": N_("planning regions"), "county": N_("former counties")}
 
 
 def missing(value: object) -> bool:
@@ -24,7 +26,7 @@ def missing(value: object) -> bool:
 
 def place_phrase(level: str, name: str) -> str:
     """'the Capitol Planning Region', 'Hartford County', 'Connecticut'."""
-    return f"the {name}" if level == "region" else name
+    return _("the %(region)s", region=name) if level == "region" else name
 
 
 def measure_value(value: float | None, unit: str) -> str:
@@ -37,8 +39,20 @@ def measure_interval(value: float | None, low: float | None, high: float | None,
     text = measure_value(value, unit)
     if missing(value) or missing(low) or missing(high) or math.isclose(float(low), float(high)):
         return text
-    suffix = UNIT_SUFFIXES.get(unit, "")
-    return f"{text} ({measure_value(low, unit).removesuffix(suffix)}–{measure_value(high, unit)})"
+    return f"{text} ({measure_value(low, unit).removesuffix(unit_suffix(unit))}–{measure_value(high, unit)})"
+
+
+def unit_suffix(unit: str) -> str:
+    """What follows the number of a value in this unit, in the viewer's language (' %', ' min', ' per 1,000')."""
+    return measure_value(0.0, unit).removeprefix(number(0, 1)) if unit in UNIT_SUFFIXES else ""
+
+
+def significant(value: float) -> str:
+    """A value to three significant digits, in the viewer's locale ('0.0123', '1.5')."""
+    text = f"{value:.3g}"
+    if "e" in text or "n" in text:
+        return text
+    return number(float(text), len(text.split(".")[1]) if "." in text else 0)
 
 
 def group_rows(access: pd.DataFrame, year: int, level: str, geography_id: str) -> pd.DataFrame:
@@ -61,7 +75,8 @@ def group_table(rows: pd.DataFrame, reference: str) -> pd.DataFrame:
     def rounded(column: str, digits: int) -> list:
         return [None if missing(v) else round(float(v), digits) for v in rows[column]]
     return pd.DataFrame({
-        "group": [group_label(g) + (" (reference)" if g == reference else "") for g in rows["group_code"]],
+        "group": [_("%(group)s (reference)", group=group_label(g)) if g == reference else group_label(g)
+                  for g in rows["group_code"]],
         "value": rounded("weighted_value", 1),
         "ci_low": rounded("ci_low", 1),
         "ci_high": rounded("ci_high", 1),
@@ -73,10 +88,11 @@ def group_table(rows: pd.DataFrame, reference: str) -> pd.DataFrame:
 def group_labels(reference: str, unit: str) -> dict[str, str]:
     """Readable column names of the group table."""
     ref = group_label(reference)
-    points = " (points)" if unit == "percent" else ""
-    return {"group": "Group", "value": "Group-weighted value", "ci_low": "90 % interval, low",
-            "ci_high": "90 % interval, high", "ratio": f"Ratio to {ref}",
-            "difference": f"Difference from {ref}{points}"}
+    difference = (_("Difference from %(reference)s (points)", reference=ref) if unit == "percent"
+                  else _("Difference from %(reference)s", reference=ref))
+    return {"group": _("Group"), "value": _("Group-weighted value"), "ci_low": _("90 % interval, low"),
+            "ci_high": _("90 % interval, high"), "ratio": _("Ratio to %(reference)s", reference=ref),
+            "difference": difference}
 
 
 def group_sentence(rows: pd.DataFrame, group: str, reference: str, place: str, label: str, unit: str,
@@ -84,20 +100,25 @@ def group_sentence(rows: pd.DataFrame, group: str, reference: str, place: str, l
     """'Hispanic or Latino residents of the Capitol region live where … is 81.2 % (79.0–83.1 %), against …'"""
     by_group = rows.set_index("group_code")
     if group not in by_group.index or missing(by_group.at[group, "weighted_value"]):
-        return (f"There is no group-weighted figure for {group_label(group)} residents of {place} "
-                "in this release.")
+        return _("There is no group-weighted figure for %(group)s residents of %(place)s in this release.",
+                 group=group_label(group), place=place)
     row = by_group.loc[group]
     value = measure_interval(row["weighted_value"], row["ci_low"], row["ci_high"], unit)
-    head = f"{group_label(group)} residents of {place} live where “{label}” is {value} on average"
+    head = _("%(group)s residents of %(place)s live where “%(measure)s” is %(value)s on average",
+             group=group_label(group), place=place, measure=label, value=value)
     if group == reference:
-        return head + "; they are the reference group for the ratios."
+        return _("%(head)s; they are the reference group for the ratios.", head=head)
     if reference not in by_group.index or missing(by_group.at[reference, "weighted_value"]):
-        return head + f"; there is no figure for {group_label(reference)} residents to compare with."
+        return _("%(head)s; there is no figure for %(reference)s residents to compare with.", head=head,
+                 reference=group_label(reference))
     ref = by_group.loc[reference]
-    sentence = (f"{head}, against {measure_value(ref['weighted_value'], unit)} for {group_label(reference)} "
-                f"residents — a ratio of {ratio(None if missing(row['ratio']) else float(row['ratio']))}.")
-    better = "Higher" if direction == "higher_is_better" else "Lower"
-    return f"{sentence} {better} is better for this measure; {_noise(row, ref)}."
+    sentence = _("%(head)s, against %(value)s for %(reference)s residents — a ratio of %(ratio)s.", head=head,
+                 value=measure_value(ref["weighted_value"], unit), reference=group_label(reference),
+                 ratio=ratio(None if missing(row["ratio"]) else float(row["ratio"])))
+    if direction == "higher_is_better":
+        return _("%(sentence)s Higher is better for this measure; %(noise)s.", sentence=sentence,
+                 noise=_noise(row, ref))
+    return _("%(sentence)s Lower is better for this measure; %(noise)s.", sentence=sentence, noise=_noise(row, ref))
 
 
 def _width(row: pd.Series) -> float | None:
@@ -110,12 +131,12 @@ def _noise(row: pd.Series, ref: pd.Series) -> str:
     """Whether the group's and the reference's 90 % intervals overlap, in words."""
     widths = (_width(row), _width(ref))
     if None in widths:
-        return "one of the two figures has no interval, so sampling noise cannot be judged"
+        return _("one of the two figures has no interval, so sampling noise cannot be judged")
     if all(math.isclose(w, 0.0, abs_tol=1e-12) for w in widths):
-        return "the town values carry no margin of error, so there is no sampling interval"
+        return _("the town values carry no margin of error, so there is no sampling interval")
     if row["ci_high"] < ref["ci_low"] or row["ci_low"] > ref["ci_high"]:
-        return "the two 90 % intervals do not overlap, so the gap is larger than sampling noise"
-    return "the two 90 % intervals overlap, so the gap may be sampling noise"
+        return _("the two 90 % intervals do not overlap, so the gap is larger than sampling noise")
+    return _("the two 90 % intervals overlap, so the gap may be sampling noise")
 
 
 def group_colours(codes_: list[str]) -> list[str]:
@@ -145,22 +166,23 @@ def dissimilarity_sentence(table: pd.DataFrame, year: int, reference: str, state
     """Which group lives most apart from the reference group, statewide and in which place."""
     known = table.dropna(subset=["dissimilarity"])
     if known.empty:
-        return f"There is no dissimilarity index for {year} in this release."
+        return _("There is no dissimilarity index for %(year)s in this release.", year=year)
     ref = group_label(reference)
     parts = []
     statewide = known[known["place"] == state]
     if not statewide.empty:
         top = statewide.loc[statewide["dissimilarity"].idxmax()]
-        parts.append(f"Across Connecticut's towns in {year}, {top['group']} residents live most apart from "
-                     f"{ref} residents: a dissimilarity of {top['dissimilarity']:.2f} means "
-                     f"{percent(top['dissimilarity'], 0)} of either group would have to move to another town "
-                     "for both to be spread alike.")
+        index = number(round(top["dissimilarity"], 2), 2)
+        parts.append(_("Across Connecticut's towns in %(year)s, %(group)s residents live most apart from "
+                       "%(reference)s residents: a dissimilarity of %(index)s means %(share)s of either group would "
+                       "have to move to another town for both to be spread alike.", year=year, group=top["group"],
+                       reference=ref, index=index, share=percent(top["dissimilarity"], 0)))
     local = known[known["place"] != state]
     if not local.empty:
         top = local.loc[local["dissimilarity"].idxmax()]
-        where = place_phrase(level, top["place"])
-        parts.append(f"Among the {LEVEL_NAMES.get(level, level)}, the highest index is for {top['group']} "
-                     f"residents in {where} ({top['dissimilarity']:.2f}).")
+        parts.append(_("Among the %(level)s, the highest index is for %(group)s residents in %(place)s (%(index)s).",
+                       level=_(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level, group=top["group"],
+                       place=place_phrase(level, top["place"]), index=number(round(top["dissimilarity"], 2), 2)))
     return " ".join(parts)
 
 
@@ -199,16 +221,21 @@ def theil_sentence(split: pd.DataFrame, year: int, label: str) -> str:
     """What share of the inequality of the measure across towns lies between planning regions."""
     row = split[split["year"] == year]
     if row.empty or missing(row["between_share"].iloc[0]):
-        return f"There is no Theil index of “{label}” for {year} in this release."
+        return _("There is no Theil index of “%(measure)s” for %(year)s in this release.", measure=label, year=year)
     row = row.iloc[0]
-    sentence = (f"In {year} the Theil index of “{label}” across Connecticut's towns is {row['total']:.3g}. "
-                f"{percent(row['between_share'])} of this inequality lies between planning regions and "
-                f"{percent(1 - row['between_share'])} within them")
+    sentence = _("In %(year)s the Theil index of “%(measure)s” across Connecticut's towns is %(total)s. "
+                 "%(between)s of this inequality lies between planning regions and %(within)s within them",
+                 year=year, measure=label, total=significant(row["total"]), between=percent(row["between_share"]),
+                 within=percent(1 - row["between_share"]))
     first = split.iloc[0]
     if int(first["year"]) < year:
         change = row["total"] - first["total"]
-        trend = "up" if change > 0 else "down" if change < 0 else "unchanged"
-        return f"{sentence}; the index is {trend} from {first['total']:.3g} in {int(first['year'])}."
+        values = {"sentence": sentence, "first": significant(first["total"]), "first_year": int(first["year"])}
+        if change > 0:
+            return _("%(sentence)s; the index is up from %(first)s in %(first_year)s.", **values)
+        if change < 0:
+            return _("%(sentence)s; the index is down from %(first)s in %(first_year)s.", **values)
+        return _("%(sentence)s; the index is unchanged from %(first)s in %(first_year)s.", **values)
     return sentence + "."
 
 
@@ -233,13 +260,15 @@ def change_sentence(series: pd.DataFrame, column: str, place: str, place_text: s
     """'<What> in <place_text> moved from A in Y0 to B in Y1<tail>.' from a long year × place table."""
     rows = series[series["place"] == place].sort_values("year")
     if rows.empty:
-        return f"There is no {what} for {place_text} in this release."
+        return _("There is no %(what)s for %(place)s in this release.", what=what, place=place_text)
     first, last = rows.iloc[0], rows.iloc[-1]
     what = what[:1].upper() + what[1:]
     if len(rows) == 1:
-        return f"{what} in {place_text} is {fmt(last[column])} in {int(last['year'])}{tail}."
-    return (f"{what} in {place_text} moved from {fmt(first[column])} in {int(first['year'])} to "
-            f"{fmt(last[column])} in {int(last['year'])}{tail}.")
+        return _("%(what)s in %(place)s is %(value)s in %(year)s%(tail)s.", what=what, place=place_text,
+                 value=fmt(last[column]), year=int(last["year"]), tail=tail)
+    return _("%(what)s in %(place)s moved from %(first)s in %(first_year)s to %(last)s in %(last_year)s%(tail)s.",
+             what=what, place=place_text, first=fmt(first[column]), first_year=int(first["year"]),
+             last=fmt(last[column]), last_year=int(last["year"]), tail=tail)
 
 
 @dataclass(frozen=True)
@@ -267,10 +296,10 @@ class Choice:
                 "level": self.level, "area": self.area, "group": self.group}
 
 
-AXIS_SUFFIX = {"percent": " %", "minutes": " min"}
-METHOD = ("Group-weighted averages weight each town's value by the group's population there; 90 % intervals "
-          "come from a seeded parametric bootstrap over the towns' margins of error. See the methodology "
-          "page.")
+AXIS_SUFFIX = ("percent", "minutes")  # units whose axis ticks carry the unit
+METHOD = N_("Group-weighted averages weight each town's value by the group's population there; 90 % intervals "
+            "come from a seeded parametric bootstrap over the towns' margins of error. See the methodology "
+            "page.")
 
 
 def group_parts(choice: Choice, access: pd.DataFrame, reference: str) -> ChartParts:
@@ -284,10 +313,95 @@ def group_parts(choice: Choice, access: pd.DataFrame, reference: str) -> ChartPa
     ref_rows = rows[rows["group_code"] == reference]["weighted_value"]
     figure = dot_whisker(table["group"].tolist(), rows["weighted_value"].tolist(), rows["ci_low"].tolist(),
                          rows["ci_high"].tolist(), group_colours(rows["group_code"].tolist()),
-                         Axis(title=measure["label"], ticksuffix=AXIS_SUFFIX.get(measure["unit"], "")),
-                         (float(ref_rows.iloc[0]), f"{group_label(reference)} (reference)")
+                         Axis(title=measure["label"],
+                              ticksuffix=unit_suffix(measure["unit"]) if measure["unit"] in AXIS_SUFFIX else ""),
+                         (float(ref_rows.iloc[0]), _("%(group)s (reference)", group=group_label(reference)))
                          if not ref_rows.empty else None)
-    return ChartParts("disparities-groups", f"{measure['label']}, group by group: {choice.area_name}, "
-                      f"{choice.year}", summary, table, figure if not rows.empty else None,
-                      group_labels(reference, measure["unit"]),
-                      f"Source: {str(measure['source'] or 'release measure table').rstrip('.')}. {METHOD}")
+    source = str(measure["source"] or _("release measure table")).rstrip(".")
+    return ChartParts("disparities-groups",
+                      _("%(measure)s, group by group: %(place)s, %(year)s", measure=measure["label"],
+                        place=choice.area_name, year=choice.year),
+                      summary, table, figure if not rows.empty else None, group_labels(reference, measure["unit"]),
+                      _("Source: %(source)s.", source=source) + " " + _(METHOD))
+
+
+def places_of(choice: Choice) -> list[tuple[str, str, str]]:
+    """(level, id, name) of the chosen area, then the state (the state alone when it is the area)."""
+    state = ("state", codes.STATE_ID, "Connecticut")
+    if choice.area == codes.STATE_ID:
+        return [state]
+    return [(choice.area_level, choice.area, choice.area_name), state]
+
+
+def ratio_parts(choice: Choice, access: pd.DataFrame, reference: str) -> ChartParts:
+    """The group's ratio to the reference group over the years (chart id `disparities-ratio-trend`)."""
+    places = places_of(choice)
+    series = place_series(access, places, "ratio", group_code=choice.group)
+    who, ref = group_label(choice.group), group_label(reference)
+    lines = [Series(name, frame["year"], frame["ratio"], colour=GROUP_COLOURS.get(choice.group, "#000000"),
+                    dash="solid" if i == 0 else "dash", symbol="circle" if i == 0 else "square")
+             for i, (_l, _i, name) in enumerate(places) if not (frame := series[series["place"] == name]).empty]
+    summary = change_sentence(series, "ratio", places[0][2], place_phrase(*places[0][::2]),
+                              _("the ratio of %(group)s to %(reference)s residents", group=who, reference=ref),
+                              ratio, " " + _("(1.00 = the same as %(reference)s residents)", reference=ref))
+    table = series.assign(ratio=series["ratio"].round(2))
+    figure = trend_lines(lines, Axis(_("Ratio to %(reference)s residents", reference=ref), tickformat=".2f"),
+                         [(1.0, _("Parity with %(reference)s residents", reference=ref))]) if lines else None
+    return ChartParts("disparities-ratio-trend",
+                      _("%(group)s residents against %(reference)s residents over time", group=who, reference=ref),
+                      summary, table, figure,
+                      {"year": _("Year"), "place": _("Area"), "ratio": _("Ratio to %(reference)s", reference=ref)},
+                      _("Source: release table access_by_group, measure %(measure)s.",
+                        measure=choice.measure["measure_id"]))
+
+
+def dissimilarity_parts(choice: Choice, seg: pd.DataFrame, geos: pd.DataFrame, reference: str) -> ChartParts:
+    """Each group's dissimilarity from the reference group by place (chart id `disparities-dissimilarity`)."""
+    places = geos[geos["geography_level"].isin(["state", choice.level])]
+    table = dissimilarity_table(seg, choice.year, places)
+    summary = dissimilarity_sentence(table, choice.year, reference, "Connecticut", choice.level)
+    names = places["geography_name"].tolist()
+    groups = []
+    for code in [g for g in codes.RACE_ETHNICITY if g in set(table["group_code"])]:
+        values = table[table["group_code"] == code].set_index("place")["dissimilarity"].reindex(names)
+        groups.append((group_label(code), values.tolist(), GROUP_COLOURS.get(code, "#000000")))
+    figure = group_dots(names, groups, Axis(_("Index of dissimilarity (0 = spread alike, 1 = fully apart)"),
+                                            extra={"range": [0, 1]})) if groups else None
+    return ChartParts("disparities-dissimilarity",
+                      _("How apart groups live from %(reference)s residents, %(year)s",
+                        reference=group_label(reference), year=choice.year),
+                      summary, table.drop(columns="group_code"), figure,
+                      {"place": _("Area"), "group": _("Group"), "dissimilarity": _("Index of dissimilarity")},
+                      _("Source: release table segregation_indices (town populations, ACS 5-year estimates)."))
+
+
+def theil_split_parts(choice: Choice, ineq: pd.DataFrame) -> ChartParts:
+    """The state's Theil index split between and within regions (chart id `disparities-theil-split`)."""
+    split = theil_split(ineq)
+    figure = stacked_bars(split["year"], [(_("Between planning regions"), split["between"], "#0072B2"),
+                                          (_("Within planning regions"), split["within"], "#E69F00")],
+                          Axis(_("Theil index (0 = equal everywhere)"), tickformat=".2~g"))
+    return ChartParts("disparities-theil-split", _("How much of the inequality across towns lies between regions"),
+                      theil_sentence(split, choice.year, choice.measure["label"]), theil_table(split),
+                      figure if not split.empty else None,
+                      {"year": _("Year"), "between": _("Between regions"), "within": _("Within regions"),
+                       "total": _("Theil index"), "between_share": _("Share between regions")},
+                      _("Source: release table inequality_indices (population-weighted Theil index)."))
+
+
+def theil_trend_parts(choice: Choice, ineq: pd.DataFrame) -> ChartParts:
+    """The Theil index of the area and the state over the years (chart id `disparities-theil-trend`)."""
+    places = places_of(choice)
+    series = place_series(ineq, places, "value", index_name="theil")
+    lines = [Series(name, frame["year"], frame["value"], colour="#0072B2" if i == 0 else "#555555",
+                    dash="solid" if i == 0 else "dash", symbol="circle" if i == 0 else "square")
+             for i, (_l, _i, name) in enumerate(places) if not (frame := series[series["place"] == name]).empty]
+    summary = change_sentence(series, "value", places[0][2], place_phrase(*places[0][::2]),
+                              _("the Theil index across towns"), significant,
+                              " " + _("(0 = the same value in every town)"))
+    table = series.assign(value=[float(f"{v:.3g}") for v in series["value"]]).rename(columns={"value": "theil"})
+    figure = trend_lines(lines, Axis(_("Theil index"), tickformat=".2~g")) if lines else None
+    return ChartParts("disparities-theil-trend",
+                      _("Inequality of “%(measure)s” across towns over time", measure=choice.measure["label"]),
+                      summary, table, figure, {"year": _("Year"), "place": _("Area"), "theil": _("Theil index")},
+                      _("Source: release table inequality_indices."))

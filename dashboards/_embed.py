@@ -11,9 +11,11 @@ import binascii
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from urllib.parse import urlencode
+
+from components.i18n import N_, _
 
 # chart id → the parameters it takes (every one optional: a missing one takes the page's default)
 CHART_PARAMS: dict[str, tuple[str, ...]] = {
@@ -23,11 +25,32 @@ CHART_PARAMS: dict[str, tuple[str, ...]] = {
     "disparities-groups": ("release", "measure", "year", "level", "area", "group"),
     "contracting-small": ("release", "year", "peer"),
     "contracting-minority": ("release", "year", "peer"),
+    # the other public charts (builders in `_embed_more`)
+    "workforce-representation": ("release", "year", "agency", "category", "dimension", "convention"),
+    "workforce-trend": ("release", "year", "agency", "category", "dimension", "convention"),
+    "workforce-level": ("release", "year", "agency", "category", "dimension", "convention"),
+    "disparities-ratio-trend": ("release", "measure", "area", "group"),
+    "disparities-dissimilarity": ("release", "measure", "year", "level"),
+    "disparities-theil-split": ("release", "measure", "year"),
+    "disparities-theil-trend": ("release", "measure", "area"),
+    "contracting-trend": ("release", "agency"),
+    "agencies-list": ("release", "year", "peer"),
+    "agency-selection": ("release", "agency", "year", "dimension"),
+    "agency-contracting-small": ("release", "agency", "year"),
+    "agency-contracting-minority": ("release", "agency", "year"),
+    "agency-plans": ("release", "agency", "year"),
+    "agency-training": ("release", "agency", "year"),
+    "agency-benchmarks": ("release", "agency", "year"),
+    "plans-status": ("release", "year", "status", "peer", "q"),
+    "plans-directory": ("release", "year", "status", "peer", "q"),
+    "access-ranked": ("release", "measure", "year", "group", "region"),
+    "access-lens": ("release", "measure", "year", "group", "region"),
+    "town-profile": ("release", "geoid", "year"),
 }
 MAX_VALUE = 64  # no parameter value of any chart is longer
-NOT_AVAILABLE = ("This chart is not available. The address may name a chart, release or filter value that "
+NOT_AVAILABLE = N_("This chart is not available. The address may name a chart, release or filter value that "
                  "does not exist.")
-REFUSED = ("This embedded chart's address has been changed or is not signed, so it is not shown. Please copy "
+REFUSED = N_("This embedded chart's address has been changed or is not signed, so it is not shown. Please copy "
            "the embed code again from CT Equity Benchmarks.")
 ORIGIN = re.compile(r"^(https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?|'self')$")
 
@@ -41,9 +64,12 @@ def pairs(params: Mapping[str, object]) -> list[tuple[str, str]]:
     return sorted(out)
 
 
+UNSIGNED = ("sig", "lang")  # the signature itself, and the language, which changes words but not the view
+
+
 def message(chart_id: str, params: Mapping[str, object]) -> bytes:
-    """What is signed: the chart id and the normalised parameters except `sig`."""
-    query = urlencode([(k, v) for k, v in pairs(params) if k != "sig"])
+    """What is signed: the chart id and the normalised parameters except `sig` and `lang`."""
+    query = urlencode([(k, v) for k, v in pairs(params) if k not in UNSIGNED])
     return f"{chart_id}?{query}".encode()
 
 
@@ -76,7 +102,7 @@ def verify(secret: str, chart_id: str, params: Mapping[str, object]) -> bool:
 
 def refusal(secret: str, chart_id: str, params: Mapping[str, object]) -> str | None:
     """The refusal message for an address that must be signed and is not (None = go ahead)."""
-    return None if not secret or verify(secret, chart_id, params) else REFUSED
+    return None if not secret or verify(secret, chart_id, params) else _(REFUSED)
 
 
 def chart_params(chart_id: object, params: Mapping[str, object]) -> dict[str, str] | None:
@@ -141,3 +167,15 @@ def first_values(items: Iterable[tuple[str, str]]) -> dict[str, object]:
         else:
             out[key] = value
     return out
+
+
+class Unavailable(Exception):
+    """A parameter is not on its list: the chart is not available."""
+
+
+def choose(value: str | None, allowed: Sequence[str], default: str | None) -> str:
+    """The value if it is on the list, the default when it is missing; anything else is unavailable."""
+    chosen = default if value in (None, "") else value if value in allowed else None
+    if chosen is None:
+        raise Unavailable(value)
+    return chosen

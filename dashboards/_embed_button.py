@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 from flask import has_request_context, request
 
+from components.i18n import DEFAULT_LANGUAGE, _, language
 from components.shell import notice
 from data_access.queries import DataUnavailable
 
@@ -28,10 +29,11 @@ def _text(params: dict) -> dict[str, object]:
     return {k: str(v) for k, v in params.items() if v not in (None, "")}
 
 
-def embed_href(chart_id: str, params: dict) -> str:
-    """The embed page of a chart view (path and query, signed when a secret is set)."""
-    return dash.get_relative_path(f"/embed/{chart_id}") + signed_query(settings().embed_secret, chart_id,
-                                                                        _text(params))
+def embed_href(chart_id: str, params: dict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The embed page of a chart view (path and query, signed when a secret is set) in a language (`lang`
+    is left out for the default one; it is never signed)."""
+    query = {**_text(params), **({"lang": lang} if lang != DEFAULT_LANGUAGE else {})}
+    return dash.get_relative_path(f"/embed/{chart_id}") + signed_query(settings().embed_secret, chart_id, query)
 
 
 def png_href(chart_id: str, params: dict) -> str:
@@ -58,17 +60,17 @@ def view_params(pathname: object, search: object) -> dict[str, object]:
 def code_box(chart_id: str, code: str, release_id: str) -> html.Div:
     """The iframe code in a labelled read-only text area, with a copy button and what it will show."""
     box_id = f"embed-code-{chart_id}"
-    locked = (" The address is signed: if it is changed, the chart is not shown."
+    locked = (" " + _("The address is signed: if it is changed, the chart is not shown.")
               if settings().embed_secret else "")
     return html.Div([
-        dbc.Label("Embed code — paste it into your web page", html_for=box_id, className="small fw-semibold"),
+        dbc.Label(_("Embed code — paste it into your web page"), html_for=box_id, className="small fw-semibold"),
         html.Div([
             dcc.Textarea(id=box_id, value=code, readOnly=True, rows=3,
                          className="form-control font-monospace small"),
-            dcc.Clipboard(target_id=box_id, title="Copy the embed code", className="btn btn-sm btn-link"),
+            dcc.Clipboard(target_id=box_id, title=_("Copy the embed code"), className="btn btn-sm btn-link"),
         ], className="d-flex align-items-start gap-1"),
-        html.P(f"It shows this view of release {release_id} with the public figures (small counts "
-               f"suppressed), with its summary, data table and downloads.{locked}",
+        html.P(_("It shows this view of release %(release)s with the public figures (small counts suppressed), "
+                 "with its summary, data table and downloads.", release=release_id) + locked,
                className="small text-body-secondary mb-0"),
     ], className="border rounded p-2 bg-light")
 
@@ -91,12 +93,12 @@ def show_embed_code(clicks, stored, button_id, pathname, search):
     chart_id = button_id.get("chart") if isinstance(button_id, dict) else None
     params = chart_params(chart_id, stored if isinstance(stored, dict) else view_params(pathname, search))
     if params is None or not has_request_context():
-        return notice(NOT_AVAILABLE, "warning")
+        return notice(_(NOT_AVAILABLE), "warning")
     try:
         rendered = render(settings(), chart_id, params)
     except DataUnavailable:
-        return notice(DB_DOWN, "danger")
+        return notice(_(DB_DOWN), "danger")
     if rendered is None:
-        return notice(NOT_AVAILABLE, "warning")
-    src = request.host_url.rstrip("/") + embed_href(chart_id, rendered.params)
+        return notice(_(NOT_AVAILABLE), "warning")
+    src = request.host_url.rstrip("/") + embed_href(chart_id, rendered.params, language())
     return code_box(chart_id, iframe_code(src, rendered.parts.title), rendered.info.release_id)

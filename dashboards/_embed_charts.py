@@ -7,7 +7,7 @@ the lists makes the chart "not available" (None), never an error.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dash
@@ -15,7 +15,8 @@ import dash
 from components.card_trends import card_trends
 from components.cards import card_grid
 from components.charts import utilization_heatmap
-from components.formatting import SUPPRESSED
+from components.formatting import number, suppressed
+from components.i18n import _
 from components.panel import ChartParts
 from data_access import access_queries as aq
 from data_access import codes, queries
@@ -31,16 +32,12 @@ from . import _workforce as wf
 from ._access import ALL_REGIONS, EVERYONE
 from ._access_map import TABLE_LABELS as MAP_LABELS
 from ._access_map import map_figure, map_summary, map_table
-from ._embed import CHART_PARAMS
+from ._embed import Unavailable, choose
 from ._helpers import query_string
 from ._overview import CARD_LABELS, cards_sentence, cards_table, domain_cards
 
 IMAGE_WIDTH = 1000
 LEVELS = ("region", "county")
-
-
-class Unavailable(Exception):
-    """A parameter is not on its list: the chart is not available."""
 
 
 @dataclass(frozen=True)
@@ -52,14 +49,6 @@ class Rendered:
     params: dict[str, str]
     page: str
     image_size: tuple[int, int] = (IMAGE_WIDTH, 600)
-
-
-def choose(value: str | None, allowed: Sequence[str], default: str | None) -> str:
-    """The value if it is on the list, the default when it is missing; anything else is unavailable."""
-    chosen = default if value in (None, "") else value if value in allowed else None
-    if chosen is None:
-        raise Unavailable(value)
-    return chosen
 
 
 def _height(figure) -> int:
@@ -76,9 +65,9 @@ def overview_cards(settings: Settings, rid: str, p: dict, image: bool) -> tuple[
     link = query_string(release=rid, year=year)
     cards = domain_cards(progress, int(year), queries.measures(settings, rid), link)
     figure = card_trends(cards, int(year)) if image else None
-    parts = ChartParts("overview-cards", f"Statewide benchmarks by domain, {year}",
+    parts = ChartParts("overview-cards", _("Statewide benchmarks by domain, %(year)s", year=year),
                        cards_sentence(cards, int(year)), cards_table(cards), figure, CARD_LABELS,
-                       "Source: release table benchmark_progress (statewide benchmarks).",
+                       _("Source: release table benchmark_progress (statewide benchmarks)."),
                        extra=None if image else [card_grid(cards)])
     return parts, {"year": year}, "/" + query_string(release=rid, year=year)
 
@@ -100,15 +89,17 @@ def agency_utilization(settings: Settings, rid: str, p: dict, image: bool) -> tu
     now = wf.order_groups(now, dimension).sort_values("job_category", key=lambda s: s.map(order),
                                                       kind="stable")
     flagged = wf.with_flags(now, convention)
-    text = SUPPRESSED.format(k=settings.suppression_k)
+    text = suppressed(settings.suppression_k)
     parts = ChartParts(
-        "agency-utilization", f"Utilization by job category and group at the {name}, {year}",
-        wf.utilization_summary(flagged, convention, codes.ALL, f"at the {name}", text),
+        "agency-utilization", _("Utilization by job category and group at the %(agency)s, %(year)s", agency=name,
+                                year=year),
+        wf.utilization_summary(flagged, convention, codes.ALL, wf.agency_place(name), text),
         wf.utilization_table(flagged, text),
         utilization_heatmap(wf.heatmap_frame(flagged, dimension == "race_sex")),
         wf.TABLE_LABELS,
-        f"▼ = under-represented under {wf.CONVENTIONS[convention].rule}. Red = below availability, "
-        "blue = above, white = parity (1.0). Source: workforce_utilization release table.")
+        _("▼ = under-represented under %(rule)s. Red = below availability, blue = above, white = parity "
+          "(%(parity)s). Source: workforce_utilization release table.", rule=wf.CONVENTIONS[convention].rule,
+          parity=number(1.0, 1)))
     params = {"agency": code, "year": year, "dimension": dimension, "convention": convention}
     page_params = {"year": year, "dimension": None if dimension == wf.DEFAULT_DIMENSION else dimension,
                    "convention": None if convention == wf.DEFAULT_CONVENTION else convention}
@@ -138,16 +129,16 @@ def access_map(settings: Settings, rid: str, p: dict, image: bool) -> tuple[Char
         geojson = (json.loads(queries.geometry_layer(settings, rid, "town")[0]) if image
                    else dash.get_relative_path(f"/geo/{rid}/town.geojson"))
         figure = map_figure(frame, shapes, towns, measure, int(year), region, geojson)
-    area = ("Connecticut's towns" if region is None
-            else f"towns of the {towns.loc[towns['region_id'] == region, 'region_name'].iloc[0]}")
+    area = (_("Connecticut's towns") if region is None
+            else _("towns of the %(region)s", region=towns.loc[towns["region_id"] == region, "region_name"].iloc[0]))
     source = str(measure["source"] or "release table town_measures").rstrip(".")
     parts = ChartParts(
         "access-map", f"{measure['label']}, {year}: {area}",
         map_summary(frame, rows, towns, measure, int(year), region, group),
         map_table(frame, measure, int(year), region, settings.suppression_k), figure, MAP_LABELS,
-        f"Towns are shaded by map class (darker = worse); ◉ marks a low-reliability estimate; grey means no "
-        f"estimate{'' if shapes is not None else ' (this release has no town boundaries, so no map)'}. "
-        f"Source: {source}.")
+        (_("Towns are shaded by map class (darker = worse); ◉ marks a low-reliability estimate; grey means no "
+           "estimate. Source: %(source)s.", source=source) if shapes is not None else
+         _("This release has no town boundaries, so no map. Source: %(source)s.", source=source)))
     params = {"measure": measure_id, "year": year, "group": None if group == EVERYONE else group,
               "region": region}
     return parts, params, "/access" + query_string(release=rid, **params)
@@ -200,7 +191,17 @@ BUILDERS: dict[str, Callable[[Settings, str, dict, bool], tuple[ChartParts, dict
     "contracting-small": contracting_ranked("small"),
     "contracting-minority": contracting_ranked("minority"),
 }
-assert set(BUILDERS) == set(CHART_PARAMS)
+
+
+def builder(chart_id: str) -> Callable[[Settings, str, dict, bool], tuple[ChartParts, dict, str]] | None:
+    """The builder of a chart: one of the six above or of the other public charts in `_embed_more`.
+
+    `_embed_more` is imported on first use: it imports the pages' helper modules, and those import this one
+    (through `_helpers` and the Embed button), so importing it here at the top would close a circle.
+    """
+    from ._embed_more import BUILDERS as MORE
+
+    return BUILDERS.get(chart_id) or MORE.get(chart_id)
 
 
 def render(settings: Settings, chart_id: str, params: dict[str, str], image: bool = False) -> Rendered | None:
@@ -211,10 +212,11 @@ def render(settings: Settings, chart_id: str, params: dict[str, str], image: boo
     """
     requested = params.get("release")
     info = queries.resolve_release(settings, ANONYMOUS, requested)
-    if info is None or (requested and info.release_id != requested) or chart_id not in BUILDERS:
+    build = builder(chart_id)
+    if info is None or (requested and info.release_id != requested) or build is None:
         return None
     try:
-        parts, chosen, page = BUILDERS[chart_id](settings, info.release_id, params, image)
+        parts, chosen, page = build(settings, info.release_id, params, image)
     except (Unavailable, IndexError):
         return None
     full = {"release": info.release_id, **{k: str(v) for k, v in chosen.items() if v not in (None, "")}}

@@ -8,15 +8,16 @@ from dash import Input, Output, clientside_callback, dcc
 from dash.exceptions import PreventUpdate
 from flask import has_request_context
 
+from components.i18n import N_
 from data_access.queries import current_settings
 from data_access.settings import Settings
 from data_access.viewer import ANONYMOUS, Viewer
 
 from ._auth import resolve_viewer
 
-DB_DOWN = ("The data service is not answering right now. Please try again in a minute; "
-           "nothing has been lost and the page will work again as soon as the service is back.")
-NOT_AVAILABLE = "That selection is not available. Please choose from the lists on this page."
+DB_DOWN = N_("The data service is not answering right now. Please try again in a minute; "
+             "nothing has been lost and the page will work again as soon as the service is back.")
+NOT_AVAILABLE = N_("That selection is not available. Please choose from the lists on this page.")
 
 
 def viewer() -> Viewer:

@@ -6,37 +6,53 @@ import math
 import pandas as pd
 
 from components.cards import DomainCard
-from components.formatting import STATUS_LABELS, group_label, percent, ratio
+from components.formatting import STATUS_LABELS, group_label, number, percent, ratio, status_label
+from components.i18n import N_, _, ngettext
 
 # domain → (card title, metric-key prefix, page)
 DOMAINS = (
-    ("workforce", "Workforce representation", "workforce.", "/workforce"),
-    ("selection", "Hiring, promotion and separation", "selection.", "/agencies"),
-    ("service_access", "Access to state services", "access.", "/access"),
-    ("contracting", "Small and minority business contracting", "contracting.", "/contracting"),
-    ("equity_plans", "Agency equity plans", "plans.", "/equity-plans"),
-    ("training", "Equity training", "training.", "/agencies"),
+    ("workforce", N_("Workforce representation"), "workforce.", "/workforce"),
+    ("selection", N_("Hiring, promotion and separation"), "selection.", "/agencies"),
+    ("service_access", N_("Access to state services"), "access.", "/access"),
+    ("contracting", N_("Small and minority business contracting"), "contracting.", "/contracting"),
+    ("equity_plans", N_("Agency equity plans"), "plans.", "/equity-plans"),
+    ("training", N_("Equity training"), "training.", "/agencies"),
 )
+IMPACT_RATIO_LABELS = {
+    "hire": N_("%(group)s hire impact ratio"),
+    "promotion": N_("%(group)s promotion impact ratio"),
+    "separation": N_("%(group)s separation impact ratio"),
+}
+METRIC_LABELS = {
+    "contracting.small_share": N_("Small-business share of eligible spend"),
+    "contracting.minority_share": N_("Minority-business share of eligible spend"),
+    "plans.published_share": N_("Agencies with a published equity plan"),
+    "training.completion": N_("Employees who completed equity training"),
+}
+
+
+def impact_ratio_label(action: str, group: str) -> str:
+    """'Hispanic or Latino hire impact ratio': the benchmark of a group's impact ratio for an action."""
+    if action in IMPACT_RATIO_LABELS:
+        return _(IMPACT_RATIO_LABELS[action], group=group)
+    return _("%(group)s %(action)s impact ratio", group=group, action=action)
 
 
 def metric_label(key: str, measure_labels: dict[str, str]) -> str:
     """Plain words for a metric key."""
     parts = key.split(".")
     if parts[0] == "workforce" and parts[1] == "share":
-        return f"{group_label(parts[2])} share of the state workforce"
+        return _("%(group)s share of the state workforce", group=group_label(parts[2]))
     if key == "workforce.underutilized_share":
-        return "Job-category groups significantly under-represented"
+        return _("Job-category groups significantly under-represented")
     if parts[0] == "selection":
-        return f"{group_label(parts[3])} {parts[1]} impact ratio"
+        return impact_ratio_label(parts[1], group_label(parts[3]))
     if parts[0] == "access":
         measure = measure_labels.get(parts[1], parts[1])
-        return measure if parts[2] == "value" else f"{measure}: {group_label(parts[3])} against the reference group"
-    return {
-        "contracting.small_share": "Small-business share of eligible spend",
-        "contracting.minority_share": "Minority-business share of eligible spend",
-        "plans.published_share": "Agencies with a published equity plan",
-        "training.completion": "Employees who completed equity training",
-    }.get(key, key)
+        if parts[2] == "value":
+            return measure
+        return _("%(measure)s: %(group)s against the reference group", measure=measure, group=group_label(parts[3]))
+    return _(METRIC_LABELS[key]) if key in METRIC_LABELS else key
 
 
 def format_metric(key: str, value: float | None, units: dict[str, str]) -> str:
@@ -46,8 +62,8 @@ def format_metric(key: str, value: float | None, units: dict[str, str]) -> str:
     if key.startswith("access.") and key.endswith(".value"):
         measure = key.split(".")[1]
         if units.get(measure) != "percent":
-            return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.1f}"
-        return "—" if value is None else f"{value:.1f} %"
+            return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else number(value, 1)
+        return "—" if value is None else f"{number(value, 1)} %"
     return percent(value)
 
 
@@ -58,11 +74,11 @@ def domain_cards(progress: pd.DataFrame, year: int, measures: pd.DataFrame, link
     labels = dict(zip(measures["measure_id"], measures["label"])) if not measures.empty else {}
     units = dict(zip(measures["measure_id"], measures["unit"])) if not measures.empty else {}
     cards = []
-    for domain, title, prefix, page in DOMAINS:
-        href = page + link_query
+    for domain, title_id, prefix, page in DOMAINS:
+        title, href = _(title_id), page + link_query
         rows = progress[progress["metric_key"].str.startswith(prefix)] if not progress.empty else progress
         if rows.empty:
-            cards.append(DomainCard(domain, title, href, summary="No statewide benchmark is set for this domain."))
+            cards.append(DomainCard(domain, title, href, summary=_("No statewide benchmark is set for this domain.")))
             continue
         at_year = rows[rows["year"] == year]
         counts = at_year["status"].value_counts().to_dict()
@@ -71,19 +87,24 @@ def domain_cards(progress: pd.DataFrame, year: int, measures: pd.DataFrame, link
         current = series[series["year"] == year]
         if current.empty:
             cards.append(DomainCard(domain, title, href, headline=metric_label(key, labels),
-                                    summary=f"No value for {year}.", status_counts=counts))
+                                    summary=_("No value for %(year)s.", year=year), status_counts=counts))
             continue
         row = current.iloc[0]
         label = metric_label(key, labels)
         value = format_metric(key, row["value"], units)
         target = format_metric(key, row["target_value"], units)
         status = row["status"]
-        word = STATUS_LABELS.get(status, (status, ""))[0].lower()
-        summary = (f"{label} was {value} in {year}, against a target of {target} by {int(row['target_year'])}"
-                   f" — {word}. {_trend_sentence(row)}")
+        word = status_label(status)[0].lower()
+        target_year = int(row["target_year"])
+        summary = " ".join([
+            _("%(benchmark)s was %(value)s in %(year)s, against a target of %(target)s by %(target_year)s — "
+              "%(status)s.", benchmark=label, value=value, year=year, target=target, target_year=target_year,
+              status=word),
+            _trend_sentence(row)])
         cards.append(DomainCard(
             domain, title, href, headline=label, value_text=value,
-            target_text=f"Target {target} by {int(row['target_year'])}", status=status, summary=summary,
+            target_text=_("Target %(target)s by %(target_year)s", target=target, target_year=target_year),
+            status=status, summary=summary,
             years=series["year"].astype(int).tolist(), values=series["value"].astype(float).tolist(),
             target=float(row["target_value"]), status_counts=counts))
     return cards
@@ -92,50 +113,55 @@ def domain_cards(progress: pd.DataFrame, year: int, measures: pd.DataFrame, link
 def _trend_sentence(row: pd.Series) -> str:
     slope, low, high = row["slope"], row["slope_ci_low"], row["slope_ci_high"]
     if pd.isna(slope):
-        return "Fewer than three years of data, so no trend yet."
+        return _("Fewer than three years of data, so no trend yet.")
     gap_closing = (row["target_value"] - row["value"]) * slope > 0
     beyond_noise = not (low <= 0 <= high)
     if gap_closing and beyond_noise:
-        return "The gap is closing beyond year-to-year noise."
+        return _("The gap is closing beyond year-to-year noise.")
     if gap_closing:
-        return "The gap may be closing, but not beyond year-to-year noise."
-    return "The trend is not closing the gap."
+        return _("The gap may be closing, but not beyond year-to-year noise.")
+    return _("The trend is not closing the gap.")
 
 
 STATUS_ORDER = ("met", "on_track", "off_track", "insufficient_data")
-CARD_LABELS = {"domain": "Domain", "benchmark": "Headline benchmark", "value": "Value", "target": "Target",
-               "status": "Status", "benchmarks": "Benchmarks in this domain"}
+CARD_LABELS = {"domain": N_("Domain"), "benchmark": N_("Headline benchmark"), "value": N_("Value"),
+               "target": N_("Target"), "status": N_("Status"), "benchmarks": N_("Benchmarks in this domain")}
 
 
 def _status_phrase(status: str, n: int) -> str:
-    one = n == 1
-    return {"met": f"{n} {'has' if one else 'have'} met {'its' if one else 'their'} target",
-            "on_track": f"{n} {'is' if one else 'are'} on track",
-            "off_track": f"{n} {'is' if one else 'are'} off track",
-            "insufficient_data": f"{n} {'does' if one else 'do'} not have enough data yet"}[status]
+    if status == "met":
+        return ngettext("%(num)s has met its target", "%(num)s have met their target", n)
+    if status == "on_track":
+        return ngettext("%(num)s is on track", "%(num)s are on track", n)
+    if status == "off_track":
+        return ngettext("%(num)s is off track", "%(num)s are off track", n)
+    return ngettext("%(num)s does not have enough data yet", "%(num)s do not have enough data yet", n)
 
 
 def cards_sentence(cards: list[DomainCard], year: int) -> str:
     """How the domains' headline benchmarks stand in a year, in words."""
     parts = [_status_phrase(s, n) for s in STATUS_ORDER if (n := sum(c.status == s for c in cards))]
     if not parts:
-        return f"In {year}, none of the {len(cards)} domains has a headline benchmark with a value."
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    text = f"In {year}, of the headline benchmarks of the {len(cards)} domains, {listed}."
+        return _("In %(year)s, none of the %(domains)s domains has a headline benchmark with a value.", year=year,
+                 domains=len(cards))
+    listed = parts[0] if len(parts) == 1 else _("%(items)s and %(last)s", items=", ".join(parts[:-1]), last=parts[-1])
+    text = _("In %(year)s, of the headline benchmarks of the %(domains)s domains, %(listed)s.", year=year,
+             domains=len(cards), listed=listed)
     without = sum(c.status is None for c in cards)
     if without:
-        text += f" {without} {'domain has' if without == 1 else 'domains have'} no headline value for {year}."
+        text += " " + ngettext("%(num)s domain has no headline value for %(year)s.",
+                               "%(num)s domains have no headline value for %(year)s.", without, year=year)
     return text
 
 
 def cards_table(cards: list[DomainCard]) -> pd.DataFrame:
     """What the cards show, one row per domain (status as symbol and word)."""
     def status(card: DomainCard) -> str:
-        word, symbol = STATUS_LABELS.get(card.status, (card.status or "", ""))
+        word, symbol = status_label(card.status)
         return f"{symbol} {word}".strip() if card.status else "—"
 
     def counts(card: DomainCard) -> str:
-        return ", ".join(f"{n} {STATUS_LABELS[s][0].lower()}" for s, n in card.status_counts.items()
+        return ", ".join(f"{n} {status_label(s)[0].lower()}" for s, n in card.status_counts.items()
                          if n and s in STATUS_LABELS) or "—"
 
     return pd.DataFrame({

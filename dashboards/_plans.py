@@ -6,24 +6,25 @@ import re
 
 import pandas as pd
 
-from components.formatting import percent
+from components.formatting import count, percent
+from components.i18n import N_, _
 
 STATUS_WORDS = {
-    "not_started": "Not started",
-    "drafting": "Drafting",
-    "submitted": "Submitted",
-    "approved": "Approved",
-    "published": "Published",
+    "not_started": N_("Not started"),
+    "drafting": N_("Drafting"),
+    "submitted": N_("Submitted"),
+    "approved": N_("Approved"),
+    "published": N_("Published"),
 }
 NO_PLAN = "none"
-NO_PLAN_WORDS = "No plan reported"
+NO_PLAN_WORDS = N_("No plan reported")
 STATUS_COLOURS = {"not_started": "#D55E00", "drafting": "#E69F00", "submitted": "#F0E442",
                   "approved": "#56B4E9", "published": "#0072B2", NO_PLAN: "#999999"}
 AAP_WORDS = {
-    "parity": "Parity reached",
-    "goals_met": "Goals met",
-    "good_faith": "Good-faith efforts",
-    "not_approved": "Not approved",
+    "parity": N_("Parity reached"),
+    "goals_met": N_("Goals met"),
+    "good_faith": N_("Good-faith efforts"),
+    "not_approved": N_("Not approved"),
 }
 ALL = "all"
 SEARCH_MAX = 60
@@ -74,14 +75,19 @@ def filter_directory(frame: pd.DataFrame, status: str, peer: str, search: str) -
 
 
 def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status, NO_PLAN_WORDS)
+    return _(STATUS_WORDS.get(status, NO_PLAN_WORDS))
+
+
+def aap_words(aap_status: object) -> str:
+    """The affirmative-action plan's status in words, '—' when not reported."""
+    return _(AAP_WORDS[aap_status]) if isinstance(aap_status, str) and aap_status in AAP_WORDS else "—"
 
 
 def commitments(met: object, total: object) -> str:
     """'9 of 13' commitments met, '—' when not reported."""
     if _missing(total) or int(total) == 0:
         return "—"
-    return f"{0 if _missing(met) else int(met)} of {int(total)}"
+    return _("%(met)s of %(total)s", met=count(0 if _missing(met) else int(met)), total=count(int(total)))
 
 
 def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -96,14 +102,14 @@ def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
         "plan_url": [safe_url(u) or "" for u in frame["url"]],
         "commitments_met": [commitments(m, t)
                             for m, t in zip(frame["commitments_met"], frame["commitments_total"])],
-        "aap_status": [AAP_WORDS.get(a, "—") if isinstance(a, str) else "—" for a in frame["aap_status"]],
+        "aap_status": [aap_words(a) for a in frame["aap_status"]],
     })
 
 
-DIRECTORY_LABELS = {"agency": "Agency", "agency_code": "Code", "peer_group": "Peer group",
-                    "status": "Plan status", "submitted_on": "Submitted", "approved_on": "Approved",
-                    "plan_url": "Plan (link)",
-                    "commitments_met": "Commitments met", "aap_status": "Affirmative-action plan"}
+DIRECTORY_LABELS = {"agency": N_("Agency"), "agency_code": N_("Code"), "peer_group": N_("Peer group"),
+                    "status": N_("Plan status"), "submitted_on": N_("Submitted"), "approved_on": N_("Approved"),
+                    "plan_url": N_("Plan (link)"),
+                    "commitments_met": N_("Commitments met"), "aap_status": N_("Affirmative-action plan")}
 
 
 def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -115,32 +121,34 @@ def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if len(parts) == 1 else _("%(first)s and %(last)s", first=", ".join(parts[:-1]), last=parts[-1])
 
 
 def summary_sentence(everyone: pd.DataFrame, shown: pd.DataFrame, year: int, filters: str) -> str:
     """'14 of 39 agencies have published their 2025 plan; …', then what the filters show."""
     total = len(everyone)
     if total == 0:
-        return "This release lists no agencies."
+        return _("This release lists no agencies.")
     counts = everyone["status"].value_counts()
-    text = f"{int(counts.get('published', 0))} of {total} agencies have published their {year} equity plan"
-    others = [f"{int(counts[s])} {w}" for s, w in (("approved", "approved but not yet published"),
-                                                    ("submitted", "submitted"), ("drafting", "being drafted"),
-                                                    ("not_started", "not started")) if counts.get(s, 0)]
+    text = _("%(published)s of %(total)s agencies have published their %(year)s equity plan",
+             published=count(int(counts.get("published", 0))), total=count(total), year=year)
+    others = [_(words, num=count(int(counts[s]))) for s, words in (
+        ("approved", N_("%(num)s approved but not yet published")), ("submitted", N_("%(num)s submitted")),
+        ("drafting", N_("%(num)s being drafted")), ("not_started", N_("%(num)s not started"))) if counts.get(s, 0)]
     if others:
         text += "; " + _join(others)
     if counts.get(NO_PLAN, 0):
-        text += f"; {int(counts[NO_PLAN])} reported no plan"
+        text += "; " + _("%(num)s reported no plan", num=count(int(counts[NO_PLAN])))
     text += "."
     planned = everyone.dropna(subset=["commitments_total"])
     if not planned.empty and planned["commitments_total"].astype(float).sum() > 0:
         met = planned["commitments_met"].fillna(0).astype(float).sum()
         whole = planned["commitments_total"].astype(float).sum()
-        text += (f" Across all plans, {int(met):,} of {int(whole):,} commitments are met "
-                 f"({percent(met / whole)}).")
+        text += " " + _("Across all plans, %(met)s of %(total)s commitments are met (%(share)s).",
+                        met=count(int(met)), total=count(int(whole)), share=percent(met / whole))
     if filters:
-        text += f" Showing {len(shown)} of {total} agencies ({filters})."
+        text += " " + _("Showing %(shown)s of %(total)s agencies (%(filters)s).", shown=count(len(shown)),
+                        total=count(total), filters=filters)
     return text
 
 
@@ -148,9 +156,9 @@ def filter_words(status: str, peer: str, search: str) -> str:
     """The active filters in words, empty when none is active."""
     parts = []
     if status != ALL:
-        parts.append(f"status {status_words(status).lower()}")
+        parts.append(_("status %(status)s", status=status_words(status).lower()))
     if peer != ALL:
-        parts.append(f"peer group {peer}")
+        parts.append(_("peer group %(peer)s", peer=peer))
     if search:
-        parts.append(f"matching “{search}”")
+        parts.append(_("matching “%(search)s”", search=search))
     return ", ".join(parts)

@@ -24,6 +24,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 from flask import Flask, Response, request
 
+from components.figures import separators
+from components.formatting import day
+from components.i18n import DEFAULT_LANGUAGE, _, language
 from data_access.cache import CODE_TOKEN
 from data_access.queries import DataUnavailable, current_settings, resolve_release
 from data_access.viewer import ANONYMOUS
@@ -155,18 +158,19 @@ def image_figure(rendered: Rendered) -> tuple[dict, int, int]:
     width, height = rendered.image_size
     margin = dict(layout.get("margin") or {})
     margin["t"] = int(margin.get("t", 40)) + HEADER
-    published = f", published {info.published_at:%Y-%m-%d}" if info.published_at else ""
-    layout.update({"margin": margin, "height": height + HEADER, "width": width, "title": {
-        "text": f"<b>{parts.title}</b><br><span style='font-size:12px'>CT Equity Benchmarks — release "
-                f"{info.release_id}{published}</span>",
+    line = (_("CT Equity Benchmarks — release %(release)s, published %(date)s", release=info.release_id,
+              date=day(info.published_at)) if info.published_at
+            else _("CT Equity Benchmarks — release %(release)s", release=info.release_id))
+    layout.update({"margin": margin, "height": height + HEADER, "width": width, "separators": separators(), "title": {
+        "text": f"<b>{parts.title}</b><br><span style='font-size:12px'>{line}</span>",
         "x": 0.01, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 16},
         "font": {"size": 16}}})
     return figure, width, min(height + HEADER, MAX_HEIGHT)
 
 
-def image_etag(chart_id: str, params: dict, release_id: str) -> str:
-    """Fixed by the chart, its parameters, the release and the drawing code."""
-    key = f"{chart_id}|{pairs(params)}|{release_id}|{DRAW_TOKEN}".encode()
+def image_etag(chart_id: str, params: dict, release_id: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Fixed by the chart, its parameters, the release, the drawing code and the language of its words."""
+    key = f"{chart_id}|{pairs(params)}|{release_id}|{DRAW_TOKEN}|{lang}".encode()
     return hashlib.sha256(key).hexdigest()[:32]
 
 
@@ -179,16 +183,16 @@ def png_response(chart_id: str, query: dict) -> Response:
     settings = current_settings()
     params = chart_params(chart_id, query)
     if params is None:
-        return _text(NOT_AVAILABLE, 404)
+        return _text(_(NOT_AVAILABLE), 404)
     if refusal(settings.embed_secret, chart_id, query):
-        return _text(REFUSED, 403)
+        return _text(_(REFUSED), 403)
     try:
         info = resolve_release(settings, ANONYMOUS, params.get("release"))
         if info is None or (params.get("release") and info.release_id != params["release"]):
-            return _text(NOT_AVAILABLE, 404)
-        etag = image_etag(chart_id, params, info.release_id)
+            return _text(_(NOT_AVAILABLE), 404)
+        etag = image_etag(chart_id, params, info.release_id, language())
         age = PINNED_MAX_AGE if params.get("release") else CURRENT_MAX_AGE
-        headers = {"ETag": f'"{etag}"', "Cache-Control": f"public, max-age={age}",
+        headers = {"ETag": f'"{etag}"', "Cache-Control": f"public, max-age={age}", "Vary": "Cookie",
                    "Content-Disposition": f'inline; filename="ct-equity-{chart_id}-{info.release_id}.png"'}
         if request.if_none_match.contains(etag):
             return Response(status=304, headers=headers)
@@ -196,14 +200,14 @@ def png_response(chart_id: str, query: dict) -> Response:
         if data is None:
             rendered = render(settings, chart_id, params, image=True)
             if rendered is None or rendered.parts.figure is None:
-                return _text(NOT_AVAILABLE, 404)
+                return _text(_(NOT_AVAILABLE), 404)
             data = renderer().png(*image_figure(rendered))
             recent_images().put(etag, data)
     except DataUnavailable:
-        return _text("The data service is not answering right now. Please try again in a minute.", 503)
+        return _text(_("The data service is not answering right now. Please try again in a minute."), 503)
     except Exception as exc:  # noqa: BLE001 - a broken browser must not become a 500 with a traceback
         LOG.error("chart image failed: %s %r", chart_id, exc)
-        return _text("Chart images cannot be drawn right now. Please try again in a minute.", 503)
+        return _text(_("Chart images cannot be drawn right now. Please try again in a minute."), 503)
     return Response(data, mimetype="image/png", headers=headers)
 
 

@@ -14,11 +14,13 @@ from dash import Dash
 from flask import Response, g, has_request_context, request
 from flask_login import current_user
 
+from components.i18n import N_, _
 from data_access.codes import GEOGRAPHY_LEVELS
 from data_access.queries import DataUnavailable, current_settings, geometry_layer, health, resolve_release
 
 from ._auth import resolve_viewer
 from ._embed import frame_ancestors, is_embed_path
+from ._embed_cache import embed_caching
 
 LOG = logging.getLogger("ct_equity")
 SECURITY_HEADERS = {
@@ -30,6 +32,7 @@ COMPRESSED_TYPES = [
     "text/html", "text/css", "text/plain", "text/csv", "text/javascript", "application/javascript",
     "application/json", "application/geo+json", "application/problem+json", "image/svg+xml",
 ]
+ROLE_WORDS = {"agency": N_("agency"), "statewide": N_("statewide"), "admin": N_("admin")}
 CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
        "child-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
@@ -47,7 +50,7 @@ def callback_failed(error: Exception):
         outputs = []
     if outputs and isinstance(outputs, list) and outputs[0].get("id") == "_pages_content":
         LOG.warning("page address refused: %r", error)
-        return [dbc.Alert("There is no page at this address.", color="warning"), {"title": "Page not found"}]
+        return [dbc.Alert(_("There is no page at this address."), color="warning"), {"title": _("Page not found")}]
     LOG.error("callback failed: %s: %r", str(outputs)[:120], error, exc_info=error)
     dash.set_props("shell-error", {"is_open": True})
     return None
@@ -72,7 +75,8 @@ def signed_in() -> str | None:
     """'name (role)' of the signed-in user for the navigation bar, or None."""
     if not has_request_context() or not current_user or not current_user.is_authenticated:
         return None
-    return f"{current_user.id} ({current_user.viewer.role})"
+    role = current_user.viewer.role
+    return f"{current_user.id} ({_(ROLE_WORDS[role]) if role in ROLE_WORDS else role})"
 
 
 def geometry_response(release_id: str, level: str) -> Response:
@@ -95,7 +99,8 @@ def geometry_response(release_id: str, level: str) -> Response:
 
 
 def install_server_hooks(app: Dash) -> None:
-    """Headers on every response, a friendly error for anything unhandled, /healthz and /geo layers."""
+    """Headers on every response, a friendly error for anything unhandled, /healthz, /geo layers and the
+    caching of embed documents."""
     server = app.server
 
     @server.before_request
@@ -126,7 +131,7 @@ def install_server_hooks(app: Dash) -> None:
         LOG.error("request failed: %r", getattr(error, "original_exception", error))
         if request.path.endswith("/_dash-update-component"):
             return Response('{"message": "This request is not valid."}', status=400, mimetype="application/json")
-        return Response("Something went wrong on our side. Please try again in a minute.", status=500,
+        return Response(_("Something went wrong on our side. Please try again in a minute."), status=500,
                         mimetype="text/plain")
 
     @server.route("/healthz")
@@ -138,3 +143,6 @@ def install_server_hooks(app: Dash) -> None:
     @server.route("/geo/<release_id>/<level>.geojson")
     def _geometry(release_id: str, level: str) -> Response:
         return geometry_response(release_id, level)
+
+    # Registered last, so it runs before `_headers` (Flask runs these in reverse): its 304s get the headers too.
+    server.after_request(embed_caching(app.config.routes_pathname_prefix))

@@ -10,42 +10,76 @@ from dash import dcc, html
 
 from components.formatting import (
     GROUP_COLOURS,
-    JOB_LABELS,
     count,
     group_label,
+    job_label,
+    number,
     p_value,
     percent,
     ratio,
 )
+from components.i18n import N_, _, ngettext
+from components.panel import grid_text
 from data_access import codes
 
 from ._helpers import query_string
 
 WORKFORCE_PATH = "/workforce"
-DIMENSIONS = {"race_ethnicity": "Race and ethnicity", "sex": "Sex", "race_sex": "Race/ethnicity and sex"}
+DIMENSIONS = {"race_ethnicity": N_("Race and ethnicity"), "sex": N_("Sex"),
+              "race_sex": N_("Race/ethnicity and sex")}
 DEFAULT_DIMENSION = "race_ethnicity"
 GROUPS = {"race_ethnicity": codes.RACE_ETHNICITY, "sex": codes.SEX, "race_sex": codes.RACE_SEX}
 SEX_DASH = {"female": "solid", "male": "dash", "x": "dot"}
-FLAG, UNDER = "▼", "under-represented"
-SUPPRESSED_CELL = "suppr."
+FLAG, UNDER = "▼", N_("under-represented")
+SUPPRESSED_CELL = N_("suppr.")
 
 
 @dataclass(frozen=True)
 class Convention:
     column: str
-    label: str
-    rule: str
+    label_msgid: str
+    rule_msgid: str
+
+    @property
+    def label(self) -> str:
+        """The convention's name in the viewer's language."""
+        return _(self.label_msgid)
+
+    @property
+    def rule(self) -> str:
+        """The rule in words, to follow 'Under …', in the viewer's language."""
+        return _(self.rule_msgid)
 
 
 CONVENTIONS = {
-    "significant": Convention("flag_significant", "Exact binomial test (p < 0.05)",
-                              "the exact binomial test (fewer employees than availability predicts, p < 0.05)"),
-    "2sd": Convention("flag_2sd", "Two standard deviations (z ≤ −2)",
-                      "the two-standard-deviation rule (z ≤ −2)"),
-    "80pct": Convention("flag_80pct", "Four-fifths (ratio below 0.8)",
-                        "the four-fifths rule (utilization ratio below 0.8)"),
+    "significant": Convention("flag_significant", N_("Exact binomial test (p < 0.05)"),
+                              N_("the exact binomial test (fewer employees than availability predicts, p < 0.05)")),
+    "2sd": Convention("flag_2sd", N_("Two standard deviations (z ≤ −2)"),
+                      N_("the two-standard-deviation rule (z ≤ −2)")),
+    "80pct": Convention("flag_80pct", N_("Four-fifths (ratio below 0.8)"),
+                        N_("the four-fifths rule (utilization ratio below 0.8)")),
 }
 DEFAULT_CONVENTION = "significant"
+
+
+def dimension_options() -> list[tuple[str, str]]:
+    """The group dimensions as (code, label) in the viewer's language."""
+    return [(code, _(label)) for code, label in DIMENSIONS.items()]
+
+
+def convention_options() -> list[tuple[str, str]]:
+    """The under-representation tests as (code, label) in the viewer's language."""
+    return [(code, c.label) for code, c in CONVENTIONS.items()]
+
+
+def flag_text() -> str:
+    """'▼ under-represented' in the viewer's language."""
+    return f"{FLAG} {_(UNDER)}"
+
+
+def agency_place(agency_name: str | None = None) -> str:
+    """Where a sentence's figures are: 'in the state workforce' (no agency) or 'at the <agency>'."""
+    return _("in the state workforce") if agency_name is None else _("at the %(agency)s", agency=agency_name)
 # Rendered views each page process keeps (releases are immutable; a view is fixed by database, viewer, filters).
 RENDERED_VIEWS = 64
 
@@ -67,7 +101,7 @@ class Choice:
 
     @property
     def place(self) -> str:
-        return "in the state workforce" if self.agency == codes.ALL else f"at the {self.agency_name}"
+        return agency_place(None if self.agency == codes.ALL else self.agency_name)
 
 
 def page_location(id_: str) -> dcc.Location:
@@ -78,10 +112,6 @@ def page_location(id_: str) -> dcc.Location:
     "callback-nav" the router sees every write, `skip_if_shown` skips the re-render, and back/forward work.
     """
     return dcc.Location(id=id_, refresh="callback-nav")
-
-
-def job_label(code: str) -> str:
-    return JOB_LABELS.get(code, code)
 
 
 def workforce_params(release: str, year: object, agency: str = codes.ALL, category: str = codes.ALL,
@@ -115,7 +145,7 @@ def group_dash(code: str) -> str:
 def people(code: str) -> str:
     """How a sentence names a group's employees: 'Hispanic or Latino employees', 'Women', 'Asian men'."""
     label = group_label(code)
-    return label if label.split()[-1].lower() in ("women", "men") else f"{label} employees"
+    return label if code.rpartition("_")[2] in ("female", "male") else _("%(group)s employees", group=label)
 
 
 def p_phrase(value: float | None) -> str:
@@ -148,7 +178,7 @@ def _formatted(values: pd.Series, fmt, hidden: pd.Series, suppressed_text: str) 
 def utilization_table(frame: pd.DataFrame, suppressed_text: str) -> pd.DataFrame:
     """The readable rows behind a utilization chart (frame from `with_flags`)."""
     hidden = frame["hidden"]
-    flags = [suppressed_text if h else f"{FLAG} {UNDER}" if f else "—" if _missing(r) else "not flagged"
+    flags = [suppressed_text if h else flag_text() if f else "—" if _missing(r) else _("not flagged")
              for h, f, r in zip(hidden, frame["flagged"], frame["utilization_ratio"])]
     return pd.DataFrame({
         "fiscal_year": frame["fiscal_year"].astype(int).tolist(),
@@ -159,28 +189,29 @@ def utilization_table(frame: pd.DataFrame, suppressed_text: str) -> pd.DataFrame
         "availability": [percent(None if _missing(v) else float(v)) for v in frame["availability"]],
         "utilization_ratio": _formatted(frame["utilization_ratio"], ratio, hidden, suppressed_text),
         "expected": _formatted(frame["expected"], count, hidden, suppressed_text),
-        "fewer_than_expected": _formatted(frame["shortfall"], lambda v: "—" if v is None else f"{v:,.1f}", hidden,
+        "fewer_than_expected": _formatted(frame["shortfall"], lambda v: "—" if v is None else number(v, 1), hidden,
                                           suppressed_text),
-        "z_score": _formatted(frame["z_score"], lambda v: "—" if v is None else f"{v:.2f}", hidden, suppressed_text),
+        "z_score": _formatted(frame["z_score"], lambda v: "—" if v is None else number(v, 2), hidden, suppressed_text),
         "p_value": _formatted(frame["p_value"], p_value, hidden, suppressed_text),
         "flag": flags,
     }, columns=list(TABLE_LABELS))
 
 
 TABLE_LABELS = {
-    "fiscal_year": "Fiscal year", "job_category": "Job category", "group": "Group", "employees": "Employees",
-    "share": "Share of employees", "availability": "Availability", "utilization_ratio": "Utilization ratio",
-    "expected": "Expected employees", "fewer_than_expected": "Fewer than expected", "z_score": "z",
-    "p_value": "p (exact binomial)", "flag": "Flag",
+    "fiscal_year": N_("Fiscal year"), "job_category": N_("Job category"), "group": N_("Group"),
+    "employees": N_("Employees"), "share": N_("Share of employees"), "availability": N_("Availability"),
+    "utilization_ratio": N_("Utilization ratio"), "expected": N_("Expected employees"),
+    "fewer_than_expected": N_("Fewer than expected"), "z_score": "z", "p_value": N_("p (exact binomial)"),
+    "flag": N_("Flag"),
 }
 
 
 def cell_text(row: pd.Series) -> str:
     if row["hidden"]:
-        return SUPPRESSED_CELL
+        return _(SUPPRESSED_CELL)
     if _missing(row["utilization_ratio"]):
         return "—"
-    return f"{float(row['utilization_ratio']):.2f}" + (f" {FLAG}" if row["flagged"] else "")
+    return number(float(row["utilization_ratio"]), 2) + (f" {FLAG}" if row["flagged"] else "")
 
 
 def heatmap_frame(frame: pd.DataFrame, groups_as_rows: bool = False) -> pd.DataFrame:
@@ -206,7 +237,7 @@ def bars_frame(frame: pd.DataFrame, suppressed_text: str) -> pd.DataFrame:
         if row["hidden"]:
             return suppressed_text
         share = percent(None if _missing(row["share"]) else float(row["share"]))
-        return f"{share} {FLAG} {UNDER}" if row["flagged"] else share
+        return f"{share} {flag_text()}" if row["flagged"] else share
 
     return pd.DataFrame({
         "label": frame["group_code"].map(group_label),
@@ -231,63 +262,77 @@ def trend_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def category_phrase(category: str) -> str:
-    return "all employees" if category == codes.ALL else job_label(category)
+    return _("all employees") if category == codes.ALL else job_label(category)
 
 
 def gap_sentence(row: pd.Series, category: str, place: str) -> str:
     """'Hispanic or Latino employees are 12.3 % of Professionals at the …, against 18.0 % availability — 94
     fewer than expected; the gap is statistically significant (p < 0.001).'"""
-    head = (f"{people(row['group_code'])} are {percent(float(row['share']))} of {category_phrase(category)} "
-            f"{place}, against {percent(float(row['availability']))} availability")
+    head = _("%(people)s are %(share)s of %(category)s %(place)s, against %(availability)s availability",
+             people=people(row["group_code"]), share=percent(float(row["share"])),
+             category=category_phrase(category), place=place, availability=percent(float(row["availability"])))
     shortfall = float(row["shortfall"])
-    if shortfall >= 0.5:
-        gap = f"{count(shortfall)} fewer than expected"
-    elif shortfall <= -0.5:
-        return f"{head} — {count(-shortfall)} more than expected."
-    else:
-        return f"{head} — about as many as expected."
+    if shortfall <= -0.5:
+        return _("%(head)s — %(count)s more than expected.", head=head, count=count(-shortfall))
+    if shortfall < 0.5:
+        return _("%(head)s — about as many as expected.", head=head)
     p = None if _missing(row["p_value"]) else float(row["p_value"])
+    values = {"head": head, "count": count(shortfall), "p": p_phrase(p)}
     if p is not None and p < 0.05:
-        return f"{head} — {gap}; the gap is statistically significant ({p_phrase(p)})."
-    return f"{head} — {gap}; the gap is within what chance alone could produce ({p_phrase(p)})."
+        return _("%(head)s — %(count)s fewer than expected; the gap is statistically significant (%(p)s).",
+                 **values)
+    return _("%(head)s — %(count)s fewer than expected; the gap is within what chance alone could produce "
+             "(%(p)s).", **values)
 
 
-def suppressed_note(hidden: int, suppressed_text: str, noun: str = "cell") -> str:
+def suppressed_note(hidden: int, suppressed_text: str) -> str:
+    """' 3 cells are suppressed (fewer than 5) to protect privacy.' (with its leading space), or ''."""
     if not hidden:
         return ""
-    plural = noun if hidden == 1 else noun + "s"
-    return f" {hidden} {plural} {'is' if hidden == 1 else 'are'} {suppressed_text} to protect privacy."
+    return " " + ngettext("%(num)s cell is %(suppressed)s to protect privacy.",
+                          "%(num)s cells are %(suppressed)s to protect privacy.", hidden, suppressed=suppressed_text)
+
+
+def _flagged_lead(flagged: int, shown: int, groups: bool, rule: str) -> str:
+    """'Under <rule>, 2 of 7 groups shown are under-represented' (or job category × group cells)."""
+    if groups:
+        return ngettext("Under %(rule)s, %(num)s of %(shown)s groups shown is under-represented",
+                        "Under %(rule)s, %(num)s of %(shown)s groups shown are under-represented",
+                        flagged, rule=rule, shown=shown)
+    return ngettext("Under %(rule)s, %(num)s of %(shown)s job category × group cells shown is under-represented",
+                    "Under %(rule)s, %(num)s of %(shown)s job category × group cells shown are under-represented",
+                    flagged, rule=rule, shown=shown)
 
 
 def utilization_summary(frame: pd.DataFrame, convention: str, category: str, place: str,
                         suppressed_text: str) -> str:
     """Flag count under the convention, the largest gap in words, and the suppressed cells."""
     shown = frame[~frame["hidden"] & frame["utilization_ratio"].notna()]
-    if shown.empty:
-        return "No figures can be shown for this selection." + suppressed_note(
-            int(frame["hidden"].sum()), suppressed_text)
-    flagged = shown[shown["flagged"]]
-    unit = "groups" if frame["job_category"].nunique() == 1 else "job category × group cells"
-    rule = CONVENTIONS[convention].rule
-    lead = f"Under {rule}, {len(flagged)} of {len(shown)} {unit} shown {'is' if len(flagged) == 1 else 'are'} {UNDER}"
-    if unit == "groups" and 0 < len(flagged) <= 4:
-        lead += ": " + ", ".join(group_label(c) for c in flagged["group_code"])
     note = suppressed_note(int(frame["hidden"].sum()), suppressed_text)
+    if shown.empty:
+        return _("No figures can be shown for this selection.") + note
+    flagged = shown[shown["flagged"]]
+    groups = frame["job_category"].nunique() == 1
+    lead = _flagged_lead(len(flagged), len(shown), groups, CONVENTIONS[convention].rule)
+    if groups and 0 < len(flagged) <= 4:
+        lead += ": " + ", ".join(group_label(c) for c in flagged["group_code"])
     short = shown[shown["shortfall"].astype(float) >= 0.5]
     if not flagged.empty:
-        worst, lead_in = flagged.loc[flagged["shortfall"].astype(float).idxmax()], "The largest gap: "
-    elif not short.empty:
-        worst, lead_in = short.loc[short["shortfall"].astype(float).idxmax()], "The largest gap, not flagged: "
-    else:
-        return f"{lead}. No group has at least one employee fewer than availability predicts.{note}"
-    return f"{lead}. {lead_in}{gap_sentence(worst, worst['job_category'], place)}{note}"
+        worst = flagged.loc[flagged["shortfall"].astype(float).idxmax()]
+        gap = gap_sentence(worst, worst["job_category"], place)
+        return _("%(lead)s. The largest gap: %(gap)s", lead=lead, gap=gap) + note
+    if not short.empty:
+        worst = short.loc[short["shortfall"].astype(float).idxmax()]
+        gap = gap_sentence(worst, worst["job_category"], place)
+        return _("%(lead)s. The largest gap, not flagged: %(gap)s", lead=lead, gap=gap) + note
+    return _("%(lead)s. No group has at least one employee fewer than availability predicts.", lead=lead) + note
 
 
 def trend_summary(frame: pd.DataFrame, year: int, category: str, place: str) -> str:
     """How the chosen year's most under-represented groups moved over the years shown."""
     visible = frame[frame["utilization_ratio"].notna() & ~frame["suppressed"].fillna(False).astype(bool)]
     if visible.empty or visible["fiscal_year"].nunique() < 2:
-        return "Fewer than two years of figures can be shown, so there is no trend to describe."
+        return _("Fewer than two years of figures can be shown, so there is no trend to describe.")
     first, last = int(visible["fiscal_year"].min()), int(visible["fiscal_year"].max())
     now = visible[visible["fiscal_year"] == year].sort_values("utilization_ratio")
     picks = now["group_code"].head(2).tolist()
@@ -295,16 +340,18 @@ def trend_summary(frame: pd.DataFrame, year: int, category: str, place: str) -> 
     for code in picks:
         series = visible[visible["group_code"] == code].sort_values("fiscal_year")
         start, end = float(series["utilization_ratio"].iat[0]), float(series["utilization_ratio"].iat[-1])
-        moved = ("little changed" if abs(end - start) < 0.01 else
-                 "closer to parity" if abs(1 - end) < abs(1 - start) else "further from parity")
-        parts.append(f"{people(code)}: {start:.2f} in {int(series['fiscal_year'].iat[0])}, {end:.2f} in "
-                     f"{int(series['fiscal_year'].iat[-1])} ({moved})")
-    text = (f"Utilization ratio (share of employees over availability; 1.0 = parity) of each group in "
-            f"{category_phrase(category)} {place}, {first}–{last}. ")
-    return text + ("Lowest in " + str(year) + " — " + "; ".join(parts) + "." if parts else "")
+        moved = (_("little changed") if abs(end - start) < 0.01 else
+                 _("closer to parity") if abs(1 - end) < abs(1 - start) else _("further from parity"))
+        parts.append(_("%(people)s: %(start)s in %(first_year)s, %(end)s in %(last_year)s (%(change)s)",
+                       people=people(code), start=number(start, 2), first_year=int(series["fiscal_year"].iat[0]),
+                       end=number(end, 2), last_year=int(series["fiscal_year"].iat[-1]), change=moved))
+    text = _("Utilization ratio (share of employees over availability; 1.0 = parity) of each group in "
+             "%(category)s %(place)s, %(first)s–%(last)s.", category=category_phrase(category), place=place,
+             first=first, last=last) + " "
+    return text + (_("Lowest in %(year)s — %(groups)s.", year=year, groups="; ".join(parts)) if parts else "")
 
 
-LARGEST = "Largest shortfall against availability"
+LARGEST = N_("Largest shortfall against availability")
 
 
 @dataclass(frozen=True)
@@ -335,20 +382,28 @@ def next_level_rows(frame: pd.DataFrame, unit: str, names: dict[str, str], suppr
     short = shortfall[shortfall >= 0.5]
     worst_index = short.groupby(frame.loc[short.index, unit]).idxmax()
     worst = frame.loc[worst_index.to_numpy(), [unit, "group_code", "shortfall", "flagged"]]
-    largest = {code: f"{group_label(g)}: {count(float(v))} fewer" + (f" {FLAG} {UNDER}" if f else "")
-               for code, g, v, f in worst.itertuples(index=False)}
+    largest = {code: _("%(group)s: %(count)s fewer", group=group_label(g), count=count(float(v)))
+               + (f" {flag_text()}" if f else "") for code, g, v, f in worst.itertuples(index=False)}
     rows = [LevelRow(str(code), names.get(code, str(code)), "—" if pd.isna(total) else count(float(total)),
                      int(flagged), int(shown), int(hidden), largest.get(code, "—"))
             for code, flagged, shown, hidden, total in summary.itertuples()]
     return sorted(rows, key=lambda r: r.name)
 
 
+def level_headers(unit_label: str) -> list[str]:
+    """The column headers of a next-level table, in the viewer's language."""
+    return [unit_label, _("Employees"), _("Groups under-represented"), _("Groups suppressed"), _(LARGEST)]
+
+
+def _flagged_of(row: LevelRow) -> str:
+    return _("%(flagged)s of %(shown)s", flagged=row.flagged, shown=row.shown)
+
+
 def level_frame(rows: list[LevelRow], unit_label: str, suppressed_text: str) -> pd.DataFrame:
     """The readable table of `next_level_rows` (for the data table and the CSV)."""
-    return pd.DataFrame([{unit_label: r.name, "Employees": r.employees,
-                          "Groups under-represented": f"{r.flagged} of {r.shown}",
-                          "Groups suppressed": r.hidden, LARGEST: r.largest} for r in rows],
-                        columns=[unit_label, "Employees", "Groups under-represented", "Groups suppressed", LARGEST])
+    headers = level_headers(unit_label)
+    return pd.DataFrame([dict(zip(headers, (r.name, r.employees, _flagged_of(r), r.hidden, r.largest)))
+                         for r in rows], columns=headers)
 
 
 def link_table(headers: list[str], rows: list[list], caption: str, id_: str) -> html.Table:
@@ -378,13 +433,13 @@ def link_grid(id_: str, frame: pd.DataFrame, link_column: str, hrefs: list[str],
                                      "minWidth": 125, "cellStyle": {"lineHeight": "1.4", "paddingTop": "6px",
                                                                     "paddingBottom": "6px"}},
                       dashGridOptions={"pagination": len(frame) > page_size, "paginationPageSize": page_size,
-                                       "domLayout": "autoHeight", "ensureDomOrder": True},
+                                       "domLayout": "autoHeight", "ensureDomOrder": True,
+                                       "localeText": grid_text()},
                       columnSize="responsiveSizeToFit")
 
 
 def level_links(rows: list[LevelRow], href_of, unit_label: str, caption: str, id_: str) -> html.Table:
     """`next_level_rows` as a table whose first column links one level down."""
-    body = [[dcc.Link(r.name, href=href_of(r.code)), r.employees, f"{r.flagged} of {r.shown}", r.hidden, r.largest]
+    body = [[dcc.Link(r.name, href=href_of(r.code)), r.employees, _flagged_of(r), r.hidden, r.largest]
             for r in rows]
-    return link_table([unit_label, "Employees", "Groups under-represented", "Groups suppressed", LARGEST], body,
-                      caption, id_)
+    return link_table(level_headers(unit_label), body, caption, id_)

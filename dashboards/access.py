@@ -1,16 +1,19 @@
 """`/access` — a service-access measure across the 169 towns: map, ranked table, group lens (DESIGN §6)."""
 from __future__ import annotations
 
+import re
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components.formatting import group_label
+from components.i18n import N_, _
 from components.maps import LOW_MARK, town_map_patch
-from components.panel import embed_controls
+from components.panel import ChartParts, embed_controls
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
-from components.tables import TableLink, data_table, long_table
+from components.tables import long_table
 from data_access import access_queries as aq
 from data_access import codes, queries
 from data_access.csv_export import csv_text
@@ -24,21 +27,16 @@ from ._access import (
     data_frame,
     data_rows,
     fit_view,
-    group_lens,
-    interval_text,
     map_values,
-    rank_ranges,
     region_bounds,
     reliability_convention,
-    reliability_text,
-    unit_limits,
 )
-from ._access_map import area_of, map_figure, map_summary, shown_towns
-from ._embed_button import png_href
+from ._access_map import lens_parts, map_figure, ranked_parts
+from ._embed_button import embed_options, png_href
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 
-dash.register_page(__name__, path="/access", name="Service access", order=3,
-                   title="Access to state services across towns — CT Equity Benchmarks")
+dash.register_page(__name__, path="/access", name=N_("Service access"), order=3,
+                   title=lambda **_kw: _("Access to state services across towns — CT Equity Benchmarks"))
 
 PATH = "/access"
 
@@ -98,11 +96,13 @@ def _no_boundaries() -> list:
     def code(text: str) -> html.Code:
         return html.Code(text, className="text-reset")  # Bootstrap's pink code fails contrast on yellow
 
-    return [("This release has no town boundaries, so the map cannot be drawn; the ranked table has every "
-             "figure. To add the map, import the Census town boundary file with "),
-            code("ct-equity geo import FILE"), " (or ", code("ct-equity geo download"), "), or set ",
-            code("CT_EQUITY_BOUNDARIES"), " to the file, then build a new release with ",
-            code("ct-equity build --inputs DIR"), "."]
+    commands = {"import": "ct-equity geo import FILE", "download": "ct-equity geo download",
+                "variable": "CT_EQUITY_BOUNDARIES", "build": "ct-equity build --inputs DIR"}
+    text = _("This release has no town boundaries, so the map cannot be drawn; the ranked table has every figure. "
+             "To add the map, import the Census town boundary file with %(import)s (or %(download)s), or set "
+             "%(variable)s to the file, then build a new release with %(build)s.")
+    parts = re.split(r"%\((\w+)\)s", text)  # odd parts are the placeholders' names
+    return [code(commands.get(part, part)) if i % 2 else part for i, part in enumerate(parts) if part]
 
 
 def _map_block(choice: Choice, shapes: pd.DataFrame | None) -> list:
@@ -116,26 +116,26 @@ def _map_block(choice: Choice, shapes: pd.DataFrame | None) -> list:
                         choice.region, url)
     return [
         html.Div(dcc.Graph(id="access-map", figure=figure, config={"displaylogo": False}), role="figure",
-                 **{"aria-label": "Map of the towns shaded by the chosen measure; the ranked table beside it "
-                                  "holds the same figures."}),
-        html.P(f"Towns are shaded by map class (darker = worse). {LOW_MARK} marks a low-reliability "
-               "estimate; grey means no estimate. Click a town to open its profile.",
+                 **{"aria-label": _("Map of the towns shaded by the chosen measure; the ranked table beside it "
+                                    "holds the same figures.")}),
+        html.P(_("Towns are shaded by map class (darker = worse). %(mark)s marks a low-reliability "
+                 "estimate; grey means no estimate. Click a town to open its profile.", mark=LOW_MARK),
                className="small text-body-secondary"),
     ]
 
 
 def _filters(opts: Options, choice: Choice) -> html.Div:
     return dbc.Row([
-        dbc.Col(labelled_select("access-measure", "Measure", list(zip(opts.measures["measure_id"],
+        dbc.Col(labelled_select("access-measure", _("Measure"), list(zip(opts.measures["measure_id"],
                                                                       opts.measures["label"])),
                                 choice.measure["measure_id"]), md=6, xl=4),
-        dbc.Col(labelled_select("access-year", "Year", [(y, y) for y in opts.years], str(choice.year)),
+        dbc.Col(labelled_select("access-year", _("Year"), [(y, y) for y in opts.years], str(choice.year)),
                 md=2, xl=1),
-        dbc.Col(labelled_select("access-group", "Group lens",
-                                [(EVERYONE, "Everyone"), *[(g, group_label(g)) for g in opts.groups]],
+        dbc.Col(labelled_select("access-group", _("Group lens"),
+                                [(EVERYONE, group_label("ALL")), *[(g, group_label(g)) for g in opts.groups]],
                                 choice.group), md=4, xl=3),
-        dbc.Col(labelled_select("access-region", "Planning region",
-                                [(ALL_REGIONS, "All of Connecticut"), *opts.regions],
+        dbc.Col(labelled_select("access-region", _("Planning region"),
+                                [(ALL_REGIONS, _("All of Connecticut")), *opts.regions],
                                 choice.region or ALL_REGIONS),
                 md=6, xl=4),
     ], className="g-2")
@@ -146,20 +146,20 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
     """Filters pinned to one release; the map is drawn once here, callbacks patch its values."""
     skip_if_shown(view, PATH, {"release": release, "measure": measure, "year": year, "group": group,
                                "region": region})
-    header = page_header("Access to state services across towns",
-                         "Where in Connecticut is access to state services weakest, and for whom?")
+    header = page_header(_("Access to state services across towns"),
+                         _("Where in Connecticut is access to state services weakest, and for whom?"))
     try:
         info = queries.resolve_release(settings(), viewer(), release)
         if info is None:
-            return [*header, notice("No release has been published yet.")]
+            return [*header, notice(_("No release has been published yet."))]
         opts = options(info.release_id)
         if opts.measures.empty:
             return [synthetic_notice(info.synthetic), *header,
-                    notice("This release has no service-access measures for towns.")]
+                    notice(_("This release has no service-access measures for towns."))]
         choice = choose(info.release_id, opts, measure, year, group, region, strict=False)
         map_block = _map_block(choice, aq.town_shapes(settings(), info.release_id))
     except DataUnavailable:
-        return notice(DB_DOWN, "danger")
+        return notice(_(DB_DOWN), "danger")
     return html.Div([
         url_sync("access-url"), dcc.Location(id="access-go", refresh="callback-nav"),
         dcc.Store(id="access-release", data=info.release_id), dcc.Download(id="access-download"),
@@ -168,23 +168,25 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
         dbc.Row([
             dbc.Col(map_block, lg=7),
             dbc.Col([html.P(id="access-summary", **{"aria-live": "polite"}), html.Div(id="access-lens"),
-                     html.H2("Towns ranked", className="h5 mt-3"),
+                     html.H2(_("Towns ranked"), className="h5 mt-3"),
                      html.Div(id="access-ranked", className="overflow-auto border rounded",
                               style={"maxHeight": "520px"}, tabIndex="0", role="region",
-                              **{"aria-label": "Towns ranked by the chosen measure"})], lg=5),
+                              **{"aria-label": _("Towns ranked by the chosen measure")}),
+                     html.Div(embed_controls("access-ranked", "access-ranked"),
+                              className="d-flex flex-wrap gap-2 mt-2 align-items-start")], lg=5),
         ], className="g-3 mt-1"),
         html.P(reliability_convention(settings().cv_high, settings().cv_medium),
                className="small text-body-secondary mt-2"),
         html.Div([
-            html.Button("Show data", id="access-data-toggle", className="btn btn-sm btn-outline-secondary",
+            html.Button(_("Show data"), id="access-data-toggle", className="btn btn-sm btn-outline-secondary",
                         n_clicks=0, **{"aria-controls": "access-data-collapse", "aria-expanded": "false"}),
-            html.Button("Download CSV", id="access-download-button",
+            html.Button(_("Download CSV"), id="access-download-button",
                         className="btn btn-sm btn-outline-secondary", n_clicks=0),
             *embed_controls("access-map", "access-map", None, png_href("access-map", choice.params)),
         ], className="d-flex flex-wrap gap-2 mt-2 align-items-start"),
         dbc.Collapse(html.Div(id="access-data", className="mt-2"), id="access-data-collapse", is_open=False),
         release_line(info.release_id, info.status,
-                     f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+                     info.published_at),
     ])
 
 
@@ -204,7 +206,7 @@ def update_map(measure, year, group, region, release):
         shapes = aq.town_shapes(settings(), choice.release_id)
         patch = dash.no_update
         if shapes is not None:
-            _, values, view = _map_state(choice, shapes)
+            values, view = _map_state(choice, shapes)[1:]
             patch = town_map_patch(values, view)
     except DataUnavailable:
         return dash.no_update, dash.no_update, dash.no_update
@@ -228,10 +230,10 @@ def update_panel(measure, year, group, region, release):
     try:
         choice = _from_inputs(release, measure, year, group, region)
         if choice is None:
-            return notice(NOT_AVAILABLE, "warning"), "", None, None
+            return notice(_(NOT_AVAILABLE), "warning"), "", None, None
         return None, *_panel(choice)
     except DataUnavailable:
-        return notice(DB_DOWN, "danger"), "", None, None
+        return notice(_(DB_DOWN), "danger"), "", None, None
 
 
 def _panel(choice: Choice) -> tuple:
@@ -239,42 +241,22 @@ def _panel(choice: Choice) -> tuple:
     frame = aq.town_values(settings(), choice.release_id, viewer(), measure["measure_id"], choice.year)
     towns = aq.town_list(settings(), choice.release_id)
     rows = aq.group_access(settings(), choice.release_id, measure["measure_id"], choice.year)
-    summary = map_summary(frame, rows, towns, measure, choice.year, choice.region)
-    area = area_of(choice.region, towns)[2]
-    return summary, _lens(choice, rows, area), _ranked(choice, shown_towns(frame, choice.region))
+    ranked = ranked_parts(frame, rows, towns, measure, choice.year, choice.region, query_string(**choice.params),
+                          dash.get_relative_path)
+    lens = lens_parts(rows, towns, measure, choice.year, choice.region, choice.group)
+    return ranked.summary, _lens(choice, lens), ranked.extra[0]
 
 
-def _lens(choice: Choice, rows: pd.DataFrame, area: str):
-    if choice.group == EVERYONE:
+def _lens(choice: Choice, parts: ChartParts | None):
+    """The group lens: its sentence and table, with the Embed button of this view."""
+    if parts is None:
         return None
-    places = [("state", codes.STATE_ID, "Connecticut")]
-    if choice.region:
-        places.append(("region", choice.region, area))
-    measure = choice.measure
-    sentence, table = group_lens(rows, choice.group, places, measure["label"], measure["unit"],
-                                 measure["direction"])
-    if not table:
-        return html.P(f"No group-weighted figures for {group_label(choice.group)} residents in this release.")
-    reference = str(rows["reference_group"].dropna().iloc[0]) if rows["reference_group"].notna().any() else ""
-    headers = ["Area", group_label(choice.group), f"{group_label(reference)} (reference)", "Ratio",
-               "Difference"]
-    return html.Div([html.P(sentence, id="access-lens-sentence"),
-                     data_table(headers, table, caption="Population-weighted, with 90 % intervals",
-                                numeric=(1, 2, 3, 4), id_="access-lens-table")], className="mb-2")
-
-
-def _ranked(choice: Choice, frame: pd.DataFrame):
-    unit = choice.measure["unit"]
-    ranked = rank_ranges(frame, choice.measure["direction"] == "higher_is_better", unit_limits(unit))
-    suffix = query_string(**choice.params)
-    rows = [[r.rank_text, TableLink(r.town_name, dash.get_relative_path(f"/towns/{r.town_geoid}") + suffix),
-             interval_text(r.value, r.low, r.high, unit) if pd.notna(r.moe)
-             else interval_text(r.value, None, None, unit),
-             reliability_text(r.reliability)]
-            for r in ranked.itertuples()]
-    return long_table(["Rank", "Town", "Value (90 % interval)", "Reliability"], rows, numeric=(2,),
-                      caption="Rank 1 = best; towns whose intervals overlap share a rank range.",
-                      id_="access-table")
+    if not parts.extra:
+        return html.P(parts.summary)
+    return html.Div([html.P(parts.summary, id="access-lens-sentence"), *parts.extra,
+                     html.Div(embed_controls("access-lens", "access-lens", embed_options("access-lens", choice.params)
+                                             ["embed_params"]),
+                              className="d-flex flex-wrap gap-2 mt-2 align-items-start")], className="mb-2")
 
 
 @callback(Output("access-go", "pathname"), Output("access-go", "search"), Input("access-map", "clickData"),
@@ -299,16 +281,16 @@ def open_town(click, measure, year, group, region, release):
 def show_data(clicks, measure, year, group, region, release):
     """The data table alternative, built only while it is open."""
     if not isinstance(clicks, int) or clicks % 2 == 0:
-        return False, None, "Show data", "false"
+        return False, None, _("Show data"), "false"
     try:
         choice = _from_inputs(release, measure, year, group, region)
         if choice is None:
-            return True, notice(NOT_AVAILABLE, "warning"), "Hide data", "true"
+            return True, notice(_(NOT_AVAILABLE), "warning"), _("Hide data"), "true"
         headers, rows = data_rows(_shown(choice), choice.measure["unit"])
     except DataUnavailable:
-        return True, notice(DB_DOWN, "danger"), "Hide data", "true"
+        return True, notice(_(DB_DOWN), "danger"), _("Hide data"), "true"
     table = long_table(headers, rows, numeric=range(2, len(headers)), id_="access-data-table")
-    return True, table, "Hide data", "true"
+    return True, table, _("Hide data"), "true"
 
 
 def _shown(choice: Choice) -> pd.DataFrame:

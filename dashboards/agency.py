@@ -10,7 +10,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from components.charts import impact_chart, utilization_heatmap
+from components.charts import utilization_heatmap
+from components.formatting import number, release_status
+from components.i18n import N_, _, language
 from components.panel import chart_panel
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice
 from data_access import codes, queries
@@ -18,15 +20,14 @@ from data_access import workforce_queries as wq
 from data_access.queries import DataUnavailable
 from data_access.viewer import Viewer
 
-from ._agencies import (
-    IMPACT_LEGEND,
-    SELECTION_LABELS,
-    impact_frame,
-    selection_findings,
-    selection_summary,
-    selection_table,
+from ._agency_panels import (
+    benchmark_panel,
+    contracting_panels,
+    k_text,
+    plan_panel,
+    selection_panel,
+    training_panel,
 )
-from ._agency_panels import SOURCE, benchmark_panel, contracting_panels, k_text, plan_panel, training_panel
 from ._embed_button import embed_options
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from ._workforce import (
@@ -35,6 +36,7 @@ from ._workforce import (
     DEFAULT_DIMENSION,
     DIMENSIONS,
     RENDERED_VIEWS,
+    SUPPRESSED_CELL,
     TABLE_LABELS,
     heatmap_frame,
     job_label,
@@ -51,14 +53,9 @@ from ._workforce import (
 dash.register_page(
     __name__,
     path_template="/agencies/<code>",
-    name="Agency scorecard",
+    name=N_("Agency scorecard"),
     nav=False,
-    title="Agency scorecard — CT Equity Benchmarks",
-)
-
-FINDING_HEADINGS = (
-    ("significant", "▼ Below four-fifths and statistically significant"),
-    ("four_fifths_only", "△ Below four-fifths, not statistically significant (could be chance)"),
+    title=lambda **_kw: _("Agency scorecard — CT Equity Benchmarks"),
 )
 
 
@@ -73,14 +70,14 @@ def find_agency(code: object, agencies: pd.DataFrame) -> pd.Series | None:
 def no_such_agency(code: object) -> list:
     shown = unquote(code)[:40] if isinstance(code, str) else ""
     return [
-        html.H1("No such agency", className="h2"),
+        html.H1(_("No such agency"), className="h2"),
         notice(
-            f"There is no agency with the code “{shown}” in this release."
+            _("There is no agency with the code “%(code)s” in this release.", code=shown)
             if shown
-            else "That agency is not available.",
+            else _("That agency is not available."),
             "warning",
         ),
-        html.P(dcc.Link("See the list of all agencies →", href=dash.get_relative_path("/agencies"))),
+        html.P(dcc.Link(_("See the list of all agencies →"), href=dash.get_relative_path("/agencies"))),
     ]
 
 
@@ -120,7 +117,7 @@ def layout(
     try:
         info = queries.resolve_release(settings(), viewer(), release)
         if info is None:
-            return notice("No release has been published yet.")
+            return notice(_("No release has been published yet."))
         agency = find_agency(code, wq.agency_list(settings(), info.release_id))
         if agency is None:
             return html.Div([synthetic_notice(info.synthetic), *no_such_agency(code)])
@@ -128,9 +125,9 @@ def layout(
         releases = queries.visible_releases(settings(), viewer())
         years = wq.workforce_years(settings(), info.release_id)
     except DataUnavailable:
-        return notice(DB_DOWN, "danger")
+        return notice(_(DB_DOWN), "danger")
     if chosen is None:
-        return notice("This release has no workforce figures.")
+        return notice(_("This release has no workforce figures."))
     return html.Div(
         [
             page_location("agency-url"),
@@ -138,41 +135,48 @@ def layout(
             synthetic_notice(info.synthetic),
             html.P(
                 dcc.Link(
-                    "← All agencies",
+                    _("← All agencies"),
                     href=dash.get_relative_path("/agencies") + query_string(release=info.release_id, year=chosen[0]),
                 ),
                 className="mb-1 small",
             ),
             *page_header(
                 agency["agency_name"],
-                f"How does the {agency['agency_name']} compare with the state and the "
-                f"other {agency['peer_group']} agencies?",
+                _(
+                    "How does the %(agency)s compare with the state and the other %(peer_group)s agencies?",
+                    agency=agency["agency_name"],
+                    peer_group=agency["peer_group"],
+                ),
             ),
             dbc.Row(
                 [
                     dbc.Col(
                         labelled_select(
                             "agency-release",
-                            "Data release",
-                            [(r.release_id, f"{r.release_id} ({r.status})") for r in releases],
+                            _("Data release"),
+                            [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
                             info.release_id,
                         ),
                         md=6,
                         lg=4,
                     ),
                     dbc.Col(
-                        labelled_select("agency-year", "Fiscal year", [(str(y), str(y)) for y in years], chosen[0]),
+                        labelled_select("agency-year", _("Fiscal year"), [(str(y), str(y)) for y in years], chosen[0]),
                         md=6,
                         lg=2,
                     ),
                     dbc.Col(
-                        labelled_select("agency-dimension", "Groups", list(DIMENSIONS.items()), chosen[1]), md=6, lg=3
+                        labelled_select(
+                            "agency-dimension", _("Groups"), [(k, _(v)) for k, v in DIMENSIONS.items()], chosen[1]
+                        ),
+                        md=6,
+                        lg=3,
                     ),
                     dbc.Col(
                         labelled_select(
                             "agency-convention",
-                            "Under-representation test",
-                            [(k, c.label) for k, c in CONVENTIONS.items()],
+                            _("Under-representation test"),
+                            [(k, _(c.label)) for k, c in CONVENTIONS.items()],
                             chosen[2],
                         ),
                         md=6,
@@ -182,7 +186,7 @@ def layout(
                 className="g-2",
             ),
             html.Div(id="agency-content", **{"aria-live": "polite"}),
-            release_line(info.release_id, info.status, f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+            release_line(info.release_id, info.status, info.published_at),
         ]
     )
 
@@ -193,7 +197,7 @@ def utilization_panel(release_id: str, agency: pd.Series, year: int, dimension: 
     cells = queries.workforce_cells(settings(), release_id, viewer(), code, dimension)
     now = cells[cells["fiscal_year"] == year]
     if now.empty:
-        return notice(f"No workforce figures for the {name} in {year}.")
+        return notice(_("No workforce figures for the %(agency)s in %(year)s.", agency=name, year=year))
     order = {c: i for i, c in enumerate((codes.ALL, *codes.JOB_CATEGORIES))}
     now = order_groups(now, dimension).sort_values("job_category", key=lambda s: s.map(order), kind="stable")
     flagged = with_flags(now, convention)
@@ -207,24 +211,30 @@ def utilization_panel(release_id: str, agency: pd.Series, year: int, dimension: 
     links = level_links(
         rows,
         lambda job: dash.get_relative_path(workforce_href(release_id, year, code, job, dimension, convention)),
-        "Job category",
-        "Open a job category for its groups, availability and trend over the years.",
+        _("Job category"),
+        _("Open a job category for its groups, availability and trend over the years."),
         "agency-categories",
     )
     note = html.P(
-        f"▼ = under-represented under {CONVENTIONS[convention].rule}; “suppr.” = {text}; red = below "
-        "availability, blue = above, white = parity (1.0); grey with a ratio = fewer than one employee "
-        "expected, so the ratio says little.",
+        _(
+            "▼ = under-represented under %(rule)s; “%(mark)s” = %(suppressed)s; red = below availability, blue = "
+            "above, white = parity (%(parity)s); grey with a ratio = fewer than one employee expected, so the ratio "
+            "says little.",
+            rule=_(CONVENTIONS[convention].rule),
+            mark=_(SUPPRESSED_CELL),
+            suppressed=text,
+            parity=number(1.0, 1),
+        ),
         className="small",
     )
     return chart_panel(
         "agency-utilization",
-        f"Utilization by job category and group, {year}",
-        utilization_summary(flagged, convention, codes.ALL, f"at the {name}", text),
+        _("Utilization by job category and group, %(year)s", year=year),
+        utilization_summary(flagged, convention, codes.ALL, _("at the %(agency)s", agency=name), text),
         utilization_table(flagged, text),
         utilization_heatmap(heatmap_frame(flagged, dimension == "race_sex")),
         TABLE_LABELS,
-        SOURCE.format(tables="workforce_utilization", s=""),
+        _("Source: %(tables)s release table.", tables="workforce_utilization"),
         extra=[note, links],
         **embed_options(
             "agency-utilization",
@@ -233,50 +243,18 @@ def utilization_panel(release_id: str, agency: pd.Series, year: int, dimension: 
     )
 
 
-def selection_panel(release_id: str, agency: pd.Series, year: int, dimension: str):
-    """Hires, promotions and separations: rate, impact ratio, z and Fisher p, findings kept apart."""
-    rows = wq.agency_selection(settings(), release_id, viewer(), agency["agency_code"])
-    rows = rows[(rows["fiscal_year"] == year) & (rows["group_dimension"] == dimension)]
-    rows = order_groups(rows, dimension).sort_values(
-        "action", key=lambda s: s.map(list(codes.ACTIONS).index), kind="stable"
-    )
-    text = k_text()
-    figure = impact_chart(impact_frame(rows), {"legend": IMPACT_LEGEND}) if not rows.empty else None
-    findings = selection_findings(rows)
-    lists = dbc.Row(
-        [
-            dbc.Col(
-                [
-                    html.H3(heading, className="h6"),
-                    html.Ul(
-                        [html.Li(line) for line in findings[key]] or [html.Li("None.")],
-                        id=f"agency-findings-{key.replace('_', '-')}",
-                        className="small",
-                    ),
-                ],
-                md=6,
-            )
-            for key, heading in FINDING_HEADINGS
-        ]
-    )
-    return chart_panel(
-        "agency-selection",
-        f"Hiring, promotion and separation: adverse impact, {year}",
-        selection_summary(rows, year, text),
-        selection_table(rows, text),
-        figure,
-        SELECTION_LABELS,
-        SOURCE.format(tables="selection_rates", s="") + " Fisher exact test, two-sided; "
-        "four-fifths rule and flip-flop check as in the Uniform Guidelines (29 CFR 1607.4).",
-        extra=[lists],
-    )
-
-
 @lru_cache(maxsize=RENDERED_VIEWS)
 def rendered(
-    database_url: str, viewer_: Viewer, release_id: str, code: str, year: int, dimension: str, convention: str
+    database_url: str,
+    viewer_: Viewer,
+    release_id: str,
+    code: str,
+    year: int,
+    dimension: str,
+    convention: str,
+    lang: str,
 ) -> list:
-    """The scorecard of one view, kept per process: a release never changes, so the key fixes the output."""
+    """The scorecard of one view in one language, kept per process: a release never changes, so the key fixes it."""
     agency = find_agency(code, wq.agency_list(settings(), release_id))
     return scorecard(release_id, agency, year, dimension, convention)
 
@@ -284,10 +262,10 @@ def rendered(
 def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, convention: str) -> list:
     """Every section of the scorecard for one valid choice."""
     return [
-        html.H2("Workforce", className="h3 mt-3"),
+        html.H2(_("Workforce"), className="h3 mt-3"),
         utilization_panel(release_id, agency, year, dimension, convention),
         selection_panel(release_id, agency, year, dimension),
-        html.H2("Benchmarks, contracting, equity plan and training", className="h3 mt-3"),
+        html.H2(_("Benchmarks, contracting, equity plan and training"), className="h3 mt-3"),
         benchmark_panel(release_id, agency, year),
         contracting_panels(release_id, agency, year),
         plan_panel(release_id, agency, year),
@@ -311,11 +289,11 @@ def show(release, year, dimension, convention, code):
     try:
         info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
         if info is None or info.release_id != release:
-            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
         agency = find_agency(code, wq.agency_list(settings(), info.release_id))
         chosen = _choices(info.release_id, year, dimension, convention, strict=True)
         if agency is None or chosen is None:
-            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
         body = rendered(
             settings().database_url,
             viewer(),
@@ -324,8 +302,9 @@ def show(release, year, dimension, convention, code):
             int(chosen[0]),
             chosen[1],
             chosen[2],
+            language(),
         )
     except DataUnavailable:
-        return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
+        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
     query = params(info.release_id, *chosen)
     return body, query_string(**query), view_state(f"/agencies/{agency['agency_code']}", **query)

@@ -6,8 +6,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from components.figures import Axis, Series, trend_lines
-from components.panel import chart_panel, parts_panel
+from components.formatting import release_status
+from components.i18n import N_, _
+from components.panel import parts_panel
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
 from data_access import codes, queries
 from data_access import public_queries as pq
@@ -17,23 +18,23 @@ from . import _contracting as ct
 from ._embed_button import embed_options
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 
-dash.register_page(__name__, path="/contracting", name="Contracting", order=6,
-                   title="Small and minority business contracting — CT Equity Benchmarks")
+dash.register_page(__name__, path="/contracting", name=N_("Contracting"), order=6,
+                   title=lambda **_kw: _("Small and minority business contracting — CT Equity Benchmarks"))
 
 PATH = "/contracting"
 ALL_PEERS = "all"
 SOURCE = ct.SOURCE
-COLOURS = {"small": "#0072B2", "minority": "#E69F00"}
 
 
 def statute(small_goal: float, minority_goal: float) -> html.P:
     """The statute behind the goals, cited on the page with the goals in use."""
-    return html.P([
-        "Connecticut's set-aside law, ", html.Strong("CGS 4a-60g"),
-        (", directs each agency to award at least "
-         f"{ct.goal_text(small_goal)} of its eligible contract spending to small contractors, and "
-         f"{ct.goal_text(minority_goal)} of it to minority business enterprises. Bars show each agency's "
-         "share; the dashed line is the goal; ✔ and ✖ say whether it was met.")], id="contracting-statute")
+    marker = "\x00"
+    law = _("Connecticut's set-aside law, %(statute)s, directs each agency to award at least %(small)s of its "
+            "eligible contract spending to small contractors, and %(minority)s of it to minority business "
+            "enterprises.", statute=marker, small=ct.goal_text(small_goal), minority=ct.goal_text(minority_goal))
+    before, _sep, after = law.partition(marker)
+    reading = _("Bars show each agency's share; the dashed line is the goal; ✔ and ✖ say whether it was met.")
+    return html.P([before, html.Strong("CGS 4a-60g"), f"{after} {reading}"], id="contracting-statute")
 
 
 def _choices(release_id: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
@@ -61,42 +62,43 @@ def layout(release: str | None = None, year: str | None = None, peer: str | None
            agency: str | None = None, view: dict | None = None, **_query):
     """Filters pinned to one release; the charts are filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "year": year, "peer": peer, "agency": agency})
-    header = page_header("Small and minority business contracting",
-                         "Are state agencies meeting the set-aside goals for small and minority businesses?")
+    header = page_header(_("Small and minority business contracting"),
+                         _("Are state agencies meeting the set-aside goals for small and minority businesses?"))
     try:
         info = queries.resolve_release(settings(), viewer(), release)
         if info is None:
-            return [*header, notice("No release has been published yet.")]
+            return [*header, notice(_("No release has been published yet."))]
         chosen = _pick_all(info.release_id, year, peer, agency, strict=False)
         if chosen is None:
             return [synthetic_notice(info.synthetic), *header,
-                    notice("This release has no contracting figures (contracts.csv was not supplied).")]
+                    notice(_("This release has no contracting figures (contracts.csv was not supplied)."))]
         releases = queries.visible_releases(settings(), viewer())
     except DataUnavailable:
-        return notice(DB_DOWN, "danger")
+        return notice(_(DB_DOWN), "danger")
     agencies = chosen["agencies"]
     return html.Div([
         url_sync("contracting-url"), synthetic_notice(info.synthetic), *header,
         statute(settings().small_business_goal, settings().minority_business_goal),
         dbc.Row([
-            dbc.Col(labelled_select("contracting-release", "Data release",
-                                    [(r.release_id, f"{r.release_id} ({r.status})") for r in releases],
+            dbc.Col(labelled_select("contracting-release", _("Data release"),
+                                    [(r.release_id, f"{r.release_id} ({release_status(r.status)})")
+                                     for r in releases],
                                     info.release_id), md=6, xl=3),
-            dbc.Col(labelled_select("contracting-year", "Fiscal year",
+            dbc.Col(labelled_select("contracting-year", _("Fiscal year"),
                                     [(y, ct.fiscal_year(int(y))) for y in chosen["years"]], chosen["year"]),
                     md=3, xl=2),
-            dbc.Col(labelled_select("contracting-peer", "Peer group",
-                                    [(ALL_PEERS, "All peer groups"),
+            dbc.Col(labelled_select("contracting-peer", _("Peer group"),
+                                    [(ALL_PEERS, _("All peer groups")),
                                      *[(p, p.capitalize()) for p in chosen["peers"]]],
                                     chosen["peer"]), md=3, xl=3),
-            dbc.Col(labelled_select("contracting-agency", "Agency for the trend",
-                                    [(codes.ALL, ct.STATEWIDE),
+            dbc.Col(labelled_select("contracting-agency", _("Agency for the trend"),
+                                    [(codes.ALL, ct.statewide()),
                                      *zip(agencies["agency_code"], agencies["agency_name"])],
                                     chosen["agency"]), md=6, xl=4),
         ], className="g-2"),
         html.Div(id="contracting-content", **{"aria-live": "polite"}),
         release_line(info.release_id, info.status,
-                     f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+                     info.published_at),
     ])
 
 
@@ -110,13 +112,13 @@ def show(release, year, peer, agency):
     try:
         info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
         if info is None or info.release_id != release:
-            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
         chosen = _pick_all(info.release_id, year, peer, agency, strict=True)
         if chosen is None:
-            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
         content = panels(chosen, info.release_id)
     except DataUnavailable:
-        return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
+        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
     params = {"release": info.release_id, "year": chosen["year"],
               "peer": None if chosen["peer"] == ALL_PEERS else chosen["peer"],
               "agency": None if chosen["agency"] == codes.ALL else chosen["agency"]}
@@ -133,7 +135,7 @@ def panels(chosen: dict, release_id: str = "") -> list:
                   id="contracting-statewide"),
         ranked_panel(rows, "small", year, peer, release_id),
         ranked_panel(rows, "minority", year, peer, release_id),
-        trend_panel(frame, chosen["agencies"], chosen["agency"]),
+        trend_panel(frame, chosen["agencies"], chosen["agency"], release_id),
     ]
 
 
@@ -145,27 +147,7 @@ def ranked_panel(rows: pd.DataFrame, kind: str, year: int, peer: str | None,
                        **embed_options(f"contracting-{kind}", params))
 
 
-def trend_panel(frame: pd.DataFrame, agencies: pd.DataFrame, agency: str) -> html.Section:
-    names = dict(zip(agencies["agency_code"], agencies["agency_name"]))
-    name = names.get(agency, ct.STATEWIDE)
-    table = ct.trend_table(frame, agency, name)
-    lines = []
-    whos = [(ct.STATEWIDE, "solid")] + ([(name, "dash")] if agency != codes.ALL else [])
-    for who, dash_style in whos:
-        part = table[table["who"] == who]
-        if part.empty:
-            continue
-        for kind, label in (("small", "small business"), ("minority", "minority business")):
-            lines.append(Series(f"{who}: {label}", part["fiscal_year"], part[f"{kind}_share"] / 100,
-                                colour=COLOURS[kind], dash=dash_style,
-                                symbol="circle" if kind == "small" else "diamond"))
-    goals = [(ct.goal_of(frame, k), f"{w} goal {ct.goal_text(ct.goal_of(frame, k))}")
-             for k, w in (("small", "Small-business"), ("minority", "Minority-business"))]
-    axis = Axis("Share of eligible spending", tickformat=".0%", extra={"rangemode": "tozero"})
-    figure = trend_lines(lines, axis,
-                         [(g, t) for g, t in goals if g is not None]) if lines else None
-    summary = ct.trend_sentence(table, ct.STATEWIDE)
-    if agency != codes.ALL:
-        summary += " " + ct.trend_sentence(table, name)
-    title = "Set-aside shares over time" + (f": {name} and all agencies" if agency != codes.ALL else "")
-    return chart_panel("contracting-trend", title, summary, table, figure, ct.TREND_LABELS, SOURCE)
+def trend_panel(frame: pd.DataFrame, agencies: pd.DataFrame, agency: str, release_id: str = "") -> html.Section:
+    """Both shares over the years, statewide and of the chosen agency, with embed code for this view."""
+    params = {"release": release_id, "agency": None if agency == codes.ALL else agency}
+    return parts_panel(ct.trend_parts(frame, agencies, agency), **embed_options("contracting-trend", params))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from components.i18n import N_, _
 from components.panel import parts_panel
 from components.shell import notice, release_line, synthetic_notice
 from data_access.queries import DataUnavailable
@@ -17,8 +18,8 @@ from ._embed_button import png_href
 from ._embed_charts import render
 from ._helpers import DB_DOWN, settings
 
-dash.register_page(__name__, path_template="/embed/<chart_id>", name="Embedded chart", nav=False,
-                   title="Chart — CT Equity Benchmarks")
+dash.register_page(__name__, path_template="/embed/<chart_id>", name=N_("Embedded chart"), nav=False,
+                   title=lambda **_kw: _("Chart — CT Equity Benchmarks"))
 
 
 def _frame(children: list) -> html.Div:
@@ -33,22 +34,22 @@ def layout(chart_id: str | None = None, view: dict | None = None, **query):
     """The chart named in the path with the view in the query, or a plain notice why it is not shown."""
     params = chart_params(chart_id, query)
     if params is None:
-        return _frame([notice(NOT_AVAILABLE, "warning")])
+        return _frame([notice(_(NOT_AVAILABLE), "warning")])
     refused = refusal(settings().embed_secret, chart_id, query)
     if refused:
         return _frame([notice(refused, "warning")])
     try:
         rendered = render(settings(), chart_id, params)
     except DataUnavailable:
-        return _frame([notice(DB_DOWN, "danger")])
+        return _frame([notice(_(DB_DOWN), "danger")])
     if rendered is None:
-        return _frame([notice(NOT_AVAILABLE, "warning")])
+        return _frame([notice(_(NOT_AVAILABLE), "warning")])
     info = rendered.info
     return _frame([
         synthetic_notice(info.synthetic),
         parts_panel(rendered.parts, png=png_href(chart_id, rendered.params)),
         release_line(info.release_id, info.status,
-                     f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
-        html.P(html.A("Open this view in CT Equity Benchmarks", href=rendered.page, target="_blank",
+                     info.published_at),
+        html.P(html.A(_("Open this view in CT Equity Benchmarks"), href=rendered.page, target="_blank",
                       rel="noopener"), className="small"),
     ])

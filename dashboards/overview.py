@@ -5,6 +5,8 @@ import dash
 from dash import Input, Output, callback, html
 
 from components.cards import card_grid
+from components.formatting import release_status
+from components.i18n import N_, _
 from components.panel import embed_controls
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
 from data_access import queries
@@ -14,7 +16,8 @@ from ._embed_button import embed_options
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from ._overview import domain_cards
 
-dash.register_page(__name__, path="/", name="Overview", title="Statewide overview — CT Equity Benchmarks", order=0)
+dash.register_page(__name__, path="/", name=N_("Overview"), order=0,
+                   title=lambda **_kw: _("Statewide overview — CT Equity Benchmarks"))
 
 PATH = "/"
 
@@ -30,26 +33,27 @@ def layout(release: str | None = None, year: str | None = None, view: dict | Non
     try:
         info = queries.resolve_release(settings(), viewer(), release)
         if info is None:
-            return [*page_header("Statewide overview", "Is Connecticut closing its equity gaps?"),
-                    notice("No release has been published yet. An administrator publishes one with "
-                           "`ct-equity releases publish ID`.")]
+            return [*page_header(_("Statewide overview"), _("Is Connecticut closing its equity gaps?")),
+                    notice(_("No release has been published yet. An administrator publishes one with "
+                             "`ct-equity releases publish ID`."))]
         releases = queries.visible_releases(settings(), viewer())
         years = _years(info.release_id)
     except DataUnavailable:
-        return notice(DB_DOWN, "danger")
+        return notice(_(DB_DOWN), "danger")
     chosen_year = pick(year, years, years[0] if years else None)
     return html.Div([
         url_sync("overview-url"),
         synthetic_notice(info.synthetic),
-        *page_header("Statewide overview", "Is Connecticut closing its equity gaps, benchmark by benchmark?"),
+        *page_header(_("Statewide overview"), _("Is Connecticut closing its equity gaps, benchmark by benchmark?")),
         html.Div([
-            labelled_select("overview-release", "Data release",
-                            [(r.release_id, f"{r.release_id} ({r.status})") for r in releases], info.release_id),
-            labelled_select("overview-year", "Year", [(y, y) for y in years], chosen_year),
+            labelled_select("overview-release", _("Data release"),
+                            [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
+                            info.release_id),
+            labelled_select("overview-year", _("Year"), [(y, y) for y in years], chosen_year),
         ], className="d-flex flex-wrap gap-3"),
         html.Div(id="overview-cards", **{"aria-live": "polite"}),
         release_line(info.release_id, info.status,
-                     f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+                     info.published_at),
     ])
 
 
@@ -65,17 +69,17 @@ def show_cards(release: str, year: str):
     try:
         info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
         if info is None or info.release_id != release:
-            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
         years = _years(info.release_id)
         chosen = pick(year, years)
         if chosen is None:
-            return notice(NOT_AVAILABLE, "warning"), dash.no_update, dash.no_update
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
         progress = queries.benchmark_progress(settings(), info.release_id, "state")
         params = {"release": info.release_id, "year": chosen}
         cards = domain_cards(progress, int(chosen), queries.measures(settings(), info.release_id),
                              query_string(**params))
     except DataUnavailable:
-        return notice(DB_DOWN, "danger"), dash.no_update, dash.no_update
+        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
     controls = html.Div(embed_controls("overview-cards", **embed_options("overview-cards", params)),
                         className="mb-3")
     return [card_grid(cards), controls], query_string(**params), view_state(PATH, **params)

@@ -6,21 +6,26 @@ import re
 import dash
 from dash import Input, Output, callback, dcc, html
 
+from components.i18n import N_, _
+from components.panel import parts_panel
 from components.shell import notice, page_header, release_line, synthetic_notice
 from components.tables import data_table
 from data_access import access_queries as aq
 from data_access import codes, queries
 from data_access.queries import DataUnavailable
 
-from ._access import population_rows, profile_rows, reliability_convention, trend_rows
+from ._access import reliability_convention
+from ._access_town import population_rows, trend_rows
+from ._embed_button import embed_options
 from ._helpers import DB_DOWN, query_string, settings, view_state, viewer
+from ._town_profile import profile_parts, profile_year
 
-dash.register_page(__name__, path_template="/towns/<geoid>", name="Town profile", nav=False,
-                   title="Town profile — CT Equity Benchmarks")
+dash.register_page(__name__, path_template="/towns/<geoid>", name=N_("Town profile"), nav=False,
+                   title=lambda **_kw: _("Town profile — CT Equity Benchmarks"))
 
 GEOID = re.compile(r"^09\d{8}$")
-NO_SUCH_TOWN = ("There is no Connecticut town with that code. Town codes are the 10-digit Census codes of "
-                "the 169 towns; choose a town on the service-access map.")
+NO_SUCH_TOWN = N_("There is no Connecticut town with that code. Town codes are the 10-digit Census codes of "
+                  "the 169 towns; choose a town on the service-access map.")
 
 
 def _back_params(release_id: str, measure, year, group, region) -> dict:
@@ -43,9 +48,9 @@ def _view_reset(geoid: str) -> dcc.Store:
 
 
 def _no_such_town(back: str) -> html.Div:
-    return html.Div([_view_reset(""), *page_header("Town not found", "Which town did you mean?"),
-                     notice(NO_SUCH_TOWN, "warning"),
-                     dcc.Link("Go to the service-access map", href=back, id="towns-back")])
+    return html.Div([_view_reset(""), *page_header(_("Town not found"), _("Which town did you mean?")),
+                     notice(_(NO_SUCH_TOWN), "warning"),
+                     dcc.Link(_("Go to the service-access map"), href=back, id="towns-back")])
 
 
 def layout(geoid: str | None = None, release: str | None = None, measure: str | None = None,
@@ -55,58 +60,50 @@ def layout(geoid: str | None = None, release: str | None = None, measure: str | 
     try:
         info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
         if info is None:
-            return notice("No release has been published yet.")
+            return notice(_("No release has been published yet."))
         towns = aq.town_list(settings(), info.release_id)
         if not isinstance(geoid, str) or not GEOID.match(geoid) or geoid not in set(towns["town_geoid"]):
             return _no_such_town(access)
         back = access + query_string(**_back_params(info.release_id, measure, year, group, region))
         return _profile(info, towns[towns["town_geoid"] == geoid].iloc[0], year, back)
     except DataUnavailable:
-        return notice(DB_DOWN, "danger")
+        return notice(_(DB_DOWN), "danger")
 
 
 def _profile(info, town, year, back: str) -> html.Div:
     rid, geoid, name = info.release_id, town["town_geoid"], town["town_name"]
     measures = aq.access_measures(settings(), rid)
     values = aq.town_profile(settings(), rid, viewer(), geoid)
-    years = sorted({int(y) for y in values["year"]}) if not values.empty else []
-    asked = int(year) if isinstance(year, str) and year.isdigit() else None
-    shown = asked if asked in years else (years or [0])[-1]
+    shown = profile_year(values, year)
     region = aq.geography_totals(settings(), rid, "region", town["region_id"])
     state = aq.geography_totals(settings(), rid, "state", codes.STATE_ID)
     population = aq.town_population(settings(), rid, geoid)
     pop_years = sorted(int(y) for y in set(population["year"]) if int(y) <= shown) or \
         sorted(int(y) for y in set(population["year"]))
     region_name = town["region_name"]
-    headers = ["Measure", name, "Reliability", region_name, "Connecticut", "Compared with the state"]
     trend_headers, trend = trend_rows(values, measures)
     return html.Div([
         _view_reset(geoid),
         synthetic_notice(info.synthetic),
-        dcc.Link("← Back to the service-access map", href=back, id="towns-back"),
-        *page_header(name, f"How does access to state services in {name} compare with the {region_name} and "
-                           "Connecticut?"),
-        html.P(f"{name} is in the {region_name} ({town['county_name']})."),
-        html.H2(f"Service access in {shown}", className="h4 mt-3"),
-        html.P("Region and state figures are population-weighted averages of their towns with 90 % "
-               "intervals. “About the same” means the town's interval overlaps the state's. Reliability "
-               "applies to survey estimates; “—” marks figures from counts and records, which have no margin "
-               "of error.",
-               className="small"),
-        html.Div(data_table(headers, profile_rows(values, region, state, measures, shown), numeric=(1, 3, 4),
-                            id_="towns-measures"), className="overflow-auto", tabIndex="0", role="region",
-                 **{"aria-label": f"Service access in {name}"}) if not measures.empty
-        else notice("This release has no service-access measures for towns."),
-        html.H2("Trend", className="h4 mt-4"),
+        dcc.Link(_("← Back to the service-access map"), href=back, id="towns-back"),
+        *page_header(name, _("How does access to state services in %(town)s compare with the %(region)s and "
+                             "Connecticut?", town=name, region=region_name)),
+        html.P(_("%(town)s is in the %(region)s (%(county)s).", town=name, region=region_name,
+                 county=town["county_name"])),
+        parts_panel(profile_parts(town, measures, values, region, state, shown),
+                    **embed_options("town-profile", {"release": rid, "geoid": geoid, "year": shown}))
+        if not measures.empty
+        else notice(_("This release has no service-access measures for towns.")),
+        html.H2(_("Trend"), className="h4 mt-4"),
         html.Div(data_table(trend_headers, trend, numeric=range(1, len(trend_headers)), id_="towns-trend"),
-                 className="overflow-auto", tabIndex="0", role="region", **{"aria-label": "Trend by year"}),
-        html.H2(f"Residents by group ({pop_years[-1] if pop_years else '—'})", className="h4 mt-4"),
-        data_table(["Group", "Residents", "Margin of error (90 %)", "Share of residents"],
+                 className="overflow-auto", tabIndex="0", role="region", **{"aria-label": _("Trend by year")}),
+        html.H2(_("Residents by group (%(year)s)", year=pop_years[-1] if pop_years else "—"), className="h4 mt-4"),
+        data_table([_("Group"), _("Residents"), _("Margin of error (90 %)"), _("Share of residents")],
                    population_rows(population, pop_years[-1], codes.POPULATION_GROUPS) if pop_years else [],
                    numeric=(1, 2, 3), id_="towns-population"),
         html.P(reliability_convention(settings().cv_high, settings().cv_medium),
                className="small text-body-secondary mt-2"),
-        release_line(rid, info.status, f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+        release_line(rid, info.status, info.published_at),
     ])
 
 

@@ -9,15 +9,16 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from components.charts import representation_bars, trend_lines
-from components.formatting import SUPPRESSED
-from components.panel import chart_panel
+from components.formatting import release_status, suppressed
+from components.i18n import N_, _, language
+from components.panel import parts_panel
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice
 from data_access import codes, queries
 from data_access import workforce_queries as wq
 from data_access.queries import DataUnavailable
 from data_access.viewer import Viewer
 
+from ._embed_button import embed_options
 from ._helpers import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from ._workforce import (
     CONVENTIONS,
@@ -25,34 +26,26 @@ from ._workforce import (
     DEFAULT_DIMENSION,
     DIMENSIONS,
     RENDERED_VIEWS,
-    TABLE_LABELS,
     Choice,
-    bars_frame,
     category_phrase,
+    convention_options,
+    dimension_options,
     job_label,
-    level_frame,
-    link_grid,
-    next_level_rows,
-    order_groups,
     page_location,
-    trend_frame,
-    trend_summary,
-    utilization_summary,
-    utilization_table,
-    with_flags,
     workforce_href,
 )
+from ._workforce_parts import level_cells, level_parts, representation_parts, trend_parts
 
 dash.register_page(
-    __name__, path="/workforce", name="Workforce", order=1, title="Workforce representation — CT Equity Benchmarks"
+    __name__, path="/workforce", name=N_("Workforce"), order=1,
+    title=lambda **_kw: _("Workforce representation — CT Equity Benchmarks"),
 )
 
 PATH = "/workforce"
-SOURCE = "Source: workforce_utilization release table (headcount against availability of the qualified labour pool)."
 
 
 def _suppressed_text() -> str:
-    return SUPPRESSED.format(k=settings().suppression_k)
+    return suppressed(settings().suppression_k)
 
 
 def choose(release_id: str, year, agency, category, dimension, convention, strict: bool) -> Choice | None:
@@ -81,35 +74,37 @@ def choose(release_id: str, year, agency, category, dimension, convention, stric
 
 
 def _filters(choice: Choice, releases, years: list[int], agencies: pd.DataFrame) -> dbc.Row:
-    agency_options = [(codes.ALL, "Statewide (all agencies)"), *zip(agencies["agency_code"], agencies["agency_name"])]
+    agency_options = [(codes.ALL, _("Statewide (all agencies)")),
+                      *zip(agencies["agency_code"], agencies["agency_name"])]
     categories = [(codes.ALL, job_label(codes.ALL)), *[(c, job_label(c)) for c in codes.JOB_CATEGORIES]]
     return dbc.Row(
         [
             dbc.Col(
                 labelled_select(
                     "workforce-release",
-                    "Data release",
-                    [(r.release_id, f"{r.release_id} ({r.status})") for r in releases],
+                    _("Data release"),
+                    [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
                     choice.release_id,
                 ),
                 md=6,
                 lg=4,
             ),
             dbc.Col(
-                labelled_select("workforce-year", "Fiscal year", [(str(y), str(y)) for y in years], str(choice.year)),
+                labelled_select("workforce-year", _("Fiscal year"), [(str(y), str(y)) for y in years],
+                                str(choice.year)),
                 md=6,
                 lg=2,
             ),
-            dbc.Col(labelled_select("workforce-agency", "Agency", agency_options, choice.agency), md=6, lg=6),
-            dbc.Col(labelled_select("workforce-category", "Job category", categories, choice.category), md=6, lg=4),
+            dbc.Col(labelled_select("workforce-agency", _("Agency"), agency_options, choice.agency), md=6, lg=6),
+            dbc.Col(labelled_select("workforce-category", _("Job category"), categories, choice.category), md=6, lg=4),
             dbc.Col(
-                labelled_select("workforce-dimension", "Groups", list(DIMENSIONS.items()), choice.dimension), md=6, lg=3
+                labelled_select("workforce-dimension", _("Groups"), dimension_options(), choice.dimension), md=6, lg=3
             ),
             dbc.Col(
                 labelled_select(
                     "workforce-convention",
-                    "Under-representation test",
-                    [(k, c.label) for k, c in CONVENTIONS.items()],
+                    _("Under-representation test"),
+                    convention_options(),
                     choice.convention,
                 ),
                 md=6,
@@ -144,30 +139,30 @@ def layout(
         },
     )
     header = page_header(
-        "Workforce representation",
-        "Does the state workforce reflect the qualified labour pool — statewide, by agency and by job category?",
+        _("Workforce representation"),
+        _("Does the state workforce reflect the qualified labour pool — statewide, by agency and by job category?"),
     )
     try:
         info = queries.resolve_release(settings(), viewer(), release)
         if info is None:
-            return [*header, notice("No release has been published yet.")]
+            return [*header, notice(_("No release has been published yet."))]
         choice = choose(info.release_id, year, agency, category, dimension, convention, strict=False)
         if choice is None:
-            return [synthetic_notice(info.synthetic), *header, notice("This release has no workforce figures.")]
+            return [synthetic_notice(info.synthetic), *header, notice(_("This release has no workforce figures."))]
         releases = queries.visible_releases(settings(), viewer())
         years = wq.workforce_years(settings(), info.release_id)
         agencies = wq.agency_list(settings(), info.release_id)
     except DataUnavailable:
-        return notice(DB_DOWN, "danger")
+        return notice(_(DB_DOWN), "danger")
     return html.Div(
         [
             page_location("workforce-url"),
             synthetic_notice(info.synthetic),
             *header,
             _filters(choice, releases, years, agencies),
-            html.Nav(id="workforce-breadcrumb", **{"aria-label": "Breadcrumb"}),
+            html.Nav(id="workforce-breadcrumb", **{"aria-label": _("Breadcrumb")}),
             html.Div(id="workforce-content", **{"aria-live": "polite"}),
-            release_line(info.release_id, info.status, f"{info.published_at:%Y-%m-%d}" if info.published_at else None),
+            release_line(info.release_id, info.status, info.published_at),
         ]
     )
 
@@ -180,7 +175,7 @@ def breadcrumb(choice: Choice) -> html.Ol:
     """Statewide › Agency › Category, each level a link except the current one."""
     levels = [
         (
-            "Statewide",
+            _("Statewide"),
             workforce_href(choice.release_id, choice.year, dimension=choice.dimension, convention=choice.convention),
         )
     ]
@@ -213,113 +208,28 @@ def breadcrumb(choice: Choice) -> html.Ol:
 
 
 def _representation(choice: Choice, cells: pd.DataFrame) -> html.Section:
-    now = order_groups(
-        cells[(cells["fiscal_year"] == choice.year) & (cells["job_category"] == choice.category)], choice.dimension
-    )
-    flagged = with_flags(now, choice.convention)
-    text = _suppressed_text()
-    where = "statewide" if choice.agency == codes.ALL else choice.agency_name
-    figure = representation_bars(
-        bars_frame(flagged, text), {"x_title": "Share of employees (bar) and availability (|)"}
-    )
-    return chart_panel(
-        "workforce-representation",
-        f"Share of employees against availability: {job_label(choice.category)}, {where}, {choice.year}",
-        utilization_summary(flagged, choice.convention, choice.category, choice.place, text),
-        utilization_table(flagged, text),
-        figure,
-        TABLE_LABELS,
-        SOURCE,
-    )
+    return parts_panel(representation_parts(choice, cells, _suppressed_text()),
+                       **embed_options("workforce-representation", choice.params))
 
 
 def _trend(choice: Choice, cells: pd.DataFrame) -> html.Section:
-    rows = order_groups(cells[cells["job_category"] == choice.category], choice.dimension)
-    lines = trend_frame(rows.sort_values("fiscal_year", kind="stable"))
-    references = [(1.0, "parity (1.0)")] + ([(0.8, "four-fifths (0.8)")] if choice.convention == "80pct" else [])
-    figure = trend_lines(
-        lines,
-        {
-            "tickformat": ".2f",
-            "y_title": "Utilization ratio",
-            "reference_lines": references,
-            "highlight_x": choice.year,
-        },
-    )
-    table = utilization_table(
-        with_flags(rows.sort_values(["fiscal_year"], kind="stable"), choice.convention), _suppressed_text()
-    )
-    return chart_panel(
-        "workforce-trend",
-        "Over the years: utilization ratio of each group",
-        trend_summary(rows, choice.year, choice.category, choice.place),
-        table,
-        figure,
-        TABLE_LABELS,
-        SOURCE + " Lines break where a year's figure is suppressed.",
-    )
+    return parts_panel(trend_parts(choice, cells, _suppressed_text()),
+                       **embed_options("workforce-trend", choice.params))
 
 
 def _next_level(choice: Choice) -> html.Section | None:
     """The table one level down: agencies (statewide view) or job categories (an agency's view)."""
-    text = _suppressed_text()
-    if choice.agency == codes.ALL:
-        frame = wq.utilization_slice(
-            settings(), choice.release_id, viewer(), choice.year, choice.dimension, choice.category
-        )
-        frame = frame[frame["agency_code"] != codes.ALL]
-        agencies = wq.agency_list(settings(), choice.release_id)
-        names, unit, label = dict(zip(agencies["agency_code"], agencies["agency_name"])), "agency_code", "Agency"
-
-        def href(code: str) -> str:
-            return _link(
-                workforce_href(
-                    choice.release_id, choice.year, code, choice.category, choice.dimension, choice.convention
-                )
-            )
-    elif choice.category == codes.ALL:
-        cells = queries.workforce_cells(settings(), choice.release_id, viewer(), choice.agency, choice.dimension)
-        frame = cells[(cells["fiscal_year"] == choice.year) & (cells["job_category"] != codes.ALL)]
-        names, unit, label = {c: job_label(c) for c in codes.JOB_CATEGORIES}, "job_category", "Job category"
-
-        def href(code: str) -> str:
-            return _link(
-                workforce_href(choice.release_id, choice.year, choice.agency, code, choice.dimension, choice.convention)
-            )
-    else:
+    level = level_cells(settings(), viewer(), choice)
+    if level is None:
         return None
-    rows = next_level_rows(with_flags(frame, choice.convention), unit, names, text)
-    caption = html.P(
-        f"Open a row to see its {'job categories' if unit == 'agency_code' else 'groups'} "
-        f"({CONVENTIONS[choice.convention].label.lower()}; {choice.year}).",
-        className="small",
-    )
-    table = [
-        caption,
-        link_grid("workforce-level-table", level_frame(rows, label, text), label, [href(r.code) for r in rows]),
-    ]
-    flagged = sum(1 for r in rows if r.flagged)
-    among = "" if choice.category == codes.ALL else f" among {job_label(choice.category)}"
-    where = "" if unit == "agency_code" else f" of the {choice.agency_name}"
-    summary = (
-        f"In {choice.year}, {flagged} of {len(rows)} {'agencies' if unit == 'agency_code' else 'job categories'}"
-        f"{where} have at least one group under-represented{among} under {CONVENTIONS[choice.convention].rule}."
-    )
-    return chart_panel(
-        "workforce-level",
-        "Agencies" if unit == "agency_code" else "Job categories",
-        summary,
-        level_frame(rows, label, text),
-        None,
-        None,
-        SOURCE,
-        extra=table,
-    )
+    return parts_panel(level_parts(choice, *level, _suppressed_text(), _link),
+                       **embed_options("workforce-level", choice.params))
 
 
 @lru_cache(maxsize=RENDERED_VIEWS)
-def rendered(database_url: str, viewer_: Viewer, choice: Choice) -> list:
-    """The content of one view, kept per process: a release never changes, so the key fixes the output."""
+def rendered(database_url: str, viewer_: Viewer, choice: Choice, lang: str) -> list:
+    """The content of one view in one language, kept per process: a release never changes, so the key fixes the
+    output (`lang` is part of the key: the cached content holds text)."""
     return content(choice)
 
 
@@ -328,18 +238,17 @@ def content(choice: Choice) -> list:
     cells = queries.workforce_cells(settings(), choice.release_id, viewer(), choice.agency, choice.dimension)
     now = cells[(cells["fiscal_year"] == choice.year) & (cells["job_category"] == choice.category)]
     if now.empty:
-        where = "Connecticut's state agencies" if choice.agency == codes.ALL else f"the {choice.agency_name}"
-        return [
-            notice(
-                f"{where} reported no employees in {category_phrase(choice.category).lower()} in {choice.year}.", "info"
-            ),
-            _next_level(choice),
-        ]
+        values = {"category": category_phrase(choice.category).lower(), "year": choice.year,
+                  "agency": choice.agency_name}
+        text = (_("Connecticut's state agencies reported no employees in %(category)s in %(year)s.", **values)
+                if choice.agency == codes.ALL else
+                _("the %(agency)s reported no employees in %(category)s in %(year)s.", **values))
+        return [notice(text, "info"), _next_level(choice)]
     scorecard = None
     if choice.agency != codes.ALL:
         scorecard = html.P(
             dcc.Link(
-                f"Open the full scorecard of the {choice.agency_name} →",
+                _("Open the full scorecard of the %(agency)s →", agency=choice.agency_name),
                 href=_link(f"/agencies/{choice.agency}" + query_string(release=choice.release_id, year=choice.year)),
             )
         )
@@ -364,11 +273,11 @@ def show(release, year, agency, category, dimension, convention):
     try:
         info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
         if info is None or info.release_id != release:
-            return notice(NOT_AVAILABLE, "warning"), None, dash.no_update, dash.no_update
+            return notice(_(NOT_AVAILABLE), "warning"), None, dash.no_update, dash.no_update
         choice = choose(info.release_id, year, agency, category, dimension, convention, strict=True)
         if choice is None:
-            return notice(NOT_AVAILABLE, "warning"), None, dash.no_update, dash.no_update
-        body = rendered(settings().database_url, viewer(), choice)
+            return notice(_(NOT_AVAILABLE), "warning"), None, dash.no_update, dash.no_update
+        body = rendered(settings().database_url, viewer(), choice, language())
     except DataUnavailable:
-        return notice(DB_DOWN, "danger"), None, dash.no_update, dash.no_update
+        return notice(_(DB_DOWN), "danger"), None, dash.no_update, dash.no_update
     return body, breadcrumb(choice), query_string(**choice.params), view_state(PATH, **choice.params)

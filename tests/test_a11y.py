@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -25,6 +26,21 @@ PAGES = [
     "/equity-plans",
     "/methodology",
     "/login",
+    # embeds of other sites' frames: one chart of each page
+    "/embed/workforce-representation?agency=DSS",
+    "/embed/workforce-level",
+    "/embed/agencies-list",
+    "/embed/agency-selection?agency=DSS",
+    "/embed/access-lens?measure=uninsured&group=hispanic&region=09110",
+    "/embed/town-profile?geoid=0911037070",
+    "/embed/disparities-dissimilarity?level=county",
+    "/embed/contracting-trend?agency=DSS",
+    "/embed/plans-directory",
+    "/embed/overview-cards",
+    "/embed/agency-utilization?agency=DSS",
+    "/embed/access-map",
+    "/embed/disparities-groups",
+    "/embed/contracting-small",
 ]
 
 
@@ -50,20 +66,69 @@ def settle(dash_duo, seconds: float = 1.0) -> None:
     time.sleep(seconds)
 
 
-def test_every_page_has_no_serious_accessibility_violation(dash_duo, app_env):
+# Words that only English text has: a Spanish page line with two of them (data names removed) is untranslated.
+ENGLISH = re.compile(r"\b(the|and|with|this|that|are|than|each|which|where|show|download|of|for|from|by|is|not|"
+                     r"to|or|sign|data|release|page|chart|groups?|towns?|agency|agencies)\b", re.IGNORECASE)
+VISIBLE_TEXT = """const main = document.querySelector('main') || document.body;
+const copy = main.cloneNode(true);
+copy.querySelectorAll('pre, code, script, style, .js-plotly-plot').forEach(e => e.remove());
+document.body.appendChild(copy); const text = copy.innerText; copy.remove(); return text;"""
+
+
+def data_names(settings, release_id: str) -> list[str]:
+    """Names that come from the data (agencies, measures, towns, regions): not interface text."""
+    from data_access.queries import read_table
+
+    names = {"CT Equity Benchmarks", "Office of Equity and Opportunity"}  # proper names stay as they are
+    for table, cols in (("agencies", ("agency_name", "peer_group")), ("measures", ("label", "source")),
+                        ("towns", ("town_name", "region_name", "county_name"))):
+        frame = read_table(settings, table, release_id)
+        names |= {str(v) for c in cols for v in frame[c].dropna()}
+    return sorted(names, key=len, reverse=True)
+
+
+def english_lines(text: str, names: list[str]) -> list[str]:
+    """Lines of a page's text that read as English once the data's own names are taken out."""
+    found = []
+    for line in text.splitlines():
+        rest = line
+        for name in names:
+            rest = rest.replace(name, " ")
+        if len(ENGLISH.findall(rest)) >= 2:
+            found.append(line.strip()[:120])
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_page_has_no_serious_accessibility_violation(dash_duo, app_env, lang):
+    """axe-core over every page and embed, in English and in Spanish; Spanish pages have no English left."""
     if not AXE_JS.exists():
         pytest.fail(f"axe-core not found at {AXE_JS}; scripts/test.sh installs it from the npm registry")
     from app import app
 
     dash_duo.start_server(app)
-    problems = {}
+    names = data_names(app_env["settings"], app_env["release_id"])
+    problems, untranslated = {}, {}
     for path in PAGES:
-        dash_duo.driver.get(dash_duo.server_url + path)
+        dash_duo.driver.get(dash_duo.server_url + path + ("&" if "?" in path else "?") + f"lang={lang}")
         if path == "/login":
             dash_duo.wait_for_element("h1", timeout=10)
         else:
             settle(dash_duo)
+        if path.startswith("/embed/"):  # the chart itself is audited, not a "not available" notice
+            assert dash_duo.driver.find_elements("css selector", ".chart-panel .chart-summary"), path
+        assert dash_duo.driver.execute_script("return document.documentElement.lang") == lang, path
         found = axe_violations(dash_duo.driver)
         if found:
             problems[path] = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in found]
+        if lang == "es" and (lines := english_lines(dash_duo.driver.execute_script(VISIBLE_TEXT), names)):
+            untranslated[path] = lines
     assert not problems, problems
+    assert not untranslated, f"English left on Spanish pages: {untranslated}"
+
+
+def test_the_english_detector_flags_english_and_spares_spanish_and_data_names():
+    names = ["Department of Correction"]
+    assert english_lines("Show data for the agency", names)
+    assert not english_lines("Mostrar datos del Department of Correction", names)
+    assert not english_lines("La fuerza laboral de todo el estado en 2024", names)

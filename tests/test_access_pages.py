@@ -17,17 +17,16 @@ from components.formatting import by_unit
 from components.maps import SEQUENTIAL, MapValues, MapView, class_colours, town_map, town_map_patch
 from components.tables import TableLink, long_table_html
 from dashboards._access import (
-    compare_word,
     difference_text,
     fit_view,
     group_lens,
     interval_text,
     map_values,
-    population_rows,
     rank_ranges,
     region_bounds,
     summary_sentence,
 )
+from dashboards._access_town import compare_word, population_rows
 from data_access.access_queries import shape_summary
 
 HARTFORD = "0911037070"

@@ -9,17 +9,15 @@ import pytest
 from scipy.stats import fisher_exact
 
 from dashboards._agencies import (
-    compare_sentence,
-    contracting_sentence,
     finding_words,
     gap_closing,
     goal_text,
     impact_finding,
     metric_words,
-    plan_sentence,
     selection_findings,
     selection_summary,
 )
+from dashboards._agency_compare import compare_sentence, contracting_sentence, plan_sentence
 from dashboards._agency_list import agency_overview, list_summary
 from dashboards._workforce import with_flags
 

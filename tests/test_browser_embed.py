@@ -136,3 +136,31 @@ def test_signed_embed_shows_and_a_changed_one_is_refused(dash_duo, app_env, host
     time.sleep(1.5)
     assert driver.find_elements(By.ID, "react-entry-point") == []
     driver.switch_to.default_content()
+
+
+def test_embed_button_of_a_page_chart_gives_code_that_shows_it_in_a_phone_wide_frame(dash_duo, app_env, host):
+    """The workforce trend of one agency: Embed → iframe code → the same chart in another site, 360 px wide."""
+    from app import app
+
+    _, page = host
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/workforce?agency=DSS&dimension=sex")
+    section = WebDriverWait(driver, 30).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "section[aria-labelledby='workforce-trend-title']"))
+    title = section.find_element(By.CSS_SELECTOR, "h2").text
+    summary = section.find_element(By.CSS_SELECTOR, ".chart-summary").text
+    click(driver, section.find_element(By.XPATH, ".//button[normalize-space()='Embed']"))
+    box = WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "embed-code-workforce-trend"))
+    src = box.get_attribute("value").split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert "/embed/workforce-trend?" in src and "agency=DSS" in src and "dimension=sex" in src
+
+    driver.get(page("trend.html", {"trend": src}))
+    inside(driver, "trend")
+    shown = WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".chart-panel .chart-summary"))
+    assert shown[0].text == summary and driver.find_element(By.CSS_SELECTOR, ".chart-panel h2").text == title
+    assert not driver.find_element(By.CSS_SELECTOR, ".navbar").is_displayed()
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    scroll = driver.execute_script("return document.documentElement.scrollWidth")
+    assert width < 360 and scroll <= width  # usable on a phone: nothing wider than the frame
+    driver.switch_to.default_content()
