@@ -39,7 +39,7 @@ def localize(figure: go.Figure | Mapping | None) -> go.Figure | dict | None:
     """The figure with the viewer's number marks; a figure that lacks them is copied, never changed in place."""
     marks = separators()
     if isinstance(figure, go.Figure):
-        if figure.layout.separators == marks:
+        if (figure.layout.separators or SEPARATORS["en"]) == marks:  # plotly's default marks are English
             return figure
         spec = figure.to_dict()
         spec["layout"]["separators"] = marks
@@ -47,7 +47,7 @@ def localize(figure: go.Figure | Mapping | None) -> go.Figure | dict | None:
     if isinstance(figure, Mapping):
         layout = figure.get("layout") or {}
         layout = layout if isinstance(layout, Mapping) else layout.to_plotly_json()
-        if layout.get("separators") == marks:
+        if (layout.get("separators") or SEPARATORS["en"]) == marks:
             return figure
         return {**figure, "layout": {**layout, "separators": marks}}
     return figure

@@ -8,6 +8,7 @@ carries `lang`. Catalogs are the `.po` files under `components/translations/`, c
 from __future__ import annotations
 
 import atexit
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,6 +26,7 @@ from data_access.queries import current_settings
 COOKIE = "ct_equity_lang"
 CATALOGS = Path(__file__).resolve().parent.parent / "components" / "translations"
 YEAR = 365 * 24 * 3600
+UNREMEMBERED = re.compile(r"/(_dash-[a-z-]+|embed/|png/)")
 
 
 def _valid(value: object) -> str | None:
@@ -69,7 +71,8 @@ def register_language(server: Flask) -> None:
     @server.after_request
     def _remember(response: Response) -> Response:
         asked = _valid(request.args.get("lang"))
-        if asked and request.cookies.get(COOKIE) != asked and "/_dash-" not in request.path:
+        # Embeds and images carry `lang` in their address and may sit in shared caches: no cookie there.
+        if asked and request.cookies.get(COOKIE) != asked and not UNREMEMBERED.search(request.path):
             response.set_cookie(COOKIE, asked, max_age=YEAR, samesite="Lax", httponly=True,
                                 secure=bool(current_settings().cookie_secure))
         return response

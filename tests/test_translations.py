@@ -97,6 +97,12 @@ def test_lang_in_the_address_sets_the_document_language_and_is_remembered(client
     assert html_lang(client.get("/")) == "en"
 
 
+def test_embeds_and_images_take_the_language_from_their_address_without_a_cookie(client):
+    response = client.get("/embed/overview-cards?lang=es")
+    assert response.status_code == 200 and html_lang(response) == "es"
+    assert "Set-Cookie" not in response.headers  # a shared cache may keep an embed: it must not carry a cookie
+
+
 @pytest.mark.parametrize("value", ["xx", "<script>", "es-ES", "", "ES"])
 def test_an_unknown_language_falls_back_to_english_and_is_not_remembered(client, value):
     response = client.get("/", query_string={"lang": value})
@@ -187,3 +193,27 @@ def test_spanish_plurals_pick_the_right_form(app_env, catalog):
         one, many = ngettext(singular, plural, 1, **values), ngettext(singular, plural, 5, **values)
     assert one == entry.string[0] % {"num": 1, **values}
     assert many == entry.string[2] % {"num": 5, **values}  # CLDR Spanish: one, many (millions), other
+
+
+def test_charts_use_the_languages_number_marks_without_changing_a_shared_figure(app_env):
+    import plotly.graph_objects as go
+
+    from app import app
+    from components.figures import localize
+
+    figure = go.Figure(go.Bar(x=[1234.5], y=["a"]))
+    as_dict = figure.to_dict()
+    with app.server.test_request_context("/?lang=es"):
+        spanish, spanish_dict = localize(figure), localize(as_dict)
+    with app.server.test_request_context("/?lang=en"):
+        english = localize(figure)
+    assert spanish.layout.separators == ",." and spanish_dict["layout"]["separators"] == ",."
+    assert figure.layout.separators is None and "separators" not in as_dict["layout"]  # the originals stay
+    assert english is figure  # plotly's default marks are already English: no copy
+
+
+def test_the_sign_in_page_speaks_the_chosen_language(client):
+    page = client.get("/login?lang=es")
+    assert page.status_code == 200 and html_lang(page) == "es"
+    assert "Iniciar sesión" in page.get_data(as_text=True)
+    assert html_lang(client.get("/login?lang=en")) == "en"
