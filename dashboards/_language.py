@@ -2,8 +2,9 @@
 
 Dash's own requests (`/_dash-layout`, `/_dash-update-component`) do not carry the page's query string; they
 take the language from the page address in their Referer (same-origin requests keep it under the
-Referrer-Policy), else from the cookie. An embed in another site's frame gets no cookie, so its address
-carries `lang`. Catalogs are the `.po` files under `components/translations/`, compiled when the app starts.
+Referrer-Policy), else from the cookie; with neither, the browser's Accept-Language decides. An embed in
+another site's frame gets no cookie, so its address carries `lang`. Catalogs are the `.po` files under
+`components/translations/`, compiled when the app starts.
 """
 from __future__ import annotations
 
@@ -45,8 +46,9 @@ def requested_language() -> str | None:
 
 
 def select_language() -> str:
-    """The request's language, else the remembered one, else English."""
-    return requested_language() or _valid(request.cookies.get(COOKIE)) or DEFAULT_LANGUAGE
+    """The request's language, else the remembered one, else the browser's preference, else English."""
+    return (requested_language() or _valid(request.cookies.get(COOKIE))
+            or request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE)
 
 
 def compile_catalogs(source: Path = CATALOGS) -> Path:
@@ -70,6 +72,8 @@ def register_language(server: Flask) -> None:
 
     @server.after_request
     def _remember(response: Response) -> Response:
+        if not request.path.startswith("/api/"):
+            response.vary.add("Accept-Language")  # the browser's preference may choose the words
         asked = _valid(request.args.get("lang"))
         # Embeds and images carry `lang` in their address and may sit in shared caches: no cookie there.
         if asked and request.cookies.get(COOKIE) != asked and not UNREMEMBERED.search(request.path):

@@ -103,6 +103,15 @@ def test_embeds_and_images_take_the_language_from_their_address_without_a_cookie
     assert "Set-Cookie" not in response.headers  # a shared cache may keep an embed: it must not carry a cookie
 
 
+def test_a_browser_that_prefers_spanish_gets_spanish_until_told_otherwise(client):
+    spanish = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
+    first = client.get("/", headers=spanish)
+    assert html_lang(first) == "es" and "Accept-Language" in first.headers["Vary"]
+    assert html_lang(client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})) == "en"
+    assert html_lang(client.get("/?lang=en", headers=spanish)) == "en"
+    assert html_lang(client.get("/", headers=spanish)) == "en"  # the choice is remembered over the preference
+
+
 @pytest.mark.parametrize("value", ["xx", "<script>", "es-ES", "", "ES"])
 def test_an_unknown_language_falls_back_to_english_and_is_not_remembered(client, value):
     response = client.get("/", query_string={"lang": value})
