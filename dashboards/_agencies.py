@@ -9,7 +9,7 @@ import pandas as pd
 from components.formatting import count, group_label, number, p_value, percent, ratio, status_label
 from components.i18n import N_, _, ngettext
 
-from ._overview import impact_ratio_label
+from ._overview import METRIC_LABELS, impact_ratio_label
 from ._workforce import group_colour, p_phrase, people
 
 # action → (panel name, action word, pool); the panel name is an English message id, shown through _().
@@ -230,9 +230,8 @@ def metric_words(key: str) -> str:
 
 AGENCY_METRICS = {
     "workforce.underutilized_share": N_("Job category × group cells significantly under-represented"),
-    "contracting.small_share": N_("Small-business share of eligible spend"),
-    "contracting.minority_share": N_("Minority-business share of eligible spend"),
-    "training.completion": N_("Employees who completed equity training"),
+    **{key: METRIC_LABELS[key] for key in ("contracting.small_share", "contracting.minority_share",
+                                           "training.completion")},
 }
 
 

@@ -28,6 +28,7 @@ from dashboards._access import (
 )
 from dashboards._access_town import compare_word, population_rows
 from data_access.access_queries import shape_summary
+from tests.layouts import by_id, texts, walk
 
 HARTFORD = "0911037070"
 
@@ -286,28 +287,6 @@ def pages(app_env):
     with app_module.app.server.test_request_context("/"):
         yield {"app": app_module.app, "access": importlib.import_module("dashboards.access"),
                "towns": importlib.import_module("dashboards.towns"), "release": app_env["release_id"]}
-
-
-def walk(component):
-    """Every component in a layout tree."""
-    yield component
-    if hasattr(component, "_traverse"):
-        yield from component._traverse()
-
-
-def texts(component) -> str:
-    out = []
-    for node in walk(component):
-        children = getattr(node, "children", None)
-        if isinstance(children, str):
-            out.append(children)
-        elif isinstance(children, list):
-            out.extend(c for c in children if isinstance(c, str))
-    return " ".join(out)
-
-
-def by_id(component, id_):
-    return next(n for n in walk(component) if getattr(n, "id", None) == id_)
 
 
 def body_rows(table) -> list:

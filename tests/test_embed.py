@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from dashboards import _embed as em
 from geo.towns import towns
+from tests.layouts import texts, walk
 
 SECRET = "correct horse battery staple"
 KEYS = st.sampled_from(["release", "measure", "year", "group", "region", "peer", "x"])
@@ -156,23 +157,6 @@ def embed(app_env):
 
     with app_module.app.server.test_request_context("/embed/x"):
         yield importlib.import_module("dashboards.embed")
-
-
-def walk(component):
-    yield component
-    if hasattr(component, "_traverse"):
-        yield from component._traverse()
-
-
-def texts(component) -> str:
-    out = []
-    for node in walk(component):
-        children = getattr(node, "children", None)
-        if isinstance(children, str):
-            out.append(children)
-        elif isinstance(children, list):
-            out.extend(c for c in children if isinstance(c, str))
-    return " ".join(out)
 
 
 def grid_rows(component) -> list[dict]:

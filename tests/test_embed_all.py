@@ -12,6 +12,7 @@ import pytest
 
 from dashboards import _embed as em
 from data_access import codes
+from tests.layouts import by_id, texts, walk
 
 HARTFORD = "0911037070"
 CAPITOL = "09110"
@@ -26,32 +27,11 @@ NEW_CHARTS = [
 
 
 # ---------------------------------------------------------------- component helpers
-def walk(component):
-    yield component
-    if hasattr(component, "_traverse"):
-        yield from component._traverse()
-
-
 def tree(content):
     """A callback's output (a component or a list of them) as one component."""
     from dash import html
 
     return html.Div(content if isinstance(content, list) else [content])
-
-
-def by_id(component, id_):
-    return next((n for n in walk(component) if getattr(n, "id", None) == id_), None)
-
-
-def texts(component) -> str:
-    out = []
-    for node in walk(component):
-        children = getattr(node, "children", None)
-        if isinstance(children, str):
-            out.append(children)
-        elif isinstance(children, (list, tuple)):
-            out.extend(c for c in children if isinstance(c, str))
-    return " ".join(out)
 
 
 def panels(component) -> list:

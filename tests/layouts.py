@@ -1,0 +1,26 @@
+"""Reading Dash layout trees in tests: every component, the visible strings, a component by id."""
+from __future__ import annotations
+
+
+def walk(component):
+    """Every component in a layout tree."""
+    yield component
+    if hasattr(component, "_traverse"):
+        yield from component._traverse()
+
+
+def texts(component) -> str:
+    """The strings a layout shows, joined by spaces."""
+    out = []
+    for node in walk(component):
+        children = getattr(node, "children", None)
+        if isinstance(children, str):
+            out.append(children)
+        elif isinstance(children, (list, tuple)):
+            out.extend(c for c in children if isinstance(c, str))
+    return " ".join(out)
+
+
+def by_id(component, id_):
+    """The component with this id, or None."""
+    return next((n for n in walk(component) if getattr(n, "id", None) == id_), None)
