@@ -109,6 +109,16 @@ def test_signed_query_round_trips_through_verify():
     assert em.signed_query("", "access-map", {"year": "2025"}) == "?year=2025"
 
 
+def test_the_language_is_not_part_of_the_signature():
+    """A signed embed can be shown in either language; every other added parameter breaks the signature."""
+    from urllib.parse import parse_qsl
+
+    signed = dict(parse_qsl(em.signed_query(SECRET, "access-map", {"year": "2025", "measure": "broadband"})[1:]))
+    assert em.verify(SECRET, "access-map", {**signed, "lang": "es"})
+    assert em.verify(SECRET, "access-map", {**signed, "lang": "en"})
+    assert not em.verify(SECRET, "access-map", {**signed, "region": "09110"})
+
+
 # ---------------------------------------------------------------- parameters, frames, code
 @pytest.mark.parametrize("chart_id, params, expected", [
     ("access-map", {"measure": "broadband", "utm": "x"}, {"measure": "broadband"}),
