@@ -1,0 +1,49 @@
+"""Calling the public pages without a browser: a page module, its components by id, notices, default inputs."""
+from __future__ import annotations
+
+
+def page(name: str):
+    """A page module (pages register themselves, so the app is created first)."""
+    import importlib
+
+    import app  # noqa: F401
+
+    return importlib.import_module(f"dashboards.{name}")
+
+
+HOSTILE = [None, 0, 3.5, ["x"], {"a": 1}, "", "x" * 100_000, "'; DROP TABLE releases; --", "../../etc/passwd",
+           "<script>alert(1)</script>"]
+
+
+def component_ids(tree) -> dict:
+    """Every component with an id in a layout, by id."""
+    from dash.development.base_component import Component
+
+    found, stack = {}, [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, Component):
+            if getattr(node, "id", None) is not None:
+                found[str(node.id)] = node
+            stack.append(getattr(node, "children", None))
+    return found
+
+
+def is_notice(content, text: str) -> bool:
+    import dash_bootstrap_components as dbc
+
+    return isinstance(content, dbc.Alert) and content.children == text
+
+
+def default_args(name: str, prefix: str, fields: list[str]) -> list:
+    values = component_ids(page(name).layout())
+    return [values[f"{prefix}-{f}"].value for f in fields]
+
+
+PAGES = {  # page → (id prefix, callback inputs in order, inputs where None / "" mean "all")
+    "disparities": ("disparities", ["release", "measure", "year", "level", "area", "group"], set()),
+    "contracting": ("contracting", ["release", "year", "peer", "agency"], {"peer", "agency"}),
+    "equity_plans": ("plans", ["release", "year", "status", "peer", "search"], {"status", "peer", "search"}),
+}
