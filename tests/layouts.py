@@ -3,7 +3,13 @@ from __future__ import annotations
 
 
 def walk(component):
-    """Every component in a layout tree."""
+    """Every component in a layout tree (or a list of trees, as callbacks return them)."""
+    if isinstance(component, (list, tuple)):
+        for child in component:
+            yield from walk(child)
+        return
+    if component is None or isinstance(component, (str, int, float)):
+        return
     yield component
     if hasattr(component, "_traverse"):
         yield from component._traverse()

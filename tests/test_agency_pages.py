@@ -9,6 +9,7 @@ import pytest
 from dashboards._agency_list import agency_overview, list_summary
 from dashboards._workforce import with_flags
 from tests.agency_rows import ASIAN, HISPANIC, K_TEXT, WHITE
+from tests.layouts import walk
 
 
 # ---------------------------------------------------------------- the agency list, pure
@@ -153,16 +154,6 @@ def test_training_and_plan_comparisons_match_the_raw_inputs(env, demo_inputs):
 
 
 # ---------------------------------------------------------------- the pages, without a browser
-def _walk(component):
-    if isinstance(component, (list, tuple)):
-        for child in component:
-            yield from _walk(child)
-        return
-    if component is None or isinstance(component, (str, int, float)):
-        return
-    yield component
-    yield from _walk(getattr(component, "children", None))
-
 
 def test_agency_list_links_every_agency_to_its_scorecard(env):
     from dashboards import agencies
@@ -170,10 +161,10 @@ def test_agency_list_links_every_agency_to_its_scorecard(env):
     app_env, _ = env
     release = app_env["release_id"]
     assert {
-        c.id: c.value for c in _walk(agencies.layout(release=release, year="2024")) if type(c).__name__ == "Select"
+        c.id: c.value for c in walk(agencies.layout(release=release, year="2024")) if type(c).__name__ == "Select"
     } == {"agencies-release": release, "agencies-year": "2024", "agencies-peer": "all"}
     content, search, view = agencies.show(release, "2024", "public safety")
-    grid = next(c for c in _walk(content) if getattr(c, "id", None) == "agencies-table")
+    grid = next(c for c in walk(content) if getattr(c, "id", None) == "agencies-table")
     links = [row["Agency"] for row in grid.rowData]
     assert f"[Department of Correction](/agencies/DOC?release={release}&year=2024)" in links
     assert grid.columnDefs[0]["cellRenderer"] == "markdown"
@@ -198,7 +189,7 @@ def test_scorecard_shows_every_section_and_links_categories_into_workforce(env):
         "own benchmarks",
     ):
         assert title in text
-    hrefs = [c.href for c in _walk(content) if type(c).__name__ == "Link"]
+    hrefs = [c.href for c in walk(content) if type(c).__name__ == "Link"]
     assert (
         f"/workforce?release={release}&year=2025&agency=DOC&category=professionals&dimension=sex&convention=80pct"
         in hrefs
@@ -217,7 +208,7 @@ def test_unknown_or_hostile_agency_gets_a_no_such_agency_page(env, code):
     out = agency.layout(code=code, release=env[0]["release_id"])
     text = str(out)
     assert "No such agency" in text
-    assert any(getattr(c, "href", None) == "/agencies" for c in _walk(out))
+    assert any(getattr(c, "href", None) == "/agencies" for c in walk(out))
 
 
 @pytest.mark.parametrize(

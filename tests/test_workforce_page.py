@@ -21,6 +21,7 @@ from dashboards._workforce import (
     with_flags,
     workforce_href,
 )
+from tests.layouts import walk
 
 K_TEXT = "suppressed (fewer than 5)"
 
@@ -295,7 +296,7 @@ def test_page_sentence_matches_the_raw_inputs(page, app_env, demo_inputs):
 def test_statewide_rows_link_one_level_down(page, app_env):
     release = app_env["release_id"]
     content, *_ = page.show(release, "2025", "ALL", "ALL", "race_ethnicity", "significant")
-    grid = next(c for c in _walk(content) if getattr(c, "id", None) == "workforce-level-table")
+    grid = next(c for c in walk(content) if getattr(c, "id", None) == "workforce-level-table")
     links = [row["Agency"] for row in grid.rowData]
     assert f"[Department of Correction](/workforce?release={release}&year=2025&agency=DOC)" in links
     assert (
@@ -303,7 +304,7 @@ def test_statewide_rows_link_one_level_down(page, app_env):
         f"{len(links)} agencies have at least one group under-represented under the exact binomial test" in str(content)
     )
     content, *_ = page.show(release, "2025", "DOC", "ALL", "sex", "significant")
-    grid = next(c for c in _walk(content) if getattr(c, "id", None) == "workforce-level-table")
+    grid = next(c for c in walk(content) if getattr(c, "id", None) == "workforce-level-table")
     assert (
         f"[Professionals](/workforce?release={release}&year=2025&agency=DOC&category=professionals&dimension=sex)"
         in [row["Job category"] for row in grid.rowData]
@@ -319,7 +320,7 @@ def test_layout_restores_the_filters_from_the_query(page, app_env):
         dimension="sex",
         convention="2sd",
     )
-    values = {c.id: c.value for c in _walk(out) if type(c).__name__ == "Select"}
+    values = {c.id: c.value for c in walk(out) if type(c).__name__ == "Select"}
     assert values == {
         "workforce-release": app_env["release_id"],
         "workforce-year": "2023",
@@ -364,21 +365,9 @@ def test_layout_with_hostile_query_falls_back_to_defaults(page, app_env):
         dimension=["sex"],
         convention="significant",
     )
-    values = {c.id: c.value for c in _walk(out) if type(c).__name__ == "Select"}
+    values = {c.id: c.value for c in walk(out) if type(c).__name__ == "Select"}
     assert values["workforce-agency"] == "ALL" and values["workforce-category"] == "ALL"
     assert values["workforce-dimension"] == "race_ethnicity" and values["workforce-release"] == app_env["release_id"]
-
-
-def _walk(component):
-    """Every component in a layout tree."""
-    if isinstance(component, (list, tuple)):
-        for child in component:
-            yield from _walk(child)
-        return
-    if component is None or isinstance(component, (str, int, float)):
-        return
-    yield component
-    yield from _walk(getattr(component, "children", None))
 
 
 def test_an_unreachable_database_gives_a_plain_notice_on_every_page(app_env, monkeypatch):
