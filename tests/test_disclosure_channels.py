@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.test_api import all_rows
 from tests.test_suppression import attack, workforce_equations
 
 YEAR = 2024
@@ -21,21 +22,12 @@ def client(app_env):
     return app.server.test_client()
 
 
-def api_rows(client, url: str) -> list[dict]:
-    rows: list[dict] = []
-    while url:
-        body = client.get(url).get_json()
-        rows += body["rows"]
-        url = body["next"]
-    return rows
-
-
 def test_the_api_gives_an_outsider_nothing_to_subtract(client, published_demo):
     from data_access.queries import read_table
 
     truth = read_table(published_demo["settings"], "workforce_utilization", published_demo["release_id"],
                        fiscal_year=YEAR).reset_index(drop=True)
-    public = pd.DataFrame(api_rows(client, f"/api/v1/workforce-utilization?fiscal_year={YEAR}&limit=1000"))
+    public = pd.DataFrame(all_rows(client, f"/api/v1/workforce-utilization?fiscal_year={YEAR}&limit=1000"))
     assert len(public) == len(truth)
     key = ["agency_code", "job_category", "group_dimension", "group_code"]
     seen = truth[key].merge(public[[*key, "headcount", "suppressed"]], on=key, how="left")
@@ -48,7 +40,7 @@ def test_the_api_gives_an_outsider_nothing_to_subtract(client, published_demo):
 
 def test_csv_and_json_channels_show_the_same_cells(client):
     url = f"/api/v1/workforce-utilization?fiscal_year={YEAR}&agency_code=FOIC&limit=1000"
-    rows = api_rows(client, url)
+    rows = all_rows(client, url)
     text = client.get(url + "&format=csv").get_data(as_text=True)
     table = list(csv.DictReader(io.StringIO(text)))
     assert len(table) == len(rows) > 0

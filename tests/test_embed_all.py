@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import plotly.io as pio
@@ -13,6 +12,7 @@ import pytest
 from dashboards import _embed as em
 from data_access import codes
 from tests.layouts import by_id, texts, walk
+from tests.test_release_pinning import release
 
 HARTFORD = "0911037070"
 CAPITOL = "09110"
@@ -346,11 +346,6 @@ def test_png_etag_differs_by_language(client):
     spanish = client.get("/png/contracting-trend?agency=DSS&lang=es", headers={"If-None-Match": "*"})
     assert english.status_code == spanish.status_code == 304
     assert english.headers["ETag"] != spanish.headers["ETag"] and "Cookie" in spanish.headers["Vary"]
-
-
-def release(release_id: str) -> dict:
-    return {"release_id": release_id, "created_at": datetime.now(UTC), "inputs_sha256": "0" * 64,
-            "code_version": "test", "notes": "", "synthetic": True}
 
 
 def test_embed_etag_changes_when_a_new_release_is_published(settings_for, monkeypatch, tmp_path):
