@@ -15,6 +15,7 @@ from data_access.db import get_engine
 from data_access.releases import write_release
 from data_access.settings import Settings
 from geo.boundaries import import_boundaries, load_layers
+from geo.shipped import shipped_layers
 
 from .assemble import assemble_tables
 from .validate import inputs_sha256, validate_inputs
@@ -40,14 +41,11 @@ def code_version() -> str:
         return "unknown"
 
 
-def boundary_layers(settings: Settings, notes: list[str]) -> dict[str, str] | None:
-    """Boundaries named by CT_EQUITY_BOUNDARIES, else those `ct-equity geo import` saved, else none."""
+def boundary_layers(settings: Settings) -> dict[str, str]:
+    """Boundaries named by CT_EQUITY_BOUNDARIES, else those `ct-equity geo import` saved, else the shipped layer."""
     if settings.boundaries:
         return import_boundaries(Path(settings.boundaries))
-    layers = load_layers(settings.data_dir / "boundaries")
-    if layers is None:
-        notes.append("No town boundaries: maps stay empty until `ct-equity geo import FILE` and a new build.")
-    return layers
+    return load_layers(settings.data_dir / "boundaries") or shipped_layers()
 
 
 def build_release(inputs: Path, settings: Settings, progress: Progress = lambda _s: None) -> BuildResult:
@@ -57,7 +55,7 @@ def build_release(inputs: Path, settings: Settings, progress: Progress = lambda 
     frames = validate_inputs(inputs)
     notes: list[str] = []
     progress("importing town boundaries")
-    layers = boundary_layers(settings, notes)
+    layers = boundary_layers(settings)
     tables = assemble_tables(frames, settings, layers, step=progress)
     synthetic = (inputs / SYNTHETIC_MARKER).exists()
     digest = inputs_sha256(inputs)
