@@ -42,12 +42,14 @@ def demo_data(out: Path, seed: int, scale: int) -> None:
 def build(inputs: Path, do_publish: bool) -> None:
     """Validate the inputs, compute every release table and write a draft release."""
     from pipeline.build import build_release
+    from pipeline.release_checks import ReleaseCheckError
     from pipeline.validate import ValidationError
 
     try:
         result = _run_build(build_release, inputs)
     except ValidationError as exc:
-        click.echo(f"Build refused: {len(exc.problems)} problem(s) in {inputs}; nothing was written.", err=True)
+        where = "the computed release tables" if isinstance(exc, ReleaseCheckError) else str(inputs)
+        click.echo(f"Build refused: {len(exc.problems)} problem(s) in {where}; nothing was written.", err=True)
         for line in exc.problems:
             click.echo(f"  {line}", err=True)
         sys.exit(2)

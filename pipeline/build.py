@@ -18,6 +18,7 @@ from geo.boundaries import import_boundaries, load_layers
 from geo.shipped import shipped_layers
 
 from .assemble import assemble_tables
+from .release_checks import validate_release
 from .validate import inputs_sha256, validate_inputs
 
 SYNTHETIC_MARKER = "SYNTHETIC"
@@ -49,7 +50,7 @@ def boundary_layers(settings: Settings) -> dict[str, str]:
 
 
 def build_release(inputs: Path, settings: Settings, progress: Progress = lambda _s: None) -> BuildResult:
-    """Validate (raises ValidationError), compute and write a new draft release; returns what was written."""
+    """Validate inputs, compute, check the tables (ValidationError either way) and write a draft release."""
     started = time.perf_counter()
     progress("validating inputs")
     frames = validate_inputs(inputs)
@@ -71,6 +72,7 @@ def build_release(inputs: Path, settings: Settings, progress: Progress = lambda 
         "notes": " ".join(notes),
         "synthetic": synthetic,
     }
+    validate_release(tables)  # raises ReleaseCheckError (a ValidationError) before anything is written
     progress("writing the release")
     write_release(get_engine(settings.database_url), release, tables)
     counts = {name: len(frame) for name, frame in tables.items()}
