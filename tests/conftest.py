@@ -138,6 +138,27 @@ def published_demo(tmp_path_factory, demo_inputs):
     return {"env": env, "release_id": result.release_id, "settings": settings, "result": result}
 
 
+@pytest.fixture(scope="session")
+def cli_published(tmp_path_factory, demo_inputs):
+    """A database with one release built and published by `ct-equity build --publish`, built once per session.
+
+    For tests of refused builds only: they check that it still holds exactly this one published release.
+    """
+    from click.testing import CliRunner
+
+    import cli
+    from data_access.db import get_engine
+    from data_access.releases import current_release_id
+
+    folder = tmp_path_factory.mktemp("cli-published")
+    env = {"CT_EQUITY_DATA_DIR": str(folder), "CT_EQUITY_DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
+           "CT_EQUITY_BOOTSTRAP_DRAWS": "20", "CT_EQUITY_BOUNDARIES": ""}
+    done = CliRunner().invoke(cli.main, ["build", "--inputs", str(demo_inputs), "--publish"], env=env)
+    assert done.exit_code == 0, done.output
+    return {"env": env, "release_id": current_release_id(get_engine(env["CT_EQUITY_DATABASE_URL"])),
+            "output": done.output}
+
+
 @pytest.fixture
 def app_env(published_demo, monkeypatch):
     """The process environment pointing at the published demo database."""
