@@ -42,12 +42,14 @@ def demo_data(out: Path, seed: int, scale: int) -> None:
 def build(inputs: Path, do_publish: bool) -> None:
     """Validate the inputs, compute every release table and write a draft release."""
     from pipeline.build import build_release
+    from pipeline.release_checks import ReleaseCheckError
     from pipeline.validate import ValidationError
 
     try:
         result = _run_build(build_release, inputs)
     except ValidationError as exc:
-        click.echo(f"Build refused: {len(exc.problems)} problem(s) in {inputs}; nothing was written.", err=True)
+        where = "the computed release tables" if isinstance(exc, ReleaseCheckError) else str(inputs)
+        click.echo(f"Build refused: {len(exc.problems)} problem(s) in {where}; nothing was written.", err=True)
         for line in exc.problems:
             click.echo(f"  {line}", err=True)
         sys.exit(2)
@@ -130,27 +132,13 @@ def serve(host: str | None, port: int | None) -> None:
 @main.command()
 @click.option("--port", default=None, type=int)
 def demo(port: int | None) -> None:
-    """Generate demo inputs, build and publish them if no release exists yet, then serve."""
+    """Generate demo inputs, build and publish them if no release exists yet (offline: shipped towns), then serve."""
     settings = load_settings()
     if release_count(_engine()) == 0:
-        inputs = settings.data_dir / "demo-inputs"
-        _demo_boundaries(settings)
+        inputs = settings.data_dir / "demo-inputs"  # maps: CT_EQUITY_BOUNDARIES, `geo import`, else the shipped layer
         click.get_current_context().invoke(demo_data, out=inputs, seed=2024, scale=1)
         click.get_current_context().invoke(build, inputs=inputs, do_publish=True)
     click.get_current_context().invoke(serve, host=None, port=port)
-
-
-def _demo_boundaries(settings) -> None:
-    """Town boundaries for the demo: the configured file, those imported before, else the Census download."""
-    from geo.boundaries import BoundaryError, load_layers
-
-    if settings.boundaries or load_layers(settings.data_dir / "boundaries") is not None:
-        return
-    try:
-        click.get_current_context().invoke(geo_download, vintage=2023)
-    except (click.ClickException, BoundaryError) as exc:
-        click.echo(f"No town boundaries ({exc}); the demo runs without maps. "
-                   "Import a boundary file later with `ct-equity geo import FILE` and build again.", err=True)
 
 
 @main.group()

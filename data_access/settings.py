@@ -32,7 +32,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_DIR", "", "Folder of the file-system cache; empty = `<DATA_DIR>/cache`."),
     Setting("CACHE_TIMEOUT", "3600", "Seconds a cached query result is kept (entries are keyed by release id).", int),
     Setting(
-        "BOUNDARIES", "", "Town boundary file (.zip shapefile, .shp, .geojson, .gpkg) that `build` imports by itself."
+        "BOUNDARIES",
+        "",
+        "Town boundary file (.zip shapefile, .shp, .geojson, .gpkg) that `build` imports by itself; empty = the "
+        "boundaries `ct-equity geo import` saved, else the town layer shipped in `geo/` (Census 2017, offline).",
     ),
     Setting("HOST", "127.0.0.1", "Address `ct-equity serve` listens on."),
     Setting("PORT", "8050", "Port `ct-equity serve` listens on.", int),

@@ -15,8 +15,10 @@ from data_access.db import get_engine
 from data_access.releases import write_release
 from data_access.settings import Settings
 from geo.boundaries import import_boundaries, load_layers
+from geo.shipped import shipped_layers
 
 from .assemble import assemble_tables
+from .release_checks import validate_release
 from .validate import inputs_sha256, validate_inputs
 
 SYNTHETIC_MARKER = "SYNTHETIC"
@@ -40,24 +42,21 @@ def code_version() -> str:
         return "unknown"
 
 
-def boundary_layers(settings: Settings, notes: list[str]) -> dict[str, str] | None:
-    """Boundaries named by CT_EQUITY_BOUNDARIES, else those `ct-equity geo import` saved, else none."""
+def boundary_layers(settings: Settings) -> dict[str, str]:
+    """Boundaries named by CT_EQUITY_BOUNDARIES, else those `ct-equity geo import` saved, else the shipped layer."""
     if settings.boundaries:
         return import_boundaries(Path(settings.boundaries))
-    layers = load_layers(settings.data_dir / "boundaries")
-    if layers is None:
-        notes.append("No town boundaries: maps stay empty until `ct-equity geo import FILE` and a new build.")
-    return layers
+    return load_layers(settings.data_dir / "boundaries") or shipped_layers()
 
 
 def build_release(inputs: Path, settings: Settings, progress: Progress = lambda _s: None) -> BuildResult:
-    """Validate (raises ValidationError), compute and write a new draft release; returns what was written."""
+    """Validate inputs, compute, check the tables (ValidationError either way) and write a draft release."""
     started = time.perf_counter()
     progress("validating inputs")
     frames = validate_inputs(inputs)
     notes: list[str] = []
     progress("importing town boundaries")
-    layers = boundary_layers(settings, notes)
+    layers = boundary_layers(settings)
     tables = assemble_tables(frames, settings, layers, step=progress)
     synthetic = (inputs / SYNTHETIC_MARKER).exists()
     digest = inputs_sha256(inputs)
@@ -73,6 +72,7 @@ def build_release(inputs: Path, settings: Settings, progress: Progress = lambda 
         "notes": " ".join(notes),
         "synthetic": synthetic,
     }
+    validate_release(tables)  # raises ReleaseCheckError (a ValidationError) before anything is written
     progress("writing the release")
     write_release(get_engine(settings.database_url), release, tables)
     counts = {name: len(frame) for name, frame in tables.items()}

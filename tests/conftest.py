@@ -1,4 +1,7 @@
-"""Shared fixtures: databases (SQLite and PostgreSQL), demo inputs built once, a published demo release."""
+"""Shared fixtures: databases (SQLite and PostgreSQL), demo inputs built once, a published demo release.
+
+Nothing here needs ../shared or the network: builds use the town layer shipped in geo/.
+"""
 from __future__ import annotations
 
 import os
@@ -32,8 +35,22 @@ def service_missing(what: str, reason: str) -> None:
     pytest.skip(message)
 
 
-def boundaries_file() -> Path:
-    return Path(os.environ.get("CT_EQUITY_BOUNDARIES") or SHARED / "geo" / "ct_towns.geojson")
+def shared_reference(relative: str) -> Path:
+    """A file of the independent reference data in ../shared; skip with the reason when absent (fail in CI)."""
+    path = SHARED / relative
+    if not path.is_file():
+        message = f"reference file ../shared/{relative} is not beside the repository ({path})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; in CI it must be present")
+        pytest.skip(message)
+    return path
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Mark every test that uses the PostgreSQL database (directly or as a db_url parameter) `postgres`."""
+    for item in items:
+        if "pg_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +74,7 @@ def pg_url():
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path):
     """Each database test runs on the embedded SQLite file and on PostgreSQL."""
     if request.param == "sqlite":
@@ -112,13 +129,34 @@ def published_demo(tmp_path_factory, demo_inputs):
     env = {
         "CT_EQUITY_DATA_DIR": str(folder),
         "CT_EQUITY_DATABASE_URL": f"sqlite:///{folder / 'demo.sqlite'}",
-        "CT_EQUITY_BOUNDARIES": str(boundaries_file()),
+        "CT_EQUITY_BOUNDARIES": "",  # the town layer shipped in geo/: no network, nothing beside the repository
         "CT_EQUITY_BOOTSTRAP_DRAWS": "200",
     }
     settings = load_settings(env)
     result = build_release(demo_inputs, settings)
     publish(get_engine(settings.database_url), result.release_id)
     return {"env": env, "release_id": result.release_id, "settings": settings, "result": result}
+
+
+@pytest.fixture(scope="session")
+def cli_published(tmp_path_factory, demo_inputs):
+    """A database with one release built and published by `ct-equity build --publish`, built once per session.
+
+    For tests of refused builds only: they check that it still holds exactly this one published release.
+    """
+    from click.testing import CliRunner
+
+    import cli
+    from data_access.db import get_engine
+    from data_access.releases import current_release_id
+
+    folder = tmp_path_factory.mktemp("cli-published")
+    env = {"CT_EQUITY_DATA_DIR": str(folder), "CT_EQUITY_DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
+           "CT_EQUITY_BOOTSTRAP_DRAWS": "20", "CT_EQUITY_BOUNDARIES": ""}
+    done = CliRunner().invoke(cli.main, ["build", "--inputs", str(demo_inputs), "--publish"], env=env)
+    assert done.exit_code == 0, done.output
+    return {"env": env, "release_id": current_release_id(get_engine(env["CT_EQUITY_DATABASE_URL"])),
+            "output": done.output}
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from data_access import cache
 from data_access.settings import load_settings
 from tests.conftest import REDIS_URL, service_missing
@@ -36,6 +38,7 @@ def test_file_system_cache(tmp_path):
     assert any((tmp_path / "cache").iterdir())
 
 
+@pytest.mark.redis
 def test_redis_cache(tmp_path):
     import redis
 

@@ -128,7 +128,7 @@ def test_database_outage_shows_a_notice_and_recovers(pg_url, monkeypatch, tmp_pa
     get_engine(url).dispose()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_a_killed_build_leaves_every_release_intact(backend, demo_inputs, tmp_path, request):
     url = f"sqlite:///{tmp_path / 'kill.sqlite'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
     if backend == "postgresql":

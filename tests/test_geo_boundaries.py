@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -35,12 +34,15 @@ from geo.boundaries import (
     simplify_towns,
 )
 from geo.towns import towns
+from tests.conftest import SHARED, shared_reference
 
-BOUNDARIES = Path(
-    os.environ.get("CT_EQUITY_BOUNDARIES")
-    or Path(__file__).resolve().parents[2] / "shared/geo/ct_towns.geojson"
-)
-pytestmark = pytest.mark.skipif(not BOUNDARIES.is_file(), reason=f"boundary file {BOUNDARIES} not found")
+BOUNDARIES = SHARED / "geo" / "ct_towns.geojson"  # the independent reference: the Census 2017 file
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_file() -> None:
+    """Skip with the reason when ../shared is absent; in CI (CI=true) that is a failure."""
+    shared_reference("geo/ct_towns.geojson")
 GZIP_BUDGET = 200_000  # DESIGN §8: town geometry ≤ 200 KB gzip
 
 

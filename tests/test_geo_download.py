@@ -22,11 +22,9 @@ from geo.boundaries import import_boundaries
 from geo.download import census_url, checksum_path, download_boundaries
 from geo.errors import BoundaryError
 from geo.towns import towns
+from tests.conftest import SHARED, shared_reference
 
-BOUNDARIES = Path(
-    os.environ.get("CT_EQUITY_BOUNDARIES")
-    or Path(__file__).resolve().parents[2] / "shared/geo/ct_towns.geojson"
-)
+BOUNDARIES = SHARED / "geo" / "ct_towns.geojson"  # the independent reference: the Census 2017 file
 FILE_NAME = "cb_2022_09_cousub_500k.zip"
 URL_PATH = f"/GENZ2022/shp/{FILE_NAME}"
 
@@ -67,8 +65,7 @@ def _no_proxy(monkeypatch):
 @pytest.fixture(scope="module")
 def shapefile_zip(tmp_path_factory) -> bytes:
     """The real towns as a zipped shapefile, the way the Census ships them."""
-    if not BOUNDARIES.is_file():
-        pytest.skip(f"boundary file {BOUNDARIES} not found")
+    shared_reference("geo/ct_towns.geojson")  # skips with the reason when absent; fails in CI
     directory = tmp_path_factory.mktemp("shp")
     gpd.read_file(BOUNDARIES)[["GEOID", "NAME", "geometry"]].to_file(directory / "cb_2022_09_cousub_500k.shp")
     buffer = io.BytesIO()

@@ -14,9 +14,10 @@ from data_access.releases import publish
 from data_access.settings import load_settings
 from data_access.users import add_user
 from pipeline.build import build_release
-from tests.conftest import REDIS_URL, boundaries_file, service_missing
+from tests.conftest import REDIS_URL, service_missing
 
 PASSWORD = "correct horse battery staple"
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
@@ -41,7 +42,7 @@ def production_env(pg_url, demo_inputs, tmp_path):
     metadata.drop_all(get_engine(pg_url))
     env = {"CT_EQUITY_DATABASE_URL": pg_url, "CT_EQUITY_CACHE_URL": REDIS_URL,
            "CT_EQUITY_DATA_DIR": str(tmp_path / "data"), "CT_EQUITY_SECRET_KEY": "shared-secret-for-this-test",
-           "CT_EQUITY_BOUNDARIES": str(boundaries_file()), "CT_EQUITY_BOOTSTRAP_DRAWS": "100",
+           "CT_EQUITY_BOUNDARIES": "", "CT_EQUITY_BOOTSTRAP_DRAWS": "100",
            "CT_EQUITY_COOKIE_SECURE": "0"}
     settings = load_settings(env)
     result = build_release(demo_inputs, settings)

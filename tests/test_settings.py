@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data_access.settings import PREFIX, SETTINGS, Settings, SettingsError, load_settings
+from data_access.settings import PREFIX, SETTINGS, Settings, SettingsError, load_settings, settings_markdown_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -17,6 +17,13 @@ def test_every_setting_is_in_the_readme_table():
     documented = set(re.findall(r"`(CT_EQUITY_[A-Z_]+)`", text))
     missing = [PREFIX + s.name for s in SETTINGS if PREFIX + s.name not in documented]
     assert not missing, f"settings missing from README.md: {missing}"
+
+
+def test_the_readme_table_is_the_one_the_settings_module_writes():
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- settings:start -->\n(.*?)\n<!-- settings:end -->", text, flags=re.S)
+    assert block, "README.md lacks the <!-- settings:start --> … <!-- settings:end --> block"
+    assert block.group(1) == settings_markdown_table(), "regenerate the README settings table from the module"
 
 
 def test_the_code_reads_no_undocumented_variable():

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,8 +13,8 @@ from data_access import schema
 from geo.towns import towns as town_table
 from pipeline.stats.access import access_by_group, class_breaks, town_measure_table
 from pipeline.stats.indices import inequality_indices, segregation_indices, theil, theil_decomposition
+from tests.conftest import shared_reference
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "ct"
 HARTFORD, WEST_HARTFORD, BRIDGEPORT = "0911037070", "0911082590", "0912008070"
 TOWNS = town_table()
 
@@ -48,9 +47,7 @@ def pick(frame: pd.DataFrame, level: str, geo_id: str, group: str) -> pd.Series:
 # ---------------------------------------------------------------- real data (ACS 2019–2023 by town)
 @pytest.fixture(scope="module")
 def real_population() -> pd.DataFrame:
-    path = SHARED / "population_by_race_ethnicity_acs2019_2023.csv"
-    if not path.exists():
-        pytest.skip("shared reference data not available")
+    path = shared_reference("data/ct/population_by_race_ethnicity_acs2019_2023.csv")  # skips, or fails in CI
     raw = pd.read_csv(path, dtype={"town_geoid_2022": str})
     raw = raw[raw["geography_level"] == "town"]
     groups = {"white": "white", "black": "black", "latino": "hispanic", "other_race": "asian",

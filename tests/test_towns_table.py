@@ -4,11 +4,11 @@ from __future__ import annotations
 import csv
 
 from geo.towns import normalise_geoid, towns
-from tests.conftest import SHARED
+from tests.conftest import shared_reference
 
 
 def test_town_table_matches_the_crosswalk():
-    with open(SHARED / "data" / "ct" / "town_county_region_crosswalk.csv", encoding="utf-8") as handle:
+    with open(shared_reference("data/ct/town_county_region_crosswalk.csv"), encoding="utf-8") as handle:
         reference = {r["town_geoid_2022"]: r for r in csv.DictReader(handle)}
     table = towns()
     assert len(table) == 169 == len(reference)

@@ -119,10 +119,22 @@ def test_an_unknown_language_falls_back_to_english_and_is_not_remembered(client,
     assert "ct_equity_lang" not in response.headers.get("Set-Cookie", "")
 
 
+def _strings(node) -> list[str]:
+    """Every string in a parsed JSON value (keys and values), depth first."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [text for key, value in node.items() for text in (key, *_strings(value))]
+    if isinstance(node, list):
+        return [text for item in node for text in _strings(item)]
+    return []
+
+
 def _layout_text(client, **headers) -> str:
+    """The layout's strings, parsed from its JSON (orjson writes "ó", the standard library "\\u00f3")."""
     response = client.get("/_dash-layout", headers=headers)
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    return "\n".join(_strings(response.get_json()))
 
 
 def test_dash_requests_follow_the_page_address_then_the_cookie(client):

@@ -71,12 +71,31 @@ CELL_CASES = [
 ]
 
 
+def refused(inputs: Path, env: dict) -> list[str]:
+    """Run `ct-equity build` on bad inputs: it exits 2 and lists the problems, one per indented line."""
+    from click.testing import CliRunner
+
+    import cli
+
+    result = CliRunner().invoke(cli.main, ["build", "--inputs", str(inputs)], env=env)
+    assert result.exit_code == 2, result.output
+    assert "nothing was written" in result.output
+    return [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+
+
 @pytest.mark.parametrize("file,row,column,value,rule", CELL_CASES)
-def test_bad_cell_is_named_by_file_line_column_and_rule(inputs, file, row, column, value, rule):
+def test_every_bad_cell_is_named_exits_2_and_keeps_the_published_release(cli_published, inputs, file, row, column,
+                                                                         value, rule):
+    """One CLI run per case: the message names file, line, column and rule; the database is untouched."""
+    from data_access.db import get_engine
+    from data_access.releases import current_release_id, list_releases
+
     set_cell(inputs, file, row, column, value)
-    found = problems(inputs)
+    found = refused(inputs, cli_published["env"])
     prefix = f"{file}:{row + 1}: {column}="
     assert any(p.startswith(prefix) and rule.lower() in p.lower() for p in found), found
+    engine = get_engine(cli_published["env"]["CT_EQUITY_DATABASE_URL"])
+    assert current_release_id(engine) == cli_published["release_id"] and len(list_releases(engine)) == 1
 
 
 def test_selected_greater_than_pool(inputs):
@@ -190,38 +209,3 @@ def test_all_failures_are_listed_not_just_the_first(inputs):
     assert any(p.startswith("workforce.csv:3:") for p in found)
     assert any(p.startswith("workforce.csv:8:") for p in found)
     assert any(p.startswith("agencies.csv:2:") for p in found)
-
-
-@pytest.fixture(scope="module")
-def published_db(demo_inputs, tmp_path_factory):
-    """A database with one published release, built once for the corpus below."""
-    from click.testing import CliRunner
-
-    import cli
-    from data_access.db import get_engine
-    from data_access.releases import current_release_id
-
-    folder = tmp_path_factory.mktemp("corpus")
-    env = {"CT_EQUITY_DATA_DIR": str(folder), "CT_EQUITY_DATABASE_URL": f"sqlite:///{folder / 'db.sqlite'}",
-           "CT_EQUITY_BOOTSTRAP_DRAWS": "20", "CT_EQUITY_BOUNDARIES": ""}
-    done = CliRunner().invoke(cli.main, ["build", "--inputs", str(demo_inputs), "--publish"], env=env)
-    assert done.exit_code == 0, done.output
-    return env, current_release_id(get_engine(env["CT_EQUITY_DATABASE_URL"]))
-
-
-@pytest.mark.parametrize("file,row,column,value,rule", CELL_CASES)
-def test_every_bad_input_set_exits_2_and_keeps_the_published_release(published_db, inputs, file, row, column,
-                                                                     value, rule):
-    from click.testing import CliRunner
-
-    import cli
-    from data_access.db import get_engine
-    from data_access.releases import current_release_id, list_releases
-
-    env, published = published_db
-    set_cell(inputs, file, row, column, value)
-    result = CliRunner().invoke(cli.main, ["build", "--inputs", str(inputs)], env=env)
-    assert result.exit_code == 2
-    assert f"{file}:{row + 1}: {column}=" in result.output and "nothing was written" in result.output
-    engine = get_engine(env["CT_EQUITY_DATABASE_URL"])
-    assert current_release_id(engine) == published and len(list_releases(engine)) == 1
