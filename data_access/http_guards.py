@@ -2,6 +2,7 @@
 no version numbers in pages, Retry-After on rate limits. Installed by the server hooks with one call."""
 from __future__ import annotations
 
+import io
 import logging
 import math
 import time
@@ -20,12 +21,28 @@ VERSION_KEYS = ("dash_version", "python_version", "plotly_version", "dash_versio
 CLIENT_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, LookupError)
 
 
+def _read_at_most(stream, size: int) -> bytes:
+    parts, left = [], size
+    while left > 0 and (chunk := stream.read(min(left, 65536))):
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
 def _limit_body() -> None:
-    """Refuse a declared body above the limit before anything reads it; chunked bodies are cut at the limit."""
+    """Refuse a declared body above the limit before anything reads it; a chunked body is read up to the
+    limit (never more) and refused when it goes on, else handed on as a body of known length."""
     limit = current_settings().max_request_bytes
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         abort(413)
+    environ = request.environ
+    if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower() and environ.get("wsgi.input_terminated"):
+        data = _read_at_most(environ["wsgi.input"], limit + 1)
+        if len(data) > limit:
+            abort(413)
+        environ.update({"wsgi.input": io.BytesIO(data), "CONTENT_LENGTH": str(len(data))})
+        del environ["HTTP_TRANSFER_ENCODING"]
 
 
 def _too_large(_error) -> Response:
