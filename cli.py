@@ -1,10 +1,12 @@
 """The `ct-equity` command: each command a few lines over library functions."""
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
 from data_access.db import get_engine
@@ -16,7 +18,20 @@ def _engine():
     return get_engine(load_settings().database_url)
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group: a database error ends any command with one line and exit status 1, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            from data_access.health import describe
+
+            click.echo(f"Error: {describe(exc)}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Commands)
 def main() -> None:
     """CT Equity Benchmarks: build, publish and serve disclosure-safe equity benchmarks."""
 
@@ -41,6 +56,7 @@ def demo_data(out: Path, seed: int, scale: int) -> None:
 @click.option("--publish", "do_publish", is_flag=True, help="Publish the new release right away.")
 def build(inputs: Path, do_publish: bool) -> None:
     """Validate the inputs, compute every release table and write a draft release."""
+    from geo.boundaries import BoundaryError
     from pipeline.build import build_release
     from pipeline.release_checks import ReleaseCheckError
     from pipeline.validate import ValidationError
@@ -52,6 +68,9 @@ def build(inputs: Path, do_publish: bool) -> None:
         click.echo(f"Build refused: {len(exc.problems)} problem(s) in {where}; nothing was written.", err=True)
         for line in exc.problems:
             click.echo(f"  {line}", err=True)
+        sys.exit(2)
+    except BoundaryError as exc:
+        click.echo(f"Build refused: town boundaries: {exc}; nothing was written.", err=True)
         sys.exit(2)
     _report_build(result)
     if do_publish:

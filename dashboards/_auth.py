@@ -12,7 +12,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from components.i18n import _, language
+from data_access.http_guards import retry_after
 from data_access.queries import current_settings, engine
+from data_access.sessions import begin_session, end_sessions, session_viewer
 from data_access.users import authenticate, viewer_of
 from data_access.viewer import ANONYMOUS, Viewer
 
@@ -89,11 +91,14 @@ def register_auth(server: Flask) -> None:
 
     @manager.user_loader
     def _load(username: str) -> Account | None:
-        viewer = viewer_of(engine(current_settings()), username)
+        settings = current_settings()
+        viewer = session_viewer(engine(settings), username, session, settings.session_idle_minutes)
         return Account(username, viewer) if viewer else None
 
+    # Counted in Redis when CT_EQUITY_CACHE_URL is set (shared by every worker), else per worker process.
     storage = settings.cache_url or "memory://"
-    limiter = Limiter(get_remote_address, app=server, storage_uri=storage, default_limits=[])
+    limiter = Limiter(get_remote_address, app=server, storage_uri=storage, default_limits=[],
+                      key_prefix="ct-equity-login", swallow_errors=True)
 
     @server.before_request
     def _same_origin() -> None:
@@ -117,12 +122,15 @@ def register_auth(server: Flask) -> None:
             return _login_form(_("That user name and password do not match."), 401)
         session.clear()
         login_user(Account(request.form["username"], viewer))
+        begin_session(engine(current_settings()), request.form["username"], session)
         return redirect(_local_path(request.form.get("next")))
 
     @server.route("/logout", methods=["POST"])
     def _logout() -> Response:
         if not _csrf_ok():
             abort(400)
+        if current_user.is_authenticated:
+            end_sessions(engine(current_settings()), current_user.id)
         logout_user()
         session.clear()
         return redirect("/")
@@ -136,4 +144,6 @@ def register_auth(server: Flask) -> None:
 
     @server.errorhandler(429)
     def _too_many(_error) -> Response:
-        return _login_form(_("Too many sign-in attempts. Please wait a minute and try again."), 429)
+        response = _login_form(_("Too many sign-in attempts. Please wait a minute and try again."), 429)
+        response.headers["Retry-After"] = retry_after(limiter)
+        return response

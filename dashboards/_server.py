@@ -16,7 +16,8 @@ from flask_login import current_user
 
 from components.i18n import N_, _
 from data_access.codes import GEOGRAPHY_LEVELS
-from data_access.queries import DataUnavailable, current_settings, geometry_layer, health, resolve_release
+from data_access.http_guards import install_guards
+from data_access.queries import DataUnavailable, current_settings, geometry_layer, health_status, resolve_release
 
 from ._auth import resolve_viewer
 from ._embed import frame_ancestors, is_embed_path
@@ -94,14 +95,15 @@ def geometry_response(release_id: str, level: str) -> Response:
     text, digest = layer
     if request.if_none_match.contains(digest):
         return Response(status=304, headers={"ETag": f'"{digest}"'})
-    return Response(text, mimetype="application/geo+json",
-                    headers={"ETag": f'"{digest}"', "Cache-Control": "public, max-age=31536000, immutable"})
+    caching = "private, no-store" if info.status == "draft" else "public, max-age=31536000, immutable"
+    return Response(text, mimetype="application/geo+json", headers={"ETag": f'"{digest}"', "Cache-Control": caching})
 
 
 def install_server_hooks(app: Dash) -> None:
     """Headers on every response, a friendly error for anything unhandled, /healthz, /geo layers and the
     caching of embed documents."""
     server = app.server
+    install_guards(app)
 
     @server.before_request
     def _start_clock() -> None:
@@ -136,9 +138,8 @@ def install_server_hooks(app: Dash) -> None:
 
     @server.route("/healthz")
     def _healthz() -> Response:
-        ok, reason = health(current_settings())
-        body = json.dumps({"status": "ok" if ok else "unavailable", "reason": reason})
-        return Response(body, status=200 if ok else 503, mimetype="application/json")
+        status, body = health_status(current_settings())
+        return Response(json.dumps(body), status=status, mimetype="application/json")
 
     @server.route("/geo/<release_id>/<level>.geojson")
     def _geometry(release_id: str, level: str) -> Response:

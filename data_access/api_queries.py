@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import codes
 from .cache import memoize
 from .changes import compare_releases
-from .queries import DataUnavailable, engine, read_table
+from .queries import engine, read_table, unavailable
 from .schema import RELEASE_ID, RELEASE_TABLES, columns
 from .settings import Settings
 from .suppression import COMPARISON_KEY, mask_for_viewer
@@ -163,7 +163,7 @@ def count_rows(settings: Settings, table_name: str, release_id: str,
         with engine(settings).connect() as conn:
             return int(conn.execute(query).scalar_one())
     except SQLAlchemyError as exc:
-        raise DataUnavailable(exc.__class__.__name__) from exc
+        raise unavailable(exc) from exc
 
 
 def page_rows(settings: Settings, table_name: str, release_id: str, filters: tuple[tuple[str, int | str], ...],
@@ -181,13 +181,35 @@ def page_rows(settings: Settings, table_name: str, release_id: str, filters: tup
         with engine(settings).connect() as conn:
             rows = conn.execute(query).all()
     except SQLAlchemyError as exc:
-        raise DataUnavailable(exc.__class__.__name__) from exc
+        raise unavailable(exc) from exc
     return pd.DataFrame([tuple(r) for r in rows], columns=names, dtype=object)
+
+
+@memoize
+def known_filter_values(settings: Settings, table_name: str, release_id: str) -> dict[str, frozenset]:
+    """Every value each filterable key column takes in a release table (finite, so safe to key a cache on)."""
+    table = table_of(table_name)
+    known = {}
+    try:
+        with engine(settings).connect() as conn:
+            for name in filter_specs(table_name):
+                query = select(table.c[name]).distinct().where(table.c[RELEASE_ID] == release_id)
+                known[name] = frozenset(conn.execute(query).scalars())
+    except SQLAlchemyError as exc:
+        raise unavailable(exc) from exc
+    return known
 
 
 def api_page(settings: Settings, viewer: Viewer, table_name: str, release_id: str,
              filters: tuple[tuple[str, int | str], ...], limit: int, offset: int) -> tuple[int, pd.DataFrame]:
-    """(total matching rows, one page masked for the viewer)."""
+    """(total matching rows, one page masked for the viewer).
+
+    A filter value the release does not hold matches nothing: it is answered at once and never reaches the
+    cache, so a client cycling through made-up values cannot fill it (issue #16).
+    """
+    known = known_filter_values(settings, table_name, release_id)
+    if any(value not in known.get(column, ()) for column, value in filters):
+        return 0, pd.DataFrame(columns=columns(table_name), dtype=object)
     total = count_rows(settings, table_name, release_id, filters)
     page = page_rows(settings, table_name, release_id, filters, limit, offset) if offset < total else None
     if page is None or page.empty:

@@ -4,14 +4,26 @@ from __future__ import annotations
 import csv
 import io
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Look-alikes some spreadsheets read as operators and NFKC does not fold: minus sign, dashes, heavy signs.
+LOOK_ALIKES = frozenset("\u2212\u2010\u2011\u2012\u2013\u2014\u2795\u2796\u2797")
+# Invisible or blank characters a cell may start with before its operator (a spreadsheet skips them).
+LEADING_BLANKS = " \u00a0\u2060\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200E)))
+
+
+def _is_formula_start(char: str) -> bool:
+    """An operator, or a character that folds to one (fullwidth ＝＋－＠, small ﹦﹢﹣﹫) or looks like one."""
+    return char in FORMULA_START or char in LOOK_ALIKES or unicodedata.normalize("NFKC", char).startswith(FORMULA_START)
 
 
 def safe_csv_value(value: object) -> object:
     """Neutralise spreadsheet formula injection: text that a spreadsheet would run gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in "\t\r\n" or _is_formula_start(value.lstrip(LEADING_BLANKS)[:1] or " "):
         return "'" + value
     return value
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 
 from .schema import metadata
+
+# Columns added to existing tables after their first release: an older database gets them on first use.
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"users": ("session_version",)}
+_UPGRADED: set[str] = set()
 
 
 @lru_cache(maxsize=8)
@@ -32,5 +36,29 @@ def _connect_args(url: str) -> dict:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every release table that does not exist yet."""
+    """Create every release table that does not exist yet, and add columns newer code expects (once per process)."""
     metadata.create_all(engine)
+    key = engine.url.render_as_string(hide_password=True)
+    if key not in _UPGRADED:
+        add_missing_columns(engine)
+        _UPGRADED.add(key)
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """ALTER TABLE … ADD COLUMN for each column of ADDED_COLUMNS an existing table lacks; the names added."""
+    added = []
+    inspector = inspect(engine)
+    for table_name, names in ADDED_COLUMNS.items():
+        present = {c["name"] for c in inspector.get_columns(table_name)}
+        for name in names:
+            if name in present:
+                continue
+            column = metadata.tables[table_name].c[name]
+            kind = column.type.compile(engine.dialect)
+            default = column.server_default.arg if column.server_default is not None else None
+            ddl = f"ALTER TABLE {table_name} ADD COLUMN {name} {kind}"
+            ddl += f" NOT NULL DEFAULT {default}" if default is not None else ""
+            with engine.begin() as conn:
+                conn.execute(text(ddl))
+            added.append(f"{table_name}.{name}")
+    return added

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .cache import memoize
 from .codes import STATE_ID
-from .queries import DataUnavailable, engine, measure_years, read_table
+from .queries import engine, measure_years, read_table, unavailable
 from .schema import RELEASE_TABLES
 from .settings import Settings
 
@@ -107,5 +107,5 @@ def table_summary(settings: Settings, release_id: str) -> pd.DataFrame:
                 records.append({"table_name": name, "rows": int(row[0]), "first_year": first,
                                 "last_year": last})
     except SQLAlchemyError as exc:
-        raise DataUnavailable(exc.__class__.__name__) from exc
+        raise unavailable(exc) from exc
     return pd.DataFrame(records, columns=["table_name", "rows", "first_year", "last_year"])

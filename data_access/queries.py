@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .cache import memoize
 from .db import get_engine
+from .health import health_report, log_read_failure
 from .releases import ReleaseInfo, list_releases
 from .schema import RELEASE_TABLES
 from .settings import Settings, load_settings
@@ -19,6 +20,12 @@ from .viewer import Viewer
 
 class DataUnavailable(RuntimeError):
     """The release database cannot be reached; pages show a notice instead of a traceback."""
+
+
+def unavailable(exc: BaseException) -> DataUnavailable:
+    """The DataUnavailable for a database error, its cause logged once (unreachable or damaged)."""
+    log_read_failure(exc)
+    return DataUnavailable(exc.__class__.__name__)
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +48,7 @@ def read_table(settings: Settings, table_name: str, release_id: str, **equals: o
         with engine(settings).connect() as conn:
             return pd.read_sql(query, conn).drop(columns="release_id")
     except SQLAlchemyError as exc:
-        raise DataUnavailable(str(exc.__class__.__name__)) from exc
+        raise unavailable(exc) from exc
 
 
 RELEASE_LIST_SECONDS = 5  # a publish reaches every worker within this many seconds
@@ -60,7 +67,7 @@ def measure_years(settings: Settings, table_name: str, release_id: str) -> pd.Se
         with engine(settings).connect() as conn:
             pairs = pd.DataFrame(conn.execute(query).all(), columns=["measure_id", "year"])
     except SQLAlchemyError as exc:
-        raise DataUnavailable(exc.__class__.__name__) from exc
+        raise unavailable(exc) from exc
     return pairs.groupby("measure_id")["year"].agg(lambda s: sorted(int(y) for y in s))
 
 
@@ -69,7 +76,7 @@ def visible_releases(settings: Settings, viewer: Viewer) -> list[ReleaseInfo]:
     try:
         infos = _releases(settings, int(time.time() // RELEASE_LIST_SECONDS))
     except SQLAlchemyError as exc:
-        raise DataUnavailable(exc.__class__.__name__) from exc
+        raise unavailable(exc) from exc
     return [r for r in infos if r.status != "draft" or viewer.sees_drafts]
 
 
@@ -104,13 +111,14 @@ def measures(settings: Settings, release_id: str) -> pd.DataFrame:
 
 
 def health(settings: Settings) -> tuple[bool, str]:
-    """Whether the database answers and a release is published, with a reason for humans."""
-    try:
-        releases = list_releases(engine(settings))
-    except SQLAlchemyError as exc:
-        return False, f"database unreachable ({exc.__class__.__name__})"
-    current = next((r.release_id for r in releases if r.status == "published"), None)
-    return (True, f"serving release {current}") if current else (False, "no release is published yet")
+    """Whether the current release can be read, with a reason for humans ("database damaged (…)" and so on)."""
+    status, body = health_status(settings)
+    return status == 200, body["reason"]
+
+
+def health_status(settings: Settings) -> tuple[int, dict]:
+    """(HTTP status, JSON body) of /healthz (see data_access/health.py)."""
+    return health_report(settings, engine(settings))
 
 
 @memoize

@@ -275,6 +275,8 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("agencies", String(400), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Raised by sign-out, password, role or agency changes: sessions holding an older number end (issue #16).
+    Column("session_version", Integer, nullable=False, default=0, server_default="0"),
 )
 
 Index("ix_releases_status", releases.c.status)

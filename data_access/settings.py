@@ -32,6 +32,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_DIR", "", "Folder of the file-system cache; empty = `<DATA_DIR>/cache`."),
     Setting("CACHE_TIMEOUT", "3600", "Seconds a cached query result is kept (entries are keyed by release id).", int),
     Setting(
+        "CACHE_MAX_ENTRIES",
+        "20000",
+        "Most entries the file-system cache holds; when full, the oldest quarter is dropped in one pass.",
+        int,
+    ),
+    Setting(
         "BOUNDARIES",
         "",
         "Town boundary file (.zip shapefile, .shp, .geojson, .gpkg) that `build` imports by itself; empty = the "
@@ -77,7 +83,24 @@ SETTINGS: tuple[Setting, ...] = (
         "1 = session cookies only over HTTPS (browsers also allow them on localhost); 0 = off.",
         int,
     ),
-    Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per client address (Flask-Limiter syntax)."),
+    Setting(
+        "LOGIN_RATE_LIMIT",
+        "10 per minute",
+        "Login attempts allowed per client address (Flask-Limiter syntax); counted in Redis when CACHE_URL is set.",
+    ),
+    Setting("SESSION_IDLE_MINUTES", "30", "A signed-in session ends after this many minutes without a request.", int),
+    Setting(
+        "MAX_REQUEST_BYTES",
+        "524288",
+        "Largest request body accepted (bytes); larger ones get 413 without being read.",
+        int,
+    ),
+    Setting(
+        "HSTS_SECONDS",
+        "0",
+        "max-age of the Strict-Transport-Security header sent on HTTPS requests; 0 = no header.",
+        int,
+    ),
     Setting(
         "TRUSTED_HEADER",
         "",
@@ -109,6 +132,7 @@ class Settings:
     cache_url: str
     cache_dir: Path
     cache_timeout: int
+    cache_max_entries: int
     boundaries: str
     host: str
     port: int
@@ -125,6 +149,9 @@ class Settings:
     class_count: int
     cookie_secure: int
     login_rate_limit: str
+    session_idle_minutes: int
+    max_request_bytes: int
+    hsts_seconds: int
     trusted_header: str
     trusted_proxies: str
     embed_secret: str

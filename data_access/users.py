@@ -49,11 +49,60 @@ def add_user(engine: Engine, username: str, password: str, role: str, agencies: 
                                            agencies=",".join(sorted(agencies)), created_at=datetime.now(UTC)))
 
 
+_READY: set[str] = set()
+
+
+def _ready(engine: Engine) -> None:
+    """The users table exists with every column this code reads (an older database is upgraded once)."""
+    key = engine.url.render_as_string(hide_password=True)
+    if key not in _READY:
+        create_schema(engine)
+        _READY.add(key)
+
+
+def _next_version():
+    return users.c.session_version + 1
+
+
 def set_password(engine: Engine, username: str, password: str) -> None:
+    """A new password; every session signed in with the old one ends."""
+    _ready(engine)
     with engine.begin() as conn:
-        done = conn.execute(update(users).where(users.c.username == username).values(password_hash=_hash(password)))
+        done = conn.execute(update(users).where(users.c.username == username)
+                            .values(password_hash=_hash(password), session_version=_next_version()))
         if done.rowcount == 0:
             raise UserError(f"no user {username!r}")
+
+
+def set_role(engine: Engine, username: str, role: str, agencies: frozenset[str] = frozenset()) -> None:
+    """A new role (and agencies); every session signed in with the old rights ends."""
+    _check(username, role, agencies)
+    _ready(engine)
+    with engine.begin() as conn:
+        done = conn.execute(update(users).where(users.c.username == username)
+                            .values(role=role, agencies=",".join(sorted(agencies)), session_version=_next_version()))
+        if done.rowcount == 0:
+            raise UserError(f"no user {username!r}")
+
+
+def bump_session_version(engine: Engine, username: str) -> None:
+    """End every session of an account (sign-out ends them on every device)."""
+    _ready(engine)
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.username == username).values(session_version=_next_version()))
+
+
+def account_state(engine: Engine, username: str) -> tuple[Viewer, int] | None:
+    """(rights, session version) of an existing account, else None."""
+    if not isinstance(username, str) or not USERNAME.fullmatch(username):
+        return None
+    _ready(engine)
+    with engine.connect() as conn:
+        row = conn.execute(select(users.c.role, users.c.agencies, users.c.session_version)
+                           .where(users.c.username == username)).first()
+    if row is None:
+        return None
+    return Viewer(row.role, frozenset(a for a in row.agencies.split(",") if a)), int(row.session_version)
 
 
 def remove_user(engine: Engine, username: str) -> None:

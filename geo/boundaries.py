@@ -92,11 +92,14 @@ def read_boundaries(path: Path) -> gpd.GeoDataFrame:
         raise BoundaryError(
             f"Unsupported boundary format '{suffix or path.name}'; use one of {', '.join(SUFFIXES)}."
         )
-    source = _zip_member(path) if suffix == ".zip" else str(path)
     try:
+        source = _zip_member(path) if suffix == ".zip" else str(path)
         gdf = gpd.read_file(source, layer=_polygon_layer(source))
-    except Exception as exc:  # pyogrio raises several error types for unreadable data
-        raise BoundaryError(f"Cannot read boundary file {path}: {exc}") from exc
+    except BoundaryError:
+        raise
+    except Exception as exc:  # pyogrio, zipfile and sqlite raise several error types for unreadable data
+        first_line = str(exc).splitlines()[0] if str(exc) else repr(exc)
+        raise BoundaryError(f"Cannot read boundary file {path}: {first_line}") from exc
     _geoid_values(gdf)
     return gdf
 
