@@ -7,12 +7,13 @@ from flask import Flask
 
 from api import register_api
 from components.shell import shell
-from dashboards._auth import register_auth, resolve_viewer
-from dashboards._helpers import mark_rendered_views
-from dashboards._language import LocalizedDash, register_language
-from dashboards._png import register_png_route
-from dashboards._server import COMPRESSED_TYPES, callback_failed, install_server_hooks, secret_key, signed_in
+from dashboards._shared import mark_rendered_views
 from data_access.queries import current_settings
+from embeds.page import register as register_embed_page
+from web.auth import register_auth, resolve_viewer
+from web.language import LocalizedDash, register_language
+from web.png import register_png_route
+from web.server import COMPRESSED_TYPES, callback_failed, install_server_hooks, secret_key, signed_in
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -44,6 +45,7 @@ def create_app() -> LocalizedDash:
     install_server_hooks(app)
     register_png_route(app.server)
     register_api(app.server, resolve_viewer)
+    register_embed_page()
     mark_rendered_views(dash.page_registry)
     links = tuple((page["name"], page["relative_path"]) for page in dash.page_registry.values()
                   if page.get("nav", True) is not False)

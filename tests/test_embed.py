@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboards import _embed as em
+from embeds import signing as em
 from geo.towns import towns
 from tests.layouts import texts, walk
 
@@ -166,7 +166,7 @@ def embed(app_env):
     import app as app_module
 
     with app_module.app.server.test_request_context("/embed/x"):
-        yield importlib.import_module("dashboards.embed")
+        yield importlib.import_module("embeds.page")
 
 
 def grid_rows(component) -> list[dict]:
@@ -223,7 +223,7 @@ def test_disparities_embed_shows_each_group_with_an_interval(embed):
 
 
 def test_agency_embed_is_public_even_for_a_signed_in_statewide_user(embed, app_env, monkeypatch):
-    from dashboards import _helpers
+    from dashboards import _shared as _helpers
     from data_access.viewer import Viewer
 
     monkeypatch.setattr(_helpers, "resolve_viewer", lambda: Viewer("statewide"))
@@ -315,7 +315,7 @@ def test_other_pages_are_never_framed(client, path):
 @pytest.fixture(scope="module")
 def warm_renderer():
     """One Chromium for the image tests of this module, closed after them."""
-    from dashboards._png import renderer
+    from web.png import renderer
 
     yield renderer()
     renderer().close()
@@ -326,7 +326,7 @@ def png_client(app_env, warm_renderer):
     from flask import Flask
 
     from app import app
-    from dashboards._png import register_png_route
+    from web.png import register_png_route
 
     if not os.path.exists("/usr/bin/chromium"):
         from tests.conftest import service_missing
@@ -383,7 +383,7 @@ def test_png_refuses_bad_and_unsigned_addresses(png_client, monkeypatch):
 
 
 def test_recent_images_keep_the_last_ones_used():
-    from dashboards._png import RecentImages
+    from web.png import RecentImages
 
     kept = RecentImages(2)
     kept.put("a", b"1")
