@@ -1,22 +1,32 @@
-"""Helpers shared by the pages: the viewer, settings, URL state and safe error handling."""
+"""Helpers shared by the pages: the viewer, settings, URL state, allow-lists and the failure envelope."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from dash import Input, Output, clientside_callback, dcc
+import pandas as pd
 from dash.exceptions import PreventUpdate
-from flask import has_request_context
+from flask import current_app, has_request_context
 
-from components.i18n import N_
-from data_access.queries import current_settings
+from components.failure import DB_DOWN, NOT_AVAILABLE, NotAvailable, answers_failure
+from data_access.queries import DataUnavailable, current_settings
 from data_access.settings import Settings
-from data_access.viewer import ANONYMOUS, Viewer
-from web.auth import resolve_viewer
+from data_access.viewer import ANONYMOUS, RESOLVER, Viewer
+from embeds.signing import choose
 
-DB_DOWN = N_("The data service is not answering right now. Please try again in a minute; "
-             "nothing has been lost and the page will work again as soon as the service is back.")
-NOT_AVAILABLE = N_("That selection is not available. Please choose from the lists on this page.")
+__all__ = ["DB_DOWN", "NOT_AVAILABLE", "NotAvailable", "guarded"]
+
+
+def resolve_viewer() -> Viewer:
+    """The viewer as the app's sign-in resolves it (`web.install` registers the resolver with Flask)."""
+    resolver = current_app.extensions.get(RESOLVER)
+    return resolver() if resolver else ANONYMOUS
+
+
+def guarded(unchanged: int = 0):
+    """The failure envelope of a page's callback or layout: the database down or a value not on the lists
+    answers with a notice (and `unchanged` outputs left as they are) instead of repeating try/except."""
+    return answers_failure((DataUnavailable,), unchanged)
 
 
 def viewer() -> Viewer:
@@ -39,32 +49,6 @@ def view_state(path: str, **params: object) -> dict:
     return {"path": path, "query": {k: str(v) for k, v in params.items() if v not in (None, "")}}
 
 
-# Whenever the router renders a page, record what it shows (path and query of the address bar), so that
-# `skip_if_shown` never mistakes a stale record for the page on screen (e.g. after the back button).
-clientside_callback(
-    """function(_rendered) {
-        const query = {};
-        new URLSearchParams(window.location.search).forEach((v, k) => { if (v !== "") { query[k] = v; } });
-        return {path: window.location.pathname, query: query};
-    }""",
-    Output("shell-view", "data", allow_duplicate=True),
-    Input("page-rendered", "data"),
-    prevent_initial_call="initial_duplicate",
-)
-
-
-def mark_rendered_views(registry: dict) -> None:
-    """Wrap every page's layout so that each render carries a marker the callback above listens to."""
-    for page in registry.values():
-        layout = page["layout"]
-        if callable(layout) and not getattr(layout, "marks_view", False):
-            def marked(*args, _layout=layout, **kwargs):
-                return [_layout(*args, **kwargs), dcc.Store(id="page-rendered", data=True)]
-
-            marked.marks_view = True
-            page["layout"] = marked
-
-
 def skip_if_shown(view: dict | None, path: str, query: dict) -> None:
     """Raise PreventUpdate when the page already shows exactly this URL (a filter callback wrote it)."""
     if view and view.get("path") == path and view.get("query") == {k: str(v) for k, v in query.items() if v}:
@@ -78,5 +62,10 @@ def pick(value: object, allowed: Iterable[str], default: str | None = None) -> s
     return text if text in allowed else default
 
 
-from embeds import button as _embed_button  # noqa: E402,F401  (register the Embed callback)
-from web import downloads as _downloads  # noqa: E402,F401  (register the CSV-download callback)
+def measure_and_year(measures: pd.DataFrame, p: dict) -> tuple[pd.Series, str]:
+    """The measure (default: the first) and one of its years (default: the latest) of an address."""
+    ids = measures["measure_id"].tolist()
+    measure_id = choose(p.get("measure"), ids, ids[0] if ids else None)
+    years = sorted({str(y) for ys in measures["years"] for y in ys}, reverse=True)
+    year = choose(p.get("year"), years, years[0] if years else None)
+    return measures[measures["measure_id"] == measure_id].iloc[0], year

@@ -14,13 +14,14 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 from flask import has_request_context, request
 
+from components.failure import DB_DOWN
 from components.i18n import DEFAULT_LANGUAGE, _, language
 from components.shell import notice
-from dashboards._shared import DB_DOWN, settings
-from data_access.queries import DataUnavailable
+from data_access.queries import DataUnavailable, current_settings
 
+from .registry import chart_params
 from .render import render
-from .signing import NOT_AVAILABLE, chart_params, first_values, iframe_code, signed_query
+from .signing import NOT_AVAILABLE, first_values, iframe_code, signed_query
 
 AGENCY_PATH = re.compile(r"^/agencies/([A-Za-z0-9_-]{1,16})/?$")
 
@@ -33,13 +34,13 @@ def embed_href(chart_id: str, params: dict, lang: str = DEFAULT_LANGUAGE) -> str
     """The embed page of a chart view (path and query, signed when a secret is set) in a language (`lang`
     is left out for the default one; it is never signed)."""
     query = {**_text(params), **({"lang": lang} if lang != DEFAULT_LANGUAGE else {})}
-    return dash.get_relative_path(f"/embed/{chart_id}") + signed_query(settings().embed_secret, chart_id, query)
+    return dash.get_relative_path(f"/embed/{chart_id}") + signed_query(current_settings().embed_secret, chart_id, query)
 
 
 def png_href(chart_id: str, params: dict) -> str:
     """The chart image of a view (path and query, signed when a secret is set)."""
     clean = chart_params(chart_id, _text(params)) or {}
-    return dash.get_relative_path(f"/png/{chart_id}") + signed_query(settings().embed_secret, chart_id, clean)
+    return dash.get_relative_path(f"/png/{chart_id}") + signed_query(current_settings().embed_secret, chart_id, clean)
 
 
 def embed_options(chart_id: str, params: dict) -> dict:
@@ -61,7 +62,7 @@ def code_box(chart_id: str, code: str, release_id: str) -> html.Div:
     """The iframe code in a labelled read-only text area, with a copy button and what it will show."""
     box_id = f"embed-code-{chart_id}"
     locked = (" " + _("The address is signed: if it is changed, the chart is not shown.")
-              if settings().embed_secret else "")
+              if current_settings().embed_secret else "")
     return html.Div([
         dbc.Label(_("Embed code — paste it into your web page"), html_for=box_id, className="small fw-semibold"),
         html.Div([
@@ -95,7 +96,7 @@ def show_embed_code(clicks, stored, button_id, pathname, search):
     if params is None or not has_request_context():
         return notice(_(NOT_AVAILABLE), "warning")
     try:
-        rendered = render(settings(), chart_id, params)
+        rendered = render(current_settings(), chart_id, params)
     except DataUnavailable:
         return notice(_(DB_DOWN), "danger")
     if rendered is None:

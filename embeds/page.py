@@ -8,15 +8,16 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from components.failure import DB_DOWN
 from components.i18n import N_, _
 from components.panel import parts_panel
 from components.shell import notice, release_line, synthetic_notice
-from dashboards._shared import DB_DOWN, settings
-from data_access.queries import DataUnavailable
+from data_access.queries import DataUnavailable, current_settings
 
 from .button import png_href
+from .registry import chart_params
 from .render import render
-from .signing import NOT_AVAILABLE, chart_params, refusal
+from .signing import NOT_AVAILABLE, refusal
 
 
 def _frame(children: list) -> html.Div:
@@ -32,11 +33,11 @@ def layout(chart_id: str | None = None, view: dict | None = None, **query):
     params = chart_params(chart_id, query)
     if params is None:
         return _frame([notice(_(NOT_AVAILABLE), "warning")])
-    refused = refusal(settings().embed_secret, chart_id, query)
+    refused = refusal(current_settings().embed_secret, chart_id, query)
     if refused:
         return _frame([notice(refused, "warning")])
     try:
-        rendered = render(settings(), chart_id, params)
+        rendered = render(current_settings(), chart_id, params)
     except DataUnavailable:
         return _frame([notice(_(DB_DOWN), "danger")])
     if rendered is None:

@@ -1,4 +1,4 @@
-"""Pure helpers of embeds (DESIGN §7): which charts embed with which parameters, signatures, frame policy.
+"""Pure helpers of embeds (DESIGN §7): signatures, frame policy, allow-listed choices.
 
 An embed address is `/embed/<chart_id>?<parameters>`; with CT_EQUITY_EMBED_SECRET set it must carry
 `sig`, an HMAC-SHA256 over the chart id and the sorted, normalised parameters (everything but `sig`), so a
@@ -17,37 +17,6 @@ from urllib.parse import urlencode
 
 from components.i18n import N_, _
 
-# chart id → the parameters it takes (every one optional: a missing one takes the page's default)
-CHART_PARAMS: dict[str, tuple[str, ...]] = {
-    "overview-cards": ("release", "year"),
-    "agency-utilization": ("release", "agency", "year", "dimension", "convention"),
-    "access-map": ("release", "measure", "year", "group", "region"),
-    "disparities-groups": ("release", "measure", "year", "level", "area", "group"),
-    "contracting-small": ("release", "year", "peer"),
-    "contracting-minority": ("release", "year", "peer"),
-    # the other public charts (builders in `_embed_more`)
-    "workforce-representation": ("release", "year", "agency", "category", "dimension", "convention"),
-    "workforce-trend": ("release", "year", "agency", "category", "dimension", "convention"),
-    "workforce-level": ("release", "year", "agency", "category", "dimension", "convention"),
-    "disparities-ratio-trend": ("release", "measure", "area", "group"),
-    "disparities-dissimilarity": ("release", "measure", "year", "level"),
-    "disparities-theil-split": ("release", "measure", "year"),
-    "disparities-theil-trend": ("release", "measure", "area"),
-    "contracting-trend": ("release", "agency"),
-    "agencies-list": ("release", "year", "peer"),
-    "agency-selection": ("release", "agency", "year", "dimension"),
-    "agency-contracting-small": ("release", "agency", "year"),
-    "agency-contracting-minority": ("release", "agency", "year"),
-    "agency-plans": ("release", "agency", "year"),
-    "agency-training": ("release", "agency", "year"),
-    "agency-benchmarks": ("release", "agency", "year"),
-    "plans-status": ("release", "year", "status", "peer", "q"),
-    "plans-directory": ("release", "year", "status", "peer", "q"),
-    "access-ranked": ("release", "measure", "year", "group", "region"),
-    "access-lens": ("release", "measure", "year", "group", "region"),
-    "town-profile": ("release", "geoid", "year"),
-}
-MAX_VALUE = 64  # no parameter value of any chart is longer
 NOT_AVAILABLE = N_("This chart is not available. The address may name a chart, release or filter value that "
                  "does not exist.")
 REFUSED = N_("This embedded chart's address has been changed or is not signed, so it is not shown. Please copy "
@@ -103,25 +72,6 @@ def verify(secret: str, chart_id: str, params: Mapping[str, object]) -> bool:
 def refusal(secret: str, chart_id: str, params: Mapping[str, object]) -> str | None:
     """The refusal message for an address that must be signed and is not (None = go ahead)."""
     return None if not secret or verify(secret, chart_id, params) else _(REFUSED)
-
-
-def chart_params(chart_id: object, params: Mapping[str, object]) -> dict[str, str] | None:
-    """The chart's own parameters as plain text, or None for an unknown chart or a malformed value.
-
-    Other parameters are ignored (a signature still covers them). A repeated parameter, a value that is
-    not text or an overlong one makes the address malformed.
-    """
-    if not isinstance(chart_id, str) or chart_id not in CHART_PARAMS:
-        return None
-    out = {}
-    for key in CHART_PARAMS[chart_id]:
-        value = params.get(key)
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str) or len(value) > MAX_VALUE:
-            return None
-        out[key] = value.strip()
-    return out
 
 
 def signed_query(secret: str, chart_id: str, params: Mapping[str, object]) -> str:

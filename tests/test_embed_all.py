@@ -10,6 +10,7 @@ import plotly.io as pio
 import pytest
 
 from data_access import codes
+from embeds import registry
 from embeds import signing as em
 from tests.layouts import by_id, texts, walk
 from tests.public_pages import PAGE_MODULES
@@ -157,7 +158,7 @@ def test_every_public_chart_panel_has_an_embed_showing_the_same_chart(site):
             shown = embed_page(modules, embed_code_src(modules, page, chart_id, path, query))
             assert em.NOT_AVAILABLE not in texts(shown) and panels(shown), (name, chart_id)
             seen.add(chart_id)
-    assert set(NEW_CHARTS) <= seen <= set(em.CHART_PARAMS)
+    assert set(NEW_CHARTS) <= seen <= set(registry.CHART_PARAMS)
 
 
 def test_access_side_panels_embed_the_same_ranking_and_lens(site):
@@ -232,7 +233,7 @@ def valid_params(modules: dict, rid: str) -> dict[str, dict]:
         for node in walk(tree(content)):
             if isinstance(getattr(node, "id", None), dict) and node.id.get("type") == "panel-embed-params":
                 # a button without stored parameters takes the view from the address bar
-                out.setdefault(node.id["chart"], node.data or em.chart_params(node.id["chart"], query))
+                out.setdefault(node.id["chart"], node.data or registry.chart_params(node.id["chart"], query))
     return out
 
 

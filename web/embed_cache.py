@@ -23,7 +23,8 @@ from components.i18n import language
 from data_access.cache import CODE_TOKEN
 from data_access.queries import DataUnavailable, current_settings, resolve_release
 from data_access.viewer import ANONYMOUS
-from embeds.signing import chart_params, first_values, frame_ancestors, is_embed_path, pairs, refusal
+from embeds.registry import chart_params
+from embeds.signing import first_values, frame_ancestors, is_embed_path, pairs, refusal
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED_MAX_AGE = 86_400  # an explicitly named release never changes

@@ -30,8 +30,9 @@ from components.i18n import DEFAULT_LANGUAGE, _, language
 from data_access.cache import CODE_TOKEN
 from data_access.queries import DataUnavailable, current_settings, resolve_release
 from data_access.viewer import ANONYMOUS
+from embeds.registry import chart_params
 from embeds.render import Rendered, render
-from embeds.signing import NOT_AVAILABLE, REFUSED, chart_params, first_values, pairs, refusal
+from embeds.signing import NOT_AVAILABLE, REFUSED, first_values, pairs, refusal
 
 LOG = logging.getLogger("ct_equity")
 ROOT = Path(__file__).resolve().parents[1]

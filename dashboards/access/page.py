@@ -21,6 +21,7 @@ from data_access.csv_export import csv_text
 from data_access.queries import DataUnavailable
 from embeds.button import embed_options, png_href
 
+from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from .parts import lens_parts, map_figure, ranked_parts
 from .transforms import (
     ALL_REGIONS,

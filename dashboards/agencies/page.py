@@ -19,6 +19,7 @@ from data_access.queries import DataUnavailable
 from data_access.viewer import Viewer
 from embeds.button import embed_options
 
+from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from .listing import ALL_PEERS, list_parts, overview_frame
 
 dash.register_page(__name__, path="/agencies", name=N_("Agencies"), order=2,

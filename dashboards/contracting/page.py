@@ -16,6 +16,7 @@ from data_access import public_queries as pq
 from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
+from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from . import transforms as ct
 
 dash.register_page(__name__, path="/contracting", name=N_("Contracting"), order=6,

@@ -14,6 +14,7 @@ from data_access import queries
 from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
+from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from .transforms import domain_cards
 
 dash.register_page(__name__, path="/", name=N_("Overview"), order=0,

@@ -20,6 +20,7 @@ from data_access.queries import DataUnavailable
 from data_access.viewer import Viewer
 from embeds.button import embed_options
 
+from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from .parts import level_cells, level_parts, representation_parts, trend_parts
 from .transforms import (
     CONVENTIONS,
