@@ -14,9 +14,8 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 from flask import has_request_context, request
 
-from components.failure import DB_DOWN
+from components.failure import NotAvailable, answers_failure
 from components.i18n import DEFAULT_LANGUAGE, _, language
-from components.shell import notice
 from data_access.queries import DataUnavailable, current_settings
 
 from .registry import chart_params
@@ -85,6 +84,7 @@ def code_box(chart_id: str, code: str, release_id: str) -> html.Div:
     State("_pages_location", "search"),
     prevent_initial_call=True,
 )
+@answers_failure((DataUnavailable,), not_available=NOT_AVAILABLE)
 def show_embed_code(clicks, stored, button_id, pathname, search):
     """Iframe code for the view on screen (every other click hides it again)."""
     if not isinstance(clicks, int) or isinstance(clicks, bool) or clicks < 1:
@@ -94,12 +94,9 @@ def show_embed_code(clicks, stored, button_id, pathname, search):
     chart_id = button_id.get("chart") if isinstance(button_id, dict) else None
     params = chart_params(chart_id, stored if isinstance(stored, dict) else view_params(pathname, search))
     if params is None or not has_request_context():
-        return notice(_(NOT_AVAILABLE), "warning")
-    try:
-        rendered = render(current_settings(), chart_id, params)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+        raise NotAvailable(chart_id)
+    rendered = render(current_settings(), chart_id, params)
     if rendered is None:
-        return notice(_(NOT_AVAILABLE), "warning")
+        raise NotAvailable(chart_id)
     src = request.host_url.rstrip("/") + embed_href(chart_id, rendered.params, language())
     return code_box(chart_id, iframe_code(src, rendered.parts.title), rendered.info.release_id)

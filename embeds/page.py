@@ -8,7 +8,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from components.failure import DB_DOWN
+from components.failure import NotAvailable, answers_failure
 from components.i18n import N_, _
 from components.panel import parts_panel
 from components.shell import notice, release_line, synthetic_notice
@@ -28,20 +28,18 @@ def _frame(children: list) -> html.Div:
                     className="embed-page")
 
 
+@answers_failure((DataUnavailable,), not_available=NOT_AVAILABLE, frame=lambda shown: _frame([shown]))
 def layout(chart_id: str | None = None, view: dict | None = None, **query):
     """The chart named in the path with the view in the query, or a plain notice why it is not shown."""
     params = chart_params(chart_id, query)
     if params is None:
-        return _frame([notice(_(NOT_AVAILABLE), "warning")])
+        raise NotAvailable(chart_id)
     refused = refusal(current_settings().embed_secret, chart_id, query)
     if refused:
         return _frame([notice(refused, "warning")])
-    try:
-        rendered = render(current_settings(), chart_id, params)
-    except DataUnavailable:
-        return _frame([notice(_(DB_DOWN), "danger")])
+    rendered = render(current_settings(), chart_id, params)
     if rendered is None:
-        return _frame([notice(_(NOT_AVAILABLE), "warning")])
+        raise NotAvailable(chart_id)
     info = rendered.info
     return _frame([
         synthetic_notice(info.synthetic),

@@ -9,7 +9,17 @@ from components.formatting import release_status
 from components.i18n import N_, _
 from components.panel import embed_controls
 from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from dashboards._shared import (
+    DB_DOWN,
+    NotAvailable,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import queries
 from data_access.queries import DataUnavailable
 from embeds.button import embed_options
@@ -65,22 +75,20 @@ def layout(release: str | None = None, year: str | None = None, view: dict | Non
     Input("overview-release", "value"),
     Input("overview-year", "value"),
 )
+@guarded(unchanged=2)
 def show_cards(release: str, year: str):
     """Cards for the chosen release and year; the filters go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        years = _years(info.release_id)
-        chosen = pick(year, years)
-        if chosen is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        progress = queries.benchmark_progress(settings(), info.release_id, "state")
-        params = {"release": info.release_id, "year": chosen}
-        cards = domain_cards(progress, int(chosen), queries.measures(settings(), info.release_id),
-                             query_string(**params))
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+    if info is None or info.release_id != release:
+        raise NotAvailable(release)
+    years = _years(info.release_id)
+    chosen = pick(year, years)
+    if chosen is None:
+        raise NotAvailable(year)
+    progress = queries.benchmark_progress(settings(), info.release_id, "state")
+    params = {"release": info.release_id, "year": chosen}
+    cards = domain_cards(progress, int(chosen), queries.measures(settings(), info.release_id),
+                         query_string(**params))
     controls = html.Div(embed_controls("overview-cards", **embed_options("overview-cards", params)),
                         className="mb-3")
     return [card_grid(cards), controls], query_string(**params), view_state(PATH, **params)
