@@ -1,18 +1,14 @@
-"""Assemble the Dash app: pages from `dashboards/`, the shell, sign-in and the server hooks."""
+"""Assemble the Dash app: pages from `dashboards/`, the shell, and the HTTP side from `web.install`."""
 from __future__ import annotations
 
 import dash
 from dash import State, dcc
 from flask import Flask
 
-from api import register_api
+import web
 from components.shell import shell
-from dashboards._auth import register_auth, resolve_viewer
-from dashboards._helpers import mark_rendered_views
-from dashboards._language import LocalizedDash, register_language
-from dashboards._png import register_png_route
-from dashboards._server import COMPRESSED_TYPES, callback_failed, install_server_hooks, secret_key, signed_in
-from data_access.queries import current_settings
+from web.language import LocalizedDash
+from web.server import COMPRESSED_TYPES, callback_failed, signed_in
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -38,13 +34,7 @@ def create_app() -> LocalizedDash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
-    app.server.secret_key = secret_key(current_settings())
-    register_language(app.server)
-    register_auth(app.server)
-    install_server_hooks(app)
-    register_png_route(app.server)
-    register_api(app.server, resolve_viewer)
-    mark_rendered_views(dash.page_registry)
+    web.install(app)
     links = tuple((page["name"], page["relative_path"]) for page in dash.page_registry.values()
                   if page.get("nav", True) is not False)
     app.layout = lambda: shell([dcc.Store(id="shell-view"), dash.page_container], links, signed_in())

@@ -94,7 +94,7 @@ def url_sync(id_: str) -> dcc.Location:
 
 
 def language_switcher() -> dbc.NavItem:
-    """Links to this page in each language (the address keeps its filters; see dashboards/_language.py)."""
+    """Links to this page in each language (the address keeps its filters; see web/language.py)."""
     here = language()
     links = [html.A(name, href=f"?lang={code}", lang=code, hrefLang=code, id=f"shell-lang-{code}",
                     className="nav-link" + (" active fw-semibold" if code == here else ""),

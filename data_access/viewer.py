@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROLES = ("anonymous", "agency", "statewide", "admin")
+RESOLVER = "ct_equity.resolve_viewer"  # the Flask extension holding the request → Viewer function
 
 
 @dataclass(frozen=True)

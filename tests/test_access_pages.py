@@ -21,8 +21,8 @@ def pages(app_env):
     import app as app_module
 
     with app_module.app.server.test_request_context("/"):
-        yield {"app": app_module.app, "access": importlib.import_module("dashboards.access"),
-               "towns": importlib.import_module("dashboards.towns"), "release": app_env["release_id"]}
+        yield {"app": app_module.app, "access": importlib.import_module("dashboards.access.page"),
+               "towns": importlib.import_module("dashboards.access.towns"), "release": app_env["release_id"]}
 
 
 def body_rows(table) -> list:

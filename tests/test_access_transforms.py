@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from components.formatting import by_unit
 from components.maps import SEQUENTIAL, MapValues, MapView, class_colours, town_map, town_map_patch
 from components.tables import TableLink, long_table_html
-from dashboards._access import (
+from dashboards.access.town_transforms import compare_word, population_rows
+from dashboards.access.transforms import (
     difference_text,
     fit_view,
     group_lens,
@@ -24,7 +25,6 @@ from dashboards._access import (
     region_bounds,
     summary_sentence,
 )
-from dashboards._access_town import compare_word, population_rows
 from data_access.access_queries import shape_summary
 
 

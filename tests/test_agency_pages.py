@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboards._agency_list import agency_overview, list_summary
-from dashboards._workforce import with_flags
+from dashboards.agencies.listing import agency_overview, list_summary
+from dashboards.workforce.transforms import with_flags
 from tests.agency_rows import ASIAN, HISPANIC, K_TEXT, WHITE
 from tests.layouts import walk
 
@@ -156,7 +156,7 @@ def test_training_and_plan_comparisons_match_the_raw_inputs(env, demo_inputs):
 # ---------------------------------------------------------------- the pages, without a browser
 
 def test_agency_list_links_every_agency_to_its_scorecard(env):
-    from dashboards import agencies
+    from dashboards.agencies import page as agencies
 
     app_env, _ = env
     release = app_env["release_id"]
@@ -174,7 +174,7 @@ def test_agency_list_links_every_agency_to_its_scorecard(env):
 
 
 def test_scorecard_shows_every_section_and_links_categories_into_workforce(env):
-    from dashboards import agency
+    from dashboards.agencies import scorecard as agency
 
     app_env, _ = env
     release = app_env["release_id"]
@@ -203,7 +203,7 @@ def test_scorecard_shows_every_section_and_links_categories_into_workforce(env):
 
 @pytest.mark.parametrize("code", ["ZZZ", "<script>alert(1)</script>", "../../etc/passwd", "D" * 5000, "", "ALL"])
 def test_unknown_or_hostile_agency_gets_a_no_such_agency_page(env, code):
-    from dashboards import agency
+    from dashboards.agencies import scorecard as agency
 
     out = agency.layout(code=code, release=env[0]["release_id"])
     text = str(out)
@@ -226,8 +226,8 @@ def test_unknown_or_hostile_agency_gets_a_no_such_agency_page(env, code):
     ],
 )
 def test_hostile_scorecard_callback_inputs(env, args):
-    from dashboards import agency
-    from dashboards._helpers import NOT_AVAILABLE
+    from dashboards._shared import NOT_AVAILABLE
+    from dashboards.agencies import scorecard as agency
 
     args = tuple(env[0]["release_id"] if a == "RELEASE" else a for a in args)
     content, search, _ = agency.show(*args)
@@ -245,8 +245,8 @@ def test_hostile_scorecard_callback_inputs(env, args):
     ],
 )
 def test_hostile_list_callback_inputs(env, args):
-    from dashboards import agencies
-    from dashboards._helpers import NOT_AVAILABLE
+    from dashboards._shared import NOT_AVAILABLE
+    from dashboards.agencies import page as agencies
 
     args = tuple(env[0]["release_id"] if a == "RELEASE" else a for a in args)
     content, search, _ = agencies.show(*args)

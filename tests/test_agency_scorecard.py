@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
-from dashboards._agencies import (
+from dashboards.agencies.compare import compare_sentence, contracting_sentence, plan_sentence
+from dashboards.agencies.transforms import (
     finding_words,
     gap_closing,
     goal_text,
@@ -18,7 +19,6 @@ from dashboards._agencies import (
     selection_findings,
     selection_summary,
 )
-from dashboards._agency_compare import compare_sentence, contracting_sentence, plan_sentence
 from tests.agency_rows import ASIAN, BLACK, HISPANIC, K_TEXT, SMALL, WHITE, selection
 
 
@@ -82,7 +82,7 @@ def test_impact_chart_draws_the_four_fifths_line_and_a_symbol_per_finding():
     import plotly.graph_objects as go
 
     from components.charts import impact_chart
-    from dashboards._agencies import IMPACT_LEGEND, impact_frame
+    from dashboards.agencies.transforms import IMPACT_LEGEND, impact_frame
 
     frame = pd.DataFrame([HISPANIC, ASIAN, WHITE, SMALL, {**BLACK, "action": "promotion"}])
     figure = go.Figure(impact_chart(impact_frame(frame), {"legend": IMPACT_LEGEND}).to_dict())  # validates

@@ -29,7 +29,7 @@ BOPP_VIEWER = Viewer("agency", frozenset({"BOPP"}))
 def client(app_env):
     from api import register_api
     from app import app
-    from dashboards._auth import resolve_viewer
+    from web.auth import resolve_viewer
 
     if "api_v1" not in app.server.blueprints:
         register_api(app.server, resolve_viewer)

@@ -16,7 +16,7 @@ def live_server(app_env):
     """The app with the published demo on a real socket (schemathesis runs in its own process)."""
     from api import register_api
     from app import app
-    from dashboards._auth import resolve_viewer
+    from web.auth import resolve_viewer
 
     if "api_v1" not in app.server.blueprints:
         register_api(app.server, resolve_viewer)

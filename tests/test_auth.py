@@ -121,7 +121,7 @@ def test_login_attempts_are_rate_limited(client, monkeypatch):
 
 def test_trusted_header_only_from_configured_proxies(client, monkeypatch):
     from app import app
-    from dashboards._auth import resolve_viewer
+    from web.auth import resolve_viewer
 
     monkeypatch.setenv("CT_EQUITY_TRUSTED_HEADER", "X-Remote-User")
     monkeypatch.setenv("CT_EQUITY_TRUSTED_PROXIES", "10.0.0.5")

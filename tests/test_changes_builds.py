@@ -274,7 +274,7 @@ def publicly_suppressed(frames: dict) -> set[tuple]:
 def client(two_releases, monkeypatch):
     from api import register_api
     from app import app
-    from dashboards._auth import resolve_viewer
+    from web.auth import resolve_viewer
 
     for name, value in two_releases.env.items():
         monkeypatch.setenv(name, value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboards import _contracting as ct
+from dashboards.contracting import transforms as ct
 from tests.public_pages import PAGES, component_ids, default_args, page
 
 NAN = float("nan")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards import _disparities as dt
+from dashboards.disparities import transforms as dt
 from tests.public_pages import HOSTILE, component_ids, default_args, is_notice, page
 
 
@@ -159,7 +159,7 @@ def test_place_series_and_change_sentence():
 # ---------------------------------------------------------------- the indices callback on the published demo
 @pytest.mark.parametrize("value", HOSTILE, ids=lambda v: repr(v)[:20])
 def test_hostile_inputs_to_the_disparity_indices(app_env, value):
-    from dashboards._helpers import NOT_AVAILABLE
+    from dashboards._shared import NOT_AVAILABLE
 
     module = page("disparities")
     valid = default_args("disparities", "disparities", ["release", "measure", "year", "level", "area"])

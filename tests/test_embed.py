@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboards import _embed as em
+from embeds import registry
+from embeds import signing as em
 from geo.towns import towns
 from tests.layouts import texts, walk
 
@@ -130,7 +131,9 @@ def test_the_language_is_not_part_of_the_signature():
     ("contracting-small", {"peer": " health ", "year": ""}, {"peer": "health"}),
 ])
 def test_chart_params_allow_list(chart_id, params, expected):
-    assert em.chart_params(chart_id, params) == expected
+    importlib.import_module("dashboards.access.embeds")  # the areas register their charts
+    importlib.import_module("dashboards.contracting.embeds")
+    assert registry.chart_params(chart_id, params) == expected
 
 
 @pytest.mark.parametrize("setting, expected", [
@@ -166,7 +169,7 @@ def embed(app_env):
     import app as app_module
 
     with app_module.app.server.test_request_context("/embed/x"):
-        yield importlib.import_module("dashboards.embed")
+        yield importlib.import_module("embeds.page")
 
 
 def grid_rows(component) -> list[dict]:
@@ -223,7 +226,7 @@ def test_disparities_embed_shows_each_group_with_an_interval(embed):
 
 
 def test_agency_embed_is_public_even_for_a_signed_in_statewide_user(embed, app_env, monkeypatch):
-    from dashboards import _helpers
+    from dashboards import _shared as _helpers
     from data_access.viewer import Viewer
 
     monkeypatch.setattr(_helpers, "resolve_viewer", lambda: Viewer("statewide"))
@@ -315,7 +318,7 @@ def test_other_pages_are_never_framed(client, path):
 @pytest.fixture(scope="module")
 def warm_renderer():
     """One Chromium for the image tests of this module, closed after them."""
-    from dashboards._png import renderer
+    from web.png import renderer
 
     yield renderer()
     renderer().close()
@@ -326,7 +329,7 @@ def png_client(app_env, warm_renderer):
     from flask import Flask
 
     from app import app
-    from dashboards._png import register_png_route
+    from web.png import register_png_route
 
     if not os.path.exists("/usr/bin/chromium"):
         from tests.conftest import service_missing
@@ -383,7 +386,7 @@ def test_png_refuses_bad_and_unsigned_addresses(png_client, monkeypatch):
 
 
 def test_recent_images_keep_the_last_ones_used():
-    from dashboards._png import RecentImages
+    from web.png import RecentImages
 
     kept = RecentImages(2)
     kept.put("a", b"1")
@@ -391,3 +394,32 @@ def test_recent_images_keep_the_last_ones_used():
     assert kept.get("a") == b"1"  # "a" is now the most recent
     kept.put("c", b"3")  # so "b" goes
     assert (kept.get("a"), kept.get("b"), kept.get("c")) == (b"1", None, b"3")
+
+
+def test_the_areas_register_the_26_embeddable_charts_with_their_parameters():
+    """The registry, filled by each page area, holds exactly the charts and parameters of the README's list."""
+    import app  # noqa: F401  (the pages, and with them their areas' charts)
+
+    town = ("release", "measure", "year", "group", "region")
+    workforce = ("release", "year", "agency", "category", "dimension", "convention")
+    plans = ("release", "year", "status", "peer", "q")
+    assert registry.CHART_PARAMS == {
+        "overview-cards": ("release", "year"),
+        "agency-utilization": ("release", "agency", "year", "dimension", "convention"),
+        "access-map": town, "access-ranked": town, "access-lens": town,
+        "disparities-groups": ("release", "measure", "year", "level", "area", "group"),
+        "contracting-small": ("release", "year", "peer"), "contracting-minority": ("release", "year", "peer"),
+        "workforce-representation": workforce, "workforce-trend": workforce, "workforce-level": workforce,
+        "disparities-ratio-trend": ("release", "measure", "area", "group"),
+        "disparities-dissimilarity": ("release", "measure", "year", "level"),
+        "disparities-theil-split": ("release", "measure", "year"),
+        "disparities-theil-trend": ("release", "measure", "area"),
+        "contracting-trend": ("release", "agency"),
+        "agencies-list": ("release", "year", "peer"),
+        "agency-selection": ("release", "agency", "year", "dimension"),
+        **{f"agency-{c}": ("release", "agency", "year")
+           for c in ("contracting-small", "contracting-minority", "plans", "training", "benchmarks")},
+        "plans-status": plans, "plans-directory": plans,
+        "town-profile": ("release", "geoid", "year"),
+    }
+    assert registry.CHARTS["access-map"].image_width == 800 and registry.CHARTS["town-profile"].image_width == 1000

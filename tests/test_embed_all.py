@@ -9,9 +9,11 @@ from urllib.parse import parse_qsl, urlsplit
 import plotly.io as pio
 import pytest
 
-from dashboards import _embed as em
 from data_access import codes
+from embeds import registry
+from embeds import signing as em
 from tests.layouts import by_id, texts, walk
+from tests.public_pages import PAGE_MODULES
 from tests.test_release_pinning import release
 
 HARTFORD = "0911037070"
@@ -64,7 +66,7 @@ def site(app_env):
     import app as app_module
 
     with app_module.app.server.test_request_context("/"):
-        modules = {name: importlib.import_module(f"dashboards.{name}") for name in (
+        modules = {name: importlib.import_module(PAGE_MODULES[name]) for name in (
             "overview", "workforce", "agencies", "agency", "disparities", "contracting", "equity_plans", "access",
             "towns", "embed", "_embed_button")}
         yield modules, app_env["release_id"]
@@ -156,7 +158,7 @@ def test_every_public_chart_panel_has_an_embed_showing_the_same_chart(site):
             shown = embed_page(modules, embed_code_src(modules, page, chart_id, path, query))
             assert em.NOT_AVAILABLE not in texts(shown) and panels(shown), (name, chart_id)
             seen.add(chart_id)
-    assert set(NEW_CHARTS) <= seen <= set(em.CHART_PARAMS)
+    assert set(NEW_CHARTS) <= seen <= set(registry.CHART_PARAMS)
 
 
 def test_access_side_panels_embed_the_same_ranking_and_lens(site):
@@ -179,7 +181,7 @@ def test_access_side_panels_embed_the_same_ranking_and_lens(site):
 
 def test_a_signed_in_viewer_gets_embed_code_of_the_public_figures(site, monkeypatch):
     """On a scorecard a statewide user sees unsuppressed figures; the embed code still shows the public ones."""
-    from dashboards import _helpers
+    from dashboards import _shared as _helpers
     from data_access.viewer import ANONYMOUS, Viewer
 
     modules, rid = site
@@ -231,7 +233,7 @@ def valid_params(modules: dict, rid: str) -> dict[str, dict]:
         for node in walk(tree(content)):
             if isinstance(getattr(node, "id", None), dict) and node.id.get("type") == "panel-embed-params":
                 # a button without stored parameters takes the view from the address bar
-                out.setdefault(node.id["chart"], node.data or em.chart_params(node.id["chart"], query))
+                out.setdefault(node.id["chart"], node.data or registry.chart_params(node.id["chart"], query))
     return out
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboards import _plans as pl
+from dashboards.plans import transforms as pl
 
 # ---------------------------------------------------------------- /equity-plans: pure transforms
 PLAN_AGENCIES = pd.DataFrame({"agency_code": ["DOH", "DPH", "DSS", "OHS"],

@@ -63,7 +63,7 @@ def test_an_edit_of_one_language_only_is_caught(edit):
 
 def test_the_text_file_follows_the_language_and_falls_back_to_english():
     import app  # noqa: F401  (pages register themselves, so the app is created first)
-    from dashboards import methodology
+    from dashboards.methodology import page as methodology
 
     assert methodology.methodology_text("es").startswith(SPANISH_TITLE)
     assert methodology.methodology_text("en").startswith(ENGLISH_TITLE)
@@ -103,7 +103,7 @@ def client(app_env):
 
 
 def test_methodology_page_in_spanish_with_the_language_cookie(client, app_env):
-    from dashboards._language import COOKIE
+    from web.language import COOKIE
 
     client.set_cookie(COOKIE, "es")
     page = route(client, "?lang=es")

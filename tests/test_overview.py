@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboards._overview import domain_cards, metric_label
+from dashboards.overview.transforms import domain_cards, metric_label
 
 
 def progress_rows() -> pd.DataFrame:

@@ -28,7 +28,7 @@ def test_layout_and_default_view(app_env, name, summary_id):
 @pytest.mark.parametrize("name", list(PAGES))
 @pytest.mark.parametrize("value", HOSTILE, ids=lambda v: repr(v)[:20])
 def test_hostile_inputs_get_a_notice_never_an_error(app_env, name, value):
-    from dashboards._helpers import NOT_AVAILABLE
+    from dashboards._shared import NOT_AVAILABLE
 
     prefix, fields, optional = PAGES[name]
     module = page(name)
@@ -50,7 +50,7 @@ def test_hostile_inputs_get_a_notice_never_an_error(app_env, name, value):
 def test_hostile_inputs_to_the_small_callbacks(app_env, value):
     import dash
 
-    from dashboards._helpers import NOT_AVAILABLE
+    from dashboards._shared import NOT_AVAILABLE
 
     content, _, _ = page("methodology").compare(value)
     assert is_notice(content, NOT_AVAILABLE)
@@ -69,7 +69,7 @@ def test_hostile_query_strings_fall_back_to_a_normal_view(app_env, name):
 
 @pytest.mark.parametrize("name", ["disparities", "contracting", "equity_plans", "methodology"])
 def test_database_down_gives_a_clear_notice(app_env, monkeypatch, name):
-    from dashboards._helpers import DB_DOWN
+    from dashboards._shared import DB_DOWN
     from data_access import queries
 
     def down(*_args, **_kwargs):

@@ -26,7 +26,7 @@ def release(release_id: str) -> dict:
 def test_publishing_mid_session_does_not_change_an_open_view(settings_for, monkeypatch, tmp_path):
     import data_access.queries as queries
     from app import app
-    from dashboards.overview import show_cards
+    from dashboards.overview.page import show_cards
 
     settings = settings_for(f"sqlite:///{tmp_path / 'pin.sqlite'}")
     # No 5-second release-list cache in this test: every call sees the database as it is.

@@ -17,9 +17,9 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def interface_messages() -> dict[str, str]:
-    """Every message id in the interface code (components/ and dashboards/) → where it was found."""
+    """Every message id in the interface code (components/, dashboards/, embeds/ and web/) → where it was found."""
     found: dict[str, str] = {}
-    for folder in ("components", "dashboards"):
+    for folder in ("components", "dashboards", "embeds", "web"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
                 ROOT / folder, [("**.py", "python")], keywords=KEYWORDS):
             msgid = message[0] if isinstance(message, tuple) else message  # a plural is filed under its singular

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binom
 
-from dashboards._workforce import (
+from dashboards.workforce.transforms import (
     bars_frame,
     gap_sentence,
     heatmap_frame,
@@ -248,7 +248,7 @@ def test_property_summary_count_equals_visible_flags(cells, convention):
 @pytest.fixture
 def page(app_env):
     from app import app  # noqa: F401  (registers the pages)
-    from dashboards import workforce
+    from dashboards.workforce import page as workforce
 
     return workforce
 
@@ -348,7 +348,7 @@ def test_layout_restores_the_filters_from_the_query(page, app_env):
     ],
 )
 def test_hostile_callback_inputs_get_a_not_available_notice(page, app_env, args):
-    from dashboards._helpers import NOT_AVAILABLE
+    from dashboards._shared import NOT_AVAILABLE
 
     args = tuple(app_env["release_id"] if a == "RELEASE" else a for a in args)
     content, _, search, view = page.show(*args)
@@ -372,8 +372,10 @@ def test_layout_with_hostile_query_falls_back_to_defaults(page, app_env):
 
 def test_an_unreachable_database_gives_a_plain_notice_on_every_page(app_env, monkeypatch):
     from app import app  # noqa: F401  (registers the pages)
-    from dashboards import agencies, agency, workforce
-    from dashboards._helpers import DB_DOWN
+    from dashboards._shared import DB_DOWN
+    from dashboards.agencies import page as agencies
+    from dashboards.agencies import scorecard as agency
+    from dashboards.workforce import page as workforce
     from data_access import queries
 
     def down(*_args, **_kwargs):
@@ -407,6 +409,6 @@ def test_an_unreachable_database_gives_a_plain_notice_on_every_page(app_env, mon
     ],
 )
 def test_grid_links_cannot_be_broken_by_their_text(name, href, link):
-    from dashboards._workforce import markdown_link
+    from dashboards.workforce.transforms import markdown_link
 
     assert markdown_link(name, href) == link

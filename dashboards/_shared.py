@@ -1,0 +1,71 @@
+"""Helpers shared by the pages: the viewer, settings, URL state, allow-lists and the failure envelope."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash.exceptions import PreventUpdate
+from flask import current_app, has_request_context
+
+from components.failure import DB_DOWN, NOT_AVAILABLE, NotAvailable, answers_failure
+from data_access.queries import DataUnavailable, current_settings
+from data_access.settings import Settings
+from data_access.viewer import ANONYMOUS, RESOLVER, Viewer
+from embeds.signing import choose
+
+__all__ = ["DB_DOWN", "NOT_AVAILABLE", "NotAvailable", "guarded"]
+
+
+def resolve_viewer() -> Viewer:
+    """The viewer as the app's sign-in resolves it (`web.install` registers the resolver with Flask)."""
+    resolver = current_app.extensions.get(RESOLVER)
+    return resolver() if resolver else ANONYMOUS
+
+
+def guarded(unchanged: int = 0):
+    """The failure envelope of a page's callback or layout: the database down or a value not on the lists
+    answers with a notice (and `unchanged` outputs left as they are) instead of repeating try/except."""
+    return answers_failure((DataUnavailable,), unchanged)
+
+
+def viewer() -> Viewer:
+    """The viewer of the current request, resolved on the server (never from callback inputs)."""
+    return resolve_viewer() if has_request_context() else ANONYMOUS
+
+
+def settings() -> Settings:
+    return current_settings()
+
+
+def query_string(**params: object) -> str:
+    """A query string of the non-empty parameters, in a stable order."""
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return "?" + urlencode(clean) if clean else ""
+
+
+def view_state(path: str, **params: object) -> dict:
+    """What the page now shows; the router skips re-rendering the same view (see app.py)."""
+    return {"path": path, "query": {k: str(v) for k, v in params.items() if v not in (None, "")}}
+
+
+def skip_if_shown(view: dict | None, path: str, query: dict) -> None:
+    """Raise PreventUpdate when the page already shows exactly this URL (a filter callback wrote it)."""
+    if view and view.get("path") == path and view.get("query") == {k: str(v) for k, v in query.items() if v}:
+        raise PreventUpdate
+
+
+def pick(value: object, allowed: Iterable[str], default: str | None = None) -> str | None:
+    """An allow-listed choice: the value if it is one of the allowed strings, else the default."""
+    allowed = list(allowed)
+    text = value if isinstance(value, str) else str(value) if isinstance(value, int) else None
+    return text if text in allowed else default
+
+
+def measure_and_year(measures: pd.DataFrame, p: dict) -> tuple[pd.Series, str]:
+    """The measure (default: the first) and one of its years (default: the latest) of an address."""
+    ids = measures["measure_id"].tolist()
+    measure_id = choose(p.get("measure"), ids, ids[0] if ids else None)
+    years = sorted({str(y) for ys in measures["years"] for y in ys}, reverse=True)
+    year = choose(p.get("year"), years, years[0] if years else None)
+    return measures[measures["measure_id"] == measure_id].iloc[0], year

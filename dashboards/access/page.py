@@ -1,0 +1,315 @@
+"""`/access` — a service-access measure across the 169 towns: map, ranked table, group lens (DESIGN §6)."""
+from __future__ import annotations
+
+import re
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from components.formatting import group_label
+from components.i18n import N_, _
+from components.maps import LOW_MARK, town_map_patch
+from components.panel import ChartParts, embed_controls
+from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
+from components.tables import long_table
+from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from data_access import access_queries as aq
+from data_access import codes, queries
+from data_access.csv_export import csv_text
+from data_access.queries import DataUnavailable
+from embeds.button import embed_options, png_href
+
+from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
+from .parts import lens_parts, map_figure, ranked_parts
+from .transforms import (
+    ALL_REGIONS,
+    EVERYONE,
+    Choice,
+    Options,
+    data_frame,
+    data_rows,
+    fit_view,
+    map_values,
+    region_bounds,
+    reliability_convention,
+)
+
+dash.register_page(__name__, path="/access", name=N_("Service access"), order=3,
+                   title=lambda **_kw: _("Access to state services across towns — CT Equity Benchmarks"))
+
+PATH = "/access"
+
+
+def options(release_id: str) -> Options:
+    """What the filters offer in a release."""
+    measures = aq.access_measures(settings(), release_id)
+    years = sorted({str(y) for ys in measures["years"] for y in ys}, reverse=True)
+    groups = []
+    if not measures.empty:
+        first = measures.iloc[0]
+        rows = aq.group_access(settings(), release_id, first["measure_id"], first["years"][-1])
+        present = set(rows["group_code"])
+        groups = [g for g in codes.POPULATION_GROUPS if g in present and g != "total"]
+    towns = aq.town_list(settings(), release_id)
+    regions = sorted(set(zip(towns["region_id"], towns["region_name"])), key=lambda r: r[1])
+    return Options(measures, years, groups, regions)
+
+
+def choose(release_id: str, opts: Options, measure, year, group, region, strict: bool) -> Choice | None:
+    """Allow-list every filter; strict (callbacks) rejects unknown values, else they fall back to defaults."""
+    ids = opts.measures["measure_id"].tolist()
+    chosen = {
+        "measure": pick(measure, ids, None if strict else ids[0]),
+        "year": pick(year, opts.years, None if strict else opts.years[0]),
+        "group": pick(group or EVERYONE, [EVERYONE, *opts.groups], None if strict else EVERYONE),
+        "region": pick(region or ALL_REGIONS, [ALL_REGIONS, *[r for r, _ in opts.regions]],
+                       None if strict else ALL_REGIONS),
+    }
+    if None in chosen.values():
+        return None
+    row = opts.measures[opts.measures["measure_id"] == chosen["measure"]].iloc[0]
+    region_id = None if chosen["region"] == ALL_REGIONS else chosen["region"]
+    return Choice(release_id, row, int(chosen["year"]), chosen["group"], region_id)
+
+
+def _from_inputs(release, measure, year, group, region) -> Choice | None:
+    """Validate a callback's inputs against the viewer's releases and the release's lists."""
+    info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+    if info is None or info.release_id != release:
+        return None
+    return choose(info.release_id, options(info.release_id), measure, year, group, region, strict=True)
+
+
+def _map_state(choice: Choice, shapes: pd.DataFrame):
+    measure = choice.measure
+    frame = aq.town_values(settings(), choice.release_id, viewer(), measure["measure_id"], choice.year)
+    values = map_values(frame, measure["label"], measure["unit"], measure["direction"], choice.year,
+                        choice.region)
+    towns = aq.town_list(settings(), choice.release_id)
+    view = fit_view(region_bounds(shapes, towns, choice.region), revision=choice.region or ALL_REGIONS)
+    return frame, values, view
+
+
+def _no_boundaries() -> list:
+    """Exactly how to get the map: import the boundaries, then build a new release."""
+    def code(text: str) -> html.Code:
+        return html.Code(text, className="text-reset")  # Bootstrap's pink code fails contrast on yellow
+
+    commands = {"import": "ct-equity geo import FILE", "download": "ct-equity geo download",
+                "variable": "CT_EQUITY_BOUNDARIES", "build": "ct-equity build --inputs DIR"}
+    text = _("This release has no town boundaries, so the map cannot be drawn; the ranked table has every figure. "
+             "To add the map, import the Census town boundary file with %(import)s (or %(download)s), or set "
+             "%(variable)s to the file, then build a new release with %(build)s.")
+    parts = re.split(r"%\((\w+)\)s", text)  # odd parts are the placeholders' names
+    return [code(commands.get(part, part)) if i % 2 else part for i, part in enumerate(parts) if part]
+
+
+def _map_block(choice: Choice, shapes: pd.DataFrame | None) -> list:
+    if shapes is None:
+        return [notice(_no_boundaries(), "warning"),
+                html.Div(dcc.Graph(id="access-map", figure={}), hidden=True)]
+    measure = choice.measure
+    frame = aq.town_values(settings(), choice.release_id, viewer(), measure["measure_id"], choice.year)
+    url = dash.get_relative_path(f"/geo/{choice.release_id}/town.geojson")
+    figure = map_figure(frame, shapes, aq.town_list(settings(), choice.release_id), measure, choice.year,
+                        choice.region, url)
+    return [
+        html.Div(dcc.Graph(id="access-map", figure=figure, config={"displaylogo": False}), role="figure",
+                 **{"aria-label": _("Map of the towns shaded by the chosen measure; the ranked table beside it "
+                                    "holds the same figures.")}),
+        html.P(_("Towns are shaded by map class (darker = worse). %(mark)s marks a low-reliability "
+                 "estimate; grey means no estimate. Click a town to open its profile.", mark=LOW_MARK),
+               className="small text-body-secondary"),
+    ]
+
+
+def _filters(opts: Options, choice: Choice) -> html.Div:
+    return dbc.Row([
+        dbc.Col(labelled_select("access-measure", _("Measure"), list(zip(opts.measures["measure_id"],
+                                                                      opts.measures["label"])),
+                                choice.measure["measure_id"]), md=6, xl=4),
+        dbc.Col(labelled_select("access-year", _("Year"), [(y, y) for y in opts.years], str(choice.year)),
+                md=2, xl=1),
+        dbc.Col(labelled_select("access-group", _("Group lens"),
+                                [(EVERYONE, group_label("ALL")), *[(g, group_label(g)) for g in opts.groups]],
+                                choice.group), md=4, xl=3),
+        dbc.Col(labelled_select("access-region", _("Planning region"),
+                                [(ALL_REGIONS, _("All of Connecticut")), *opts.regions],
+                                choice.region or ALL_REGIONS),
+                md=6, xl=4),
+    ], className="g-2")
+
+
+def layout(release: str | None = None, measure: str | None = None, year: str | None = None,
+           group: str | None = None, region: str | None = None, view: dict | None = None, **_query):
+    """Filters pinned to one release; the map is drawn once here, callbacks patch its values."""
+    skip_if_shown(view, PATH, {"release": release, "measure": measure, "year": year, "group": group,
+                               "region": region})
+    header = page_header(_("Access to state services across towns"),
+                         _("Where in Connecticut is access to state services weakest, and for whom?"))
+    try:
+        info = queries.resolve_release(settings(), viewer(), release)
+        if info is None:
+            return [*header, notice(_("No release has been published yet."))]
+        opts = options(info.release_id)
+        if opts.measures.empty:
+            return [synthetic_notice(info.synthetic), *header,
+                    notice(_("This release has no service-access measures for towns."))]
+        choice = choose(info.release_id, opts, measure, year, group, region, strict=False)
+        map_block = _map_block(choice, aq.town_shapes(settings(), info.release_id))
+    except DataUnavailable:
+        return notice(_(DB_DOWN), "danger")
+    return html.Div([
+        url_sync("access-url"), dcc.Location(id="access-go", refresh="callback-nav"),
+        dcc.Store(id="access-release", data=info.release_id), dcc.Download(id="access-download"),
+        synthetic_notice(info.synthetic), *header, _filters(opts, choice),
+        html.Div(id="access-notice", **{"aria-live": "polite"}),
+        dbc.Row([
+            dbc.Col(map_block, lg=7),
+            dbc.Col([html.P(id="access-summary", **{"aria-live": "polite"}), html.Div(id="access-lens"),
+                     html.H2(_("Towns ranked"), className="h5 mt-3"),
+                     html.Div(id="access-ranked", className="overflow-auto border rounded",
+                              style={"maxHeight": "520px"}, tabIndex="0", role="region",
+                              **{"aria-label": _("Towns ranked by the chosen measure")}),
+                     html.Div(embed_controls("access-ranked", "access-ranked"),
+                              className="d-flex flex-wrap gap-2 mt-2 align-items-start")], lg=5),
+        ], className="g-3 mt-1"),
+        html.P(reliability_convention(settings().cv_high, settings().cv_medium),
+               className="small text-body-secondary mt-2"),
+        html.Div([
+            html.Button(_("Show data"), id="access-data-toggle", className="btn btn-sm btn-outline-secondary",
+                        n_clicks=0, **{"aria-controls": "access-data-collapse", "aria-expanded": "false"}),
+            html.Button(_("Download CSV"), id="access-download-button",
+                        className="btn btn-sm btn-outline-secondary", n_clicks=0),
+            *embed_controls("access-map", "access-map", None, png_href("access-map", choice.params)),
+        ], className="d-flex flex-wrap gap-2 mt-2 align-items-start"),
+        dbc.Collapse(html.Div(id="access-data", className="mt-2"), id="access-data-collapse", is_open=False),
+        release_line(info.release_id, info.status,
+                     info.published_at),
+    ])
+
+
+FILTERS = [Input("access-measure", "value"), Input("access-year", "value"), Input("access-group", "value"),
+           Input("access-region", "value"), State("access-release", "data")]
+
+
+@callback(Output("access-map", "figure"), Output("access-url", "search"),
+          Output("shell-view", "data", allow_duplicate=True), *FILTERS,
+          prevent_initial_call="initial_duplicate")
+def update_map(measure, year, group, region, release):
+    """Patch the map's values (never its geometry) and write the filters into the URL."""
+    try:
+        choice = _from_inputs(release, measure, year, group, region)
+        if choice is None:
+            return dash.no_update, dash.no_update, dash.no_update
+        shapes = aq.town_shapes(settings(), choice.release_id)
+        patch = dash.no_update
+        if shapes is not None:
+            values, view = _map_state(choice, shapes)[1:]
+            patch = town_map_patch(values, view)
+    except DataUnavailable:
+        return dash.no_update, dash.no_update, dash.no_update
+    return patch, query_string(**choice.params), view_state(PATH, **choice.params)
+
+
+@callback(Output({"type": "panel-png", "chart": "access-map"}, "href"), *FILTERS)
+def png_link(measure, year, group, region, release):
+    """The map's image download follows the filters (the embed code reads the address bar)."""
+    try:
+        choice = _from_inputs(release, measure, year, group, region)
+    except DataUnavailable:
+        return dash.no_update
+    return dash.no_update if choice is None else png_href("access-map", choice.params)
+
+
+@callback(Output("access-notice", "children"), Output("access-summary", "children"),
+          Output("access-lens", "children"), Output("access-ranked", "children"), *FILTERS)
+def update_panel(measure, year, group, region, release):
+    """Summary sentence, group lens and the ranked table for the chosen filters."""
+    try:
+        choice = _from_inputs(release, measure, year, group, region)
+        if choice is None:
+            return notice(_(NOT_AVAILABLE), "warning"), "", None, None
+        return None, *_panel(choice)
+    except DataUnavailable:
+        return notice(_(DB_DOWN), "danger"), "", None, None
+
+
+def _panel(choice: Choice) -> tuple:
+    measure = choice.measure
+    frame = aq.town_values(settings(), choice.release_id, viewer(), measure["measure_id"], choice.year)
+    towns = aq.town_list(settings(), choice.release_id)
+    rows = aq.group_access(settings(), choice.release_id, measure["measure_id"], choice.year)
+    ranked = ranked_parts(frame, rows, towns, measure, choice.year, choice.region, query_string(**choice.params),
+                          dash.get_relative_path)
+    lens = lens_parts(rows, towns, measure, choice.year, choice.region, choice.group)
+    return ranked.summary, _lens(choice, lens), ranked.extra[0]
+
+
+def _lens(choice: Choice, parts: ChartParts | None):
+    """The group lens: its sentence and table, with the Embed button of this view."""
+    if parts is None:
+        return None
+    if not parts.extra:
+        return html.P(parts.summary)
+    return html.Div([html.P(parts.summary, id="access-lens-sentence"), *parts.extra,
+                     html.Div(embed_controls("access-lens", "access-lens", embed_options("access-lens", choice.params)
+                                             ["embed_params"]),
+                              className="d-flex flex-wrap gap-2 mt-2 align-items-start")], className="mb-2")
+
+
+@callback(Output("access-go", "pathname"), Output("access-go", "search"), Input("access-map", "clickData"),
+          State("access-measure", "value"), State("access-year", "value"), State("access-group", "value"),
+          State("access-region", "value"), State("access-release", "data"), prevent_initial_call=True)
+def open_town(click, measure, year, group, region, release):
+    """A click on a town opens its profile (the geoid is checked against the release's towns)."""
+    try:
+        point = (click or {}).get("points", [{}])[0] if isinstance(click, dict) else {}
+        geoid = point.get("location") if isinstance(point, dict) else None
+        choice = _from_inputs(release, measure, year, group, region)
+        if choice is None or pick(geoid, aq.town_list(settings(), choice.release_id)["town_geoid"]) is None:
+            return dash.no_update, dash.no_update
+    except (DataUnavailable, IndexError, TypeError):
+        return dash.no_update, dash.no_update
+    return dash.get_relative_path(f"/towns/{geoid}"), query_string(**choice.params)
+
+
+@callback(Output("access-data-collapse", "is_open"), Output("access-data", "children"),
+          Output("access-data-toggle", "children"), Output("access-data-toggle", "aria-expanded"),
+          Input("access-data-toggle", "n_clicks"), *FILTERS)
+def show_data(clicks, measure, year, group, region, release):
+    """The data table alternative, built only while it is open."""
+    if not isinstance(clicks, int) or clicks % 2 == 0:
+        return False, None, _("Show data"), "false"
+    try:
+        choice = _from_inputs(release, measure, year, group, region)
+        if choice is None:
+            return True, notice(_(NOT_AVAILABLE), "warning"), _("Hide data"), "true"
+        headers, rows = data_rows(_shown(choice), choice.measure["unit"])
+    except DataUnavailable:
+        return True, notice(_(DB_DOWN), "danger"), _("Hide data"), "true"
+    table = long_table(headers, rows, numeric=range(2, len(headers)), id_="access-data-table")
+    return True, table, _("Hide data"), "true"
+
+
+def _shown(choice: Choice) -> pd.DataFrame:
+    frame = aq.town_values(settings(), choice.release_id, viewer(), choice.measure["measure_id"], choice.year)
+    return frame[frame["region_id"] == choice.region] if choice.region else frame
+
+
+@callback(Output("access-download", "data"), Input("access-download-button", "n_clicks"),
+          State("access-measure", "value"), State("access-year", "value"), State("access-group", "value"),
+          State("access-region", "value"), State("access-release", "data"), prevent_initial_call=True)
+def download(clicks, measure, year, group, region, release):
+    """A CSV of exactly the towns and figures shown."""
+    try:
+        choice = _from_inputs(release, measure, year, group, region)
+        if choice is None or not clicks:
+            return dash.no_update
+        frame = data_frame(_shown(choice), choice.measure["measure_id"], choice.year, choice.measure["unit"])
+    except DataUnavailable:
+        return dash.no_update
+    name = f"ct-equity-{choice.release_id}-{choice.measure['measure_id']}-{choice.year}.csv"
+    return dcc.send_string(csv_text(list(frame.columns), frame.to_dict("records")), name, type="text/csv")

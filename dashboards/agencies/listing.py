@@ -1,0 +1,225 @@
+"""Behind `/agencies`: one row per agency with its headline figures (the query and the pure transforms), the table,
+summary and the list as a chart of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from dash import html
+
+from components.formatting import count, group_label, percent, ratio, suppressed
+from components.i18n import N_, _, ngettext
+from components.panel import ChartParts
+from dashboards._shared import query_string
+from dashboards.workforce.transforms import link_grid, with_flags
+from data_access import workforce_queries as wq
+from data_access.settings import Settings
+from data_access.viewer import Viewer
+
+from .transforms import AAP_STATUS, FINDINGS, PLAN_STATUS, _missing, goal_text, impact_finding
+
+
+def _lowest_hire(hires: pd.DataFrame, suppressed_text: str) -> dict[str, tuple[float | None, str]]:
+    """Per agency: the lowest visible hire impact ratio with its finding symbol and group."""
+    if hires.empty:
+        return {}
+    hidden = hires["suppressed"].astype(bool)
+    ratios = pd.to_numeric(hires["impact_ratio"], errors="coerce").where(~hidden)
+    lowest = ratios.dropna().groupby(hires.loc[ratios.dropna().index, "agency_code"]).idxmin()
+    out = {code: (None, suppressed_text) for code in hires.loc[hidden, "agency_code"].unique()}
+    for code, index in lowest.items():
+        row = hires.loc[index]
+        symbol = FINDINGS[impact_finding(row)][0]
+        out[code] = (
+            float(row["impact_ratio"]),
+            f"{ratio(row['impact_ratio'])} {symbol} {group_label(row['group_code'])}",
+        )
+    return out
+
+
+def _plan_text(plans: pd.DataFrame, year: int) -> dict[str, tuple[str, str]]:
+    """Per agency: its latest plan up to the year ('Published (2025)') and its AAP status with symbol."""
+    upto = plans[plans["plan_year"] <= year].sort_values("plan_year")
+    latest = upto.groupby("agency_code").tail(1)
+    return {
+        r["agency_code"]: (
+            f"{_(PLAN_STATUS[r['status']]) if r['status'] in PLAN_STATUS else r['status']} ({int(r['plan_year'])})",
+            _aap_text(r["aap_status"]),
+        )
+        for _i, r in latest.iterrows()
+    }
+
+
+def _aap_text(status: object) -> str:
+    """An affirmative-action plan status as symbol and words ('◐ Good-faith efforts'), '—' when unknown."""
+    if status not in AAP_STATUS:
+        return "—"
+    symbol, words = AAP_STATUS[status]
+    return f"{symbol} {_(words)}"
+
+
+def _met_text(share: object, goal: object) -> str:
+    if _missing(share):
+        return "—"
+    return f"{percent(share)} {'✔' if float(share) >= float(goal) - 1e-12 else '✖'}"
+
+
+def _by_agency(frame: pd.DataFrame, year: int | None = None) -> dict[str, dict]:
+    rows = frame if year is None else frame[frame["fiscal_year"] == year]
+    return {r["agency_code"]: r for r in rows.to_dict("records")}
+
+
+def agency_overview(
+    agencies: pd.DataFrame,
+    flagged: pd.DataFrame,
+    headcounts: pd.DataFrame,
+    hires: pd.DataFrame,
+    contracting: pd.DataFrame,
+    plans: pd.DataFrame,
+    training: pd.DataFrame,
+    year: int,
+    suppressed_text: str,
+) -> pd.DataFrame:
+    """One row per agency for the year: headcount, flagged cells, lowest hire ratio, contracting, plan, training.
+
+    `flagged` comes from `_workforce.with_flags` (race/ethnicity, the significance convention); the other frames
+    are the release tables of that year (contracting, training) or all years (plans), masked for the viewer.
+    """
+    cells = flagged[flagged["job_category"] != "ALL"]
+    counts = pd.DataFrame(
+        {
+            "agency_code": cells["agency_code"],
+            "flagged": cells["flagged"],
+            "hidden": cells["hidden"],
+            "shown": cells["utilization_ratio"].notna() & ~cells["hidden"],
+        }
+    )
+    counts = counts.groupby("agency_code").sum().to_dict("index")
+    heads = _by_agency(headcounts[headcounts["job_category"] == "ALL"])
+    money, train = _by_agency(contracting, year), _by_agency(training, year)
+    low, plan = _lowest_hire(hires, suppressed_text), _plan_text(plans, year)
+    rows = []
+    for code, name, peer in zip(agencies["agency_code"], agencies["agency_name"], agencies["peer_group"]):
+        head, c, m, t = heads.get(code), counts.get(code, {}), money.get(code), train.get(code)
+        count_value = None if head is None or _missing(head["headcount"]) else float(head["headcount"])
+        rows.append(
+            {
+                "agency_code": code,
+                "agency_name": name,
+                "peer_group": peer,
+                "employees": None if count_value is None else int(count_value),
+                "employees_text": suppressed_text
+                if head is not None and bool(head["suppressed"])
+                else count(count_value),
+                "flagged_cells": int(c.get("flagged", 0)),
+                "cells_shown": int(c.get("shown", 0)),
+                "cells_hidden": int(c.get("hidden", 0)),
+                "lowest_hire": low.get(code, (None, "—"))[0],
+                "lowest_hire_text": low.get(code, (None, "—"))[1],
+                "small_text": _met_text(m["small_share"], m["small_goal"]) if m else "—",
+                "minority_text": _met_text(m["minority_share"], m["minority_goal"]) if m else "—",
+                "plan_text": plan[code][0] if code in plan else _("No plan on record"),
+                "aap_text": plan.get(code, ("", "—"))[1],
+                "training_text": (
+                    suppressed_text if t and bool(t["suppressed"]) else percent(t["completion_rate"]) if t else "—"
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+LIST_LABELS = {
+    "agency_name": N_("Agency"),
+    "peer_group": N_("Peer group"),
+    "employees_text": N_("Employees"),
+    "cells_text": N_("Significantly under-represented cells"),
+    "lowest_hire_text": N_("Lowest hire impact ratio"),
+    "small_text": N_("Small business (goal 25 %)"),
+    "minority_text": N_("Minority business (goal 6.25 %)"),
+    "plan_text": N_("Equity plan"),
+    "aap_text": N_("Affirmative-action plan"),
+    "training_text": N_("Training completion"),
+}
+
+
+def _cells_text(flagged: int, shown: int, hidden: int) -> str:
+    if hidden:
+        return _("%(n)s of %(total)s; %(hidden)s suppressed", n=flagged, total=shown, hidden=hidden)
+    return _("%(n)s of %(total)s", n=flagged, total=shown)
+
+
+def list_table(overview: pd.DataFrame) -> pd.DataFrame:
+    """The readable table of `agency_overview` rows (the grid and the CSV), headed in the viewer's language."""
+    out = overview.assign(
+        cells_text=[_cells_text(r.flagged_cells, r.cells_shown, r.cells_hidden) for r in overview.itertuples()]
+    )
+    return out[list(LIST_LABELS)].rename(columns={key: _(label) for key, label in LIST_LABELS.items()})
+
+
+def list_summary(overview: pd.DataFrame, year: int, peer: str | None) -> str:
+    """How many agencies have significant under-representation and adverse impact, in plain words."""
+    if overview.empty:
+        return _("No agencies match this selection.")
+    with_cells = overview[overview["flagged_cells"] > 0]
+    counts = {"year": year, "flagged": len(with_cells), "agencies": len(overview)}
+    if peer:
+        text = _("In %(year)s, %(flagged)s of the %(agencies)s %(peer_group)s agencies have at least one job category "
+                 "× race/ethnicity group significantly under-represented against availability (exact binomial test, "
+                 "p < 0.05)", peer_group=peer, **counts)
+    else:
+        text = _("In %(year)s, %(flagged)s of the %(agencies)s agencies have at least one job category × "
+                 "race/ethnicity group significantly under-represented against availability (exact binomial test, "
+                 "p < 0.05)", **counts)
+    if not with_cells.empty:
+        top = with_cells.sort_values(["flagged_cells", "agency_name"], ascending=[False, True]).iloc[0]
+        text = _("%(summary)s; the most: %(agency)s (%(n)s of %(total)s)", summary=text, agency=top["agency_name"],
+                 n=int(top["flagged_cells"]), total=int(top["cells_shown"]))
+    fifths = int((overview["lowest_hire"].astype(float) < 0.8).sum())
+    return ngettext(
+        "%(summary)s. %(num)s have a group whose hire impact ratio is below four-fifths (whether it is statistically "
+        "significant is shown beside it).",
+        "%(summary)s. %(num)s have a group whose hire impact ratio is below four-fifths (whether it is statistically "
+        "significant is shown beside it).",
+        fifths, summary=text,
+    )
+
+
+ALL_PEERS = "all"
+SOURCE = N_("Sources: workforce_utilization, selection_rates, contracting, equity_plans and training release "
+            "tables. Set-aside goals: CGS 4a-60g (%(small)s small contractors, %(minority)s minority business "
+            "enterprises).")
+
+
+def overview_frame(settings: Settings, viewer: Viewer, release_id: str, year: int, peer: str) -> pd.DataFrame:
+    """The list's rows for the year and peer group (every query masked for the viewer)."""
+    agencies = wq.agency_list(settings, release_id)
+    if peer != ALL_PEERS:
+        agencies = agencies[agencies["peer_group"] == peer]
+    cells = with_flags(wq.utilization_year(settings, release_id, viewer, year, "race_ethnicity"), "significant")
+    heads = wq.utilization_slice(settings, release_id, viewer, year, "all", "ALL")
+    hires = wq.selection_year(settings, release_id, viewer, year, "hire", "race_ethnicity")
+    return agency_overview(agencies, cells, heads, hires, wq.contracting_rows(settings, release_id),
+                           wq.plan_rows(settings, release_id), wq.training_rows(settings, release_id, viewer),
+                           year, suppressed(settings.suppression_k))
+
+
+def agency_grid(overview: pd.DataFrame, release_id: str, year: int, link: Callable[[str], str] = str) -> html.Div:
+    """The visible, sortable list: each agency's name links to its scorecard for the same release and year."""
+    hrefs = [link(f"/agencies/{code}") + query_string(release=release_id, year=year)
+             for code in overview["agency_code"]]
+    caption = _("Fiscal year %(year)s. Cells: job category × race/ethnicity groups below availability by the exact "
+                "binomial test (p < 0.05). ✔ goal met, ✖ not met. Hire impact ratio: ▼ below four-fifths and "
+                "statistically significant, △ below four-fifths but not statistically significant, ✓ no adverse "
+                "impact indicated, ◆ reference group. Sort or filter by any column.", year=year)
+    return html.Div([html.P(caption, className="small", id="agencies-caption"),
+                     link_grid("agencies-table", list_table(overview), _(LIST_LABELS["agency_name"]), hrefs)])
+
+
+def list_parts(overview: pd.DataFrame, release_id: str, year: int, peer: str,
+               link: Callable[[str], str] = str) -> ChartParts:
+    """Every agency's headline figures (chart id `agencies-list`); `link` makes a path an address of the app."""
+    summary = list_summary(overview, year, None if peer == ALL_PEERS else peer)
+    source = _(SOURCE, small=goal_text(0.25), minority=goal_text(0.0625))
+    return ChartParts("agencies-list", _("Agencies"), summary, list_table(overview), None, None, source,
+                      extra=[agency_grid(overview, release_id, year, link)])

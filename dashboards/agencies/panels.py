@@ -1,0 +1,71 @@
+"""The scorecard's panels beyond utilization: selection, contracting, equity plan, training, own benchmarks.
+
+Each panel is its chart's ChartParts (`_agency_parts`) for this viewer, with the Embed button and image link of
+the same chart for the public.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from components.formatting import suppressed
+from components.i18n import _
+from components.panel import parts_panel
+from components.shell import notice
+from dashboards._shared import settings, viewer
+from data_access import workforce_queries as wq
+from embeds.button import embed_options
+
+from .parts import KINDS, benchmark_parts, contracting_parts, plan_parts, selection_parts, training_parts
+
+
+def k_text() -> str:
+    return suppressed(settings().suppression_k)
+
+
+def _options(chart_id: str, release_id: str, agency: pd.Series, year: int, **extra: object) -> dict:
+    """The Embed button and image link of one scorecard chart, for this agency and view."""
+    return embed_options(chart_id, {"release": release_id, "agency": agency["agency_code"], "year": year, **extra})
+
+
+def selection_panel(release_id: str, agency: pd.Series, year: int, dimension: str) -> html.Section:
+    """Hires, promotions and separations: rate, impact ratio, z and Fisher p, findings kept apart."""
+    rows = wq.agency_selection(settings(), release_id, viewer(), agency["agency_code"])
+    return parts_panel(selection_parts(rows, year, dimension, k_text()),
+                       **_options("agency-selection", release_id, agency, year, dimension=dimension))
+
+
+def contracting_panels(release_id: str, agency: pd.Series, year: int) -> dbc.Row:
+    """Small- and minority-business shares against their set-aside goals, the peer group and the state."""
+    frame = wq.contracting_comparison(settings(), release_id, agency["agency_code"])
+    if frame.empty:
+        return dbc.Row(dbc.Col(notice(_("This release has no contracting figures."))))
+    return dbc.Row([dbc.Col(parts_panel(contracting_parts(frame, agency, year, kind),
+                                        **_options(f"agency-contracting-{kind}", release_id, agency, year)), lg=6)
+                    for kind in KINDS])
+
+
+def plan_panel(release_id: str, agency: pd.Series, year: int):
+    """Equity plan and affirmative-action plan status against the peer group and the state."""
+    frame = wq.plan_comparison(settings(), release_id, agency["agency_code"])
+    if frame.empty:
+        return notice(_("This release has no equity-plan figures."))
+    return parts_panel(plan_parts(frame, agency, year), **_options("agency-plans", release_id, agency, year))
+
+
+def training_panel(release_id: str, agency: pd.Series, year: int):
+    """Equity training completion against the peer group and the state."""
+    frame = wq.training_comparison(settings(), release_id, viewer(), agency["agency_code"])
+    if frame.empty:
+        return notice(_("This release has no training figures."))
+    return parts_panel(training_parts(frame, agency, year, k_text()),
+                       **_options("agency-training", release_id, agency, year))
+
+
+def benchmark_panel(release_id: str, agency: pd.Series, year: int):
+    """The agency's own benchmarks: status in symbol and word, and whether the gap closes beyond noise."""
+    progress = wq.agency_benchmarks(settings(), release_id, agency["agency_code"])
+    return parts_panel(benchmark_parts(progress, agency, year),
+                       **_options("agency-benchmarks", release_id, agency, year))

@@ -1,0 +1,158 @@
+"""The scorecard's charts beyond utilization as ChartParts, shared by `/agencies/<code>` and its embeds.
+
+Each builder takes the frames the page queried (for its viewer) or the embed queried (for the public), so
+the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from components.charts import impact_chart, trend_lines
+from components.formatting import count, dollars, percent
+from components.i18n import N_, _
+from components.panel import ChartParts
+from dashboards.workforce.transforms import order_groups
+from data_access import codes
+
+from .compare import (
+    compare_sentence,
+    comparison_series,
+    comparison_table,
+    contracting_sentence,
+    plan_sentence,
+    plan_table,
+    scope_names,
+)
+from .transforms import (
+    IMPACT_LEGEND,
+    SELECTION_LABELS,
+    benchmark_rows,
+    goal_text,
+    impact_frame,
+    selection_findings,
+    selection_summary,
+    selection_table,
+)
+
+FINDING_HEADINGS = (
+    ("significant", N_("▼ Below four-fifths and statistically significant")),
+    ("four_fifths_only", N_("△ Below four-fifths, not statistically significant (could be chance)")),
+)
+KINDS = ("small", "minority")
+
+
+def _source(tables: str) -> str:
+    return _("Source: %(tables)s release table.", tables=tables)
+
+
+def selection_parts(rows: pd.DataFrame, year: int, dimension: str, suppressed_text: str) -> ChartParts:
+    """Hires, promotions and separations: rate, impact ratio, z and Fisher p, findings kept apart
+    (chart id `agency-selection`; `rows` are the agency's selection rates of every year)."""
+    rows = rows[(rows["fiscal_year"] == year) & (rows["group_dimension"] == dimension)]
+    rows = order_groups(rows, dimension).sort_values("action", key=lambda s: s.map(list(codes.ACTIONS).index),
+                                                     kind="stable")
+    figure = impact_chart(impact_frame(rows), {"legend": IMPACT_LEGEND}) if not rows.empty else None
+    findings = selection_findings(rows)
+    lists = dbc.Row([
+        dbc.Col([html.H3(_(heading), className="h6"),
+                 html.Ul([html.Li(line) for line in findings[key]] or [html.Li(_("None."))],
+                         id=f"agency-findings-{key.replace('_', '-')}", className="small")], md=6)
+        for key, heading in FINDING_HEADINGS
+    ])
+    return ChartParts(
+        "agency-selection", _("Hiring, promotion and separation: adverse impact, %(year)s", year=year),
+        selection_summary(rows, year, suppressed_text), selection_table(rows, suppressed_text), figure,
+        SELECTION_LABELS,
+        _source("selection_rates") + " " + _("Fisher exact test, two-sided; four-fifths rule and flip-flop check "
+                                             "as in the Uniform Guidelines (29 CFR 1607.4)."),
+        extra=[lists])
+
+
+def contracting_parts(frame: pd.DataFrame, agency: pd.Series, year: int, kind: str) -> ChartParts:
+    """One set-aside share against its goal, the peer group and the state (`agency-contracting-<kind>`)."""
+    names = scope_names(agency["agency_name"], agency["peer_group"])
+    columns = {
+        "small_share": (_("Small-business share"), percent),
+        "small_goal": (_("Small goal"), goal_text),
+        "minority_share": (_("Minority-business share"), percent),
+        "minority_goal": (_("Minority goal"), goal_text),
+        "eligible_spend": (_("Eligible spend"), dollars),
+    }
+    goal = frame[f"{kind}_goal"].dropna()
+    label = _("Small-business share") if kind == "small" else _("Minority-business share")
+    figure = trend_lines(
+        comparison_series(frame, "fiscal_year", f"{kind}_share", names),
+        {"tickformat": ".0%", "y_title": label, "highlight_x": year,
+         "reference_lines": [(float(goal.iat[-1]), _("goal %(goal)s", goal=goal_text(goal.iat[-1])))]
+         if not goal.empty else []},
+    )
+    title = (_("Small-business share of eligible spend") if kind == "small"
+             else _("Minority-business share of eligible spend"))
+    return ChartParts(
+        f"agency-contracting-{kind}", title, contracting_sentence(frame, year, kind, names),
+        comparison_table(frame, "fiscal_year", columns, names), figure, None,
+        _("Source: contracting release table. Goals: CGS 4a-60g set-aside (%(small)s small contractors; %(small)s of "
+          "that, %(minority)s, minority business enterprises).", small=goal_text(0.25), minority=goal_text(0.0625)))
+
+
+def plan_parts(frame: pd.DataFrame, agency: pd.Series, year: int) -> ChartParts:
+    """Equity plan and affirmative-action plan status against the peer group and the state (`agency-plans`)."""
+    names = scope_names(agency["agency_name"], agency["peer_group"])
+    table = plan_table(frame, names)
+    own = frame[(frame["scope"] == "agency") & frame["url"].notna()].sort_values("plan_year")
+    link = None
+    if not own.empty and str(own["url"].iat[-1]).startswith("https://"):
+        link = html.P(html.A(_("Read the %(year)s equity plan (opens the agency's site)",
+                               year=int(own["plan_year"].iat[-1])),
+                             href=str(own["url"].iat[-1]), rel="noopener noreferrer", target="_blank"))
+    visible = dbc.Table.from_dataframe(table, striped=False, bordered=False, hover=True, size="sm",
+                                       responsive=True, id="agency-plan-table")
+    return ChartParts(
+        "agency-plans", _("Equity plan and affirmative-action plan"), plan_sentence(frame, year, names), table,
+        None, None,
+        _("Source: equity_plans release table. Affirmative-action plan status as in Regs. Conn. State Agencies "
+          "46a-68-102 (parity, goals met, good-faith efforts, not approved)."),
+        extra=[link, visible])
+
+
+def training_parts(frame: pd.DataFrame, agency: pd.Series, year: int, suppressed_text: str) -> ChartParts:
+    """Equity training completion against the peer group and the state (chart id `agency-training`)."""
+    names = scope_names(agency["agency_name"], agency["peer_group"])
+    columns = {
+        "completion_rate": (_("Completion"), percent),
+        "completed": (_("Completed"), count),
+        "employees": (_("Employees"), count),
+    }
+    figure = trend_lines(
+        comparison_series(frame[~frame["suppressed"]], "fiscal_year", "completion_rate", names),
+        {"tickformat": ".0%", "y_title": _("Completed equity training"), "highlight_x": year,
+         "y_range": [0, 1.05]},
+    )
+    return ChartParts(
+        "agency-training", _("Equity training completion"),
+        compare_sentence(frame, "fiscal_year", year, "completion_rate", names, _("equity-training completion"),
+                         suppressed_text),
+        comparison_table(frame, "fiscal_year", columns, names, suppressed_text), figure, None, _source("training"))
+
+
+def benchmark_parts(progress: pd.DataFrame, agency: pd.Series, year: int) -> ChartParts:
+    """The agency's own benchmarks: status in symbol and word, and whether the gap closes beyond noise
+    (chart id `agency-benchmarks`)."""
+    items = benchmark_rows(progress, year)
+    title = _("The agency's own benchmarks")
+    if not items:
+        return ChartParts("agency-benchmarks", title,
+                          _("No benchmark is set for the %(agency)s in this release.", agency=agency["agency_name"]),
+                          pd.DataFrame(columns=["Benchmark"]), None)
+    cards = html.Ul([html.Li([html.Strong(f"{i['status_text']} "), i["sentence"]], className="mb-2") for i in items],
+                    className="list-unstyled", id="agency-benchmark-list")
+    table = pd.DataFrame([{"Benchmark": i["label"], "Year": i["year"], "Value": i["value"], "Target": i["target"],
+                           "Status": i["status_text"]} for i in items])
+    met = sum(i["status"] in ("met", "on_track") for i in items)
+    return ChartParts("agency-benchmarks", title,
+                      _("%(met)s of %(total)s benchmarks are met or on track as of %(year)s.", met=met,
+                        total=len(items), year=year),
+                      table, None, None, _source("benchmark_progress"), extra=[cards])

@@ -1,0 +1,310 @@
+"""`/agencies/<code>` — one agency's scorecard against the state and its peer group (DESIGN §4.1–§4.5, §6)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import unquote
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from components.charts import utilization_heatmap
+from components.formatting import number, release_status
+from components.i18n import N_, _, language
+from components.panel import chart_panel
+from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice
+from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from dashboards.workforce.transforms import (
+    CONVENTIONS,
+    DEFAULT_CONVENTION,
+    DEFAULT_DIMENSION,
+    DIMENSIONS,
+    RENDERED_VIEWS,
+    SUPPRESSED_CELL,
+    TABLE_LABELS,
+    heatmap_frame,
+    job_label,
+    level_links,
+    next_level_rows,
+    order_groups,
+    page_location,
+    utilization_summary,
+    utilization_table,
+    with_flags,
+    workforce_href,
+)
+from data_access import codes, queries
+from data_access import workforce_queries as wq
+from data_access.queries import DataUnavailable
+from data_access.viewer import Viewer
+from embeds.button import embed_options
+
+from .panels import (
+    benchmark_panel,
+    contracting_panels,
+    k_text,
+    plan_panel,
+    selection_panel,
+    training_panel,
+)
+
+dash.register_page(
+    __name__,
+    path_template="/agencies/<code>",
+    name=N_("Agency scorecard"),
+    nav=False,
+    title=lambda **_kw: _("Agency scorecard — CT Equity Benchmarks"),
+)
+
+
+def find_agency(code: object, agencies: pd.DataFrame) -> pd.Series | None:
+    """The agency row for a code from the URL (case-insensitive), or None for anything else."""
+    if not isinstance(code, str) or not 0 < len(code) <= 16:
+        return None
+    rows = agencies[agencies["agency_code"] == code.upper()]
+    return rows.iloc[0] if not rows.empty else None
+
+
+def no_such_agency(code: object) -> list:
+    shown = unquote(code)[:40] if isinstance(code, str) else ""
+    return [
+        html.H1(_("No such agency"), className="h2"),
+        notice(
+            _("There is no agency with the code “%(code)s” in this release.", code=shown)
+            if shown
+            else _("That agency is not available."),
+            "warning",
+        ),
+        html.P(dcc.Link(_("See the list of all agencies →"), href=dash.get_relative_path("/agencies"))),
+    ]
+
+
+def params(release_id: str, year: str, dimension: str, convention: str) -> dict:
+    """The scorecard's query in its canonical order; default dimension and convention are left out."""
+    return {
+        "release": release_id,
+        "year": str(year),
+        "dimension": None if dimension == DEFAULT_DIMENSION else dimension,
+        "convention": None if convention == DEFAULT_CONVENTION else convention,
+    }
+
+
+def _choices(release_id: str, year, dimension, convention, strict: bool) -> tuple[str, str, str] | None:
+    years = [str(y) for y in wq.workforce_years(settings(), release_id)]
+    chosen = (
+        pick(year, years, None if strict else (years[0] if years else None)),
+        pick(dimension or DEFAULT_DIMENSION, DIMENSIONS, None if strict else DEFAULT_DIMENSION),
+        pick(convention or DEFAULT_CONVENTION, CONVENTIONS, None if strict else DEFAULT_CONVENTION),
+    )
+    return None if None in chosen else chosen
+
+
+def layout(
+    code: str | None = None,
+    release: str | None = None,
+    year: str | None = None,
+    dimension: str | None = None,
+    convention: str | None = None,
+    view: dict | None = None,
+    **_query,
+):
+    """The agency's header and filters, pinned to one release; the scorecard is filled by the callback."""
+    skip_if_shown(
+        view, f"/agencies/{code}", {"release": release, "year": year, "dimension": dimension, "convention": convention}
+    )
+    try:
+        info = queries.resolve_release(settings(), viewer(), release)
+        if info is None:
+            return notice(_("No release has been published yet."))
+        agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+        if agency is None:
+            return html.Div([synthetic_notice(info.synthetic), *no_such_agency(code)])
+        chosen = _choices(info.release_id, year, dimension, convention, strict=False)
+        releases = queries.visible_releases(settings(), viewer())
+        years = wq.workforce_years(settings(), info.release_id)
+    except DataUnavailable:
+        return notice(_(DB_DOWN), "danger")
+    if chosen is None:
+        return notice(_("This release has no workforce figures."))
+    return html.Div(
+        [
+            page_location("agency-url"),
+            dcc.Store(id="agency-code", data=agency["agency_code"]),
+            synthetic_notice(info.synthetic),
+            html.P(
+                dcc.Link(
+                    _("← All agencies"),
+                    href=dash.get_relative_path("/agencies") + query_string(release=info.release_id, year=chosen[0]),
+                ),
+                className="mb-1 small",
+            ),
+            *page_header(
+                agency["agency_name"],
+                _(
+                    "How does the %(agency)s compare with the state and the other %(peer_group)s agencies?",
+                    agency=agency["agency_name"],
+                    peer_group=agency["peer_group"],
+                ),
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        labelled_select(
+                            "agency-release",
+                            _("Data release"),
+                            [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
+                            info.release_id,
+                        ),
+                        md=6,
+                        lg=4,
+                    ),
+                    dbc.Col(
+                        labelled_select("agency-year", _("Fiscal year"), [(str(y), str(y)) for y in years], chosen[0]),
+                        md=6,
+                        lg=2,
+                    ),
+                    dbc.Col(
+                        labelled_select(
+                            "agency-dimension", _("Groups"), [(k, _(v)) for k, v in DIMENSIONS.items()], chosen[1]
+                        ),
+                        md=6,
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        labelled_select(
+                            "agency-convention",
+                            _("Under-representation test"),
+                            [(k, _(c.label)) for k, c in CONVENTIONS.items()],
+                            chosen[2],
+                        ),
+                        md=6,
+                        lg=3,
+                    ),
+                ],
+                className="g-2",
+            ),
+            html.Div(id="agency-content", **{"aria-live": "polite"}),
+            release_line(info.release_id, info.status, info.published_at),
+        ]
+    )
+
+
+def utilization_panel(release_id: str, agency: pd.Series, year: int, dimension: str, convention: str):
+    """Job category × group heat map of utilization ratios, with links into `/workforce`."""
+    code, name = agency["agency_code"], agency["agency_name"]
+    cells = queries.workforce_cells(settings(), release_id, viewer(), code, dimension)
+    now = cells[cells["fiscal_year"] == year]
+    if now.empty:
+        return notice(_("No workforce figures for the %(agency)s in %(year)s.", agency=name, year=year))
+    order = {c: i for i, c in enumerate((codes.ALL, *codes.JOB_CATEGORIES))}
+    now = order_groups(now, dimension).sort_values("job_category", key=lambda s: s.map(order), kind="stable")
+    flagged = with_flags(now, convention)
+    text = k_text()
+    rows = next_level_rows(
+        flagged[flagged["job_category"] != codes.ALL],
+        "job_category",
+        {c: job_label(c) for c in codes.JOB_CATEGORIES},
+        text,
+    )
+    links = level_links(
+        rows,
+        lambda job: dash.get_relative_path(workforce_href(release_id, year, code, job, dimension, convention)),
+        _("Job category"),
+        _("Open a job category for its groups, availability and trend over the years."),
+        "agency-categories",
+    )
+    note = html.P(
+        _(
+            "▼ = under-represented under %(rule)s; “%(mark)s” = %(suppressed)s; red = below availability, blue = "
+            "above, white = parity (%(parity)s); grey with a ratio = fewer than one employee expected, so the ratio "
+            "says little.",
+            rule=_(CONVENTIONS[convention].rule),
+            mark=_(SUPPRESSED_CELL),
+            suppressed=text,
+            parity=number(1.0, 1),
+        ),
+        className="small",
+    )
+    return chart_panel(
+        "agency-utilization",
+        _("Utilization by job category and group, %(year)s", year=year),
+        utilization_summary(flagged, convention, codes.ALL, _("at the %(agency)s", agency=name), text),
+        utilization_table(flagged, text),
+        utilization_heatmap(heatmap_frame(flagged, dimension == "race_sex")),
+        TABLE_LABELS,
+        _("Source: %(tables)s release table.", tables="workforce_utilization"),
+        extra=[note, links],
+        **embed_options(
+            "agency-utilization",
+            {"release": release_id, "agency": code, "year": year, "dimension": dimension, "convention": convention},
+        ),
+    )
+
+
+@lru_cache(maxsize=RENDERED_VIEWS)
+def rendered(
+    database_url: str,
+    viewer_: Viewer,
+    release_id: str,
+    code: str,
+    year: int,
+    dimension: str,
+    convention: str,
+    lang: str,
+) -> list:
+    """The scorecard of one view in one language, kept per process: a release never changes, so the key fixes it."""
+    agency = find_agency(code, wq.agency_list(settings(), release_id))
+    return scorecard(release_id, agency, year, dimension, convention)
+
+
+def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, convention: str) -> list:
+    """Every section of the scorecard for one valid choice."""
+    return [
+        html.H2(_("Workforce"), className="h3 mt-3"),
+        utilization_panel(release_id, agency, year, dimension, convention),
+        selection_panel(release_id, agency, year, dimension),
+        html.H2(_("Benchmarks, contracting, equity plan and training"), className="h3 mt-3"),
+        benchmark_panel(release_id, agency, year),
+        contracting_panels(release_id, agency, year),
+        plan_panel(release_id, agency, year),
+        training_panel(release_id, agency, year),
+    ]
+
+
+@callback(
+    Output("agency-content", "children"),
+    Output("agency-url", "search"),
+    Output("shell-view", "data", allow_duplicate=True),
+    Input("agency-release", "value"),
+    Input("agency-year", "value"),
+    Input("agency-dimension", "value"),
+    Input("agency-convention", "value"),
+    State("agency-code", "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def show(release, year, dimension, convention, code):
+    """The scorecard for the chosen filters; the filters go into the URL."""
+    try:
+        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+        if info is None or info.release_id != release:
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
+        agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+        chosen = _choices(info.release_id, year, dimension, convention, strict=True)
+        if agency is None or chosen is None:
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
+        body = rendered(
+            settings().database_url,
+            viewer(),
+            info.release_id,
+            agency["agency_code"],
+            int(chosen[0]),
+            chosen[1],
+            chosen[2],
+            language(),
+        )
+    except DataUnavailable:
+        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    query = params(info.release_id, *chosen)
+    return body, query_string(**query), view_state(f"/agencies/{agency['agency_code']}", **query)

@@ -1,0 +1,154 @@
+"""`/contracting` — small and minority business set-aside attainment by agency over time (DESIGN §4.5)."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, html
+
+from components.formatting import release_status
+from components.i18n import N_, _
+from components.panel import parts_panel
+from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
+from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from data_access import codes, queries
+from data_access import public_queries as pq
+from data_access.queries import DataUnavailable
+from embeds.button import embed_options
+
+from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
+from . import transforms as ct
+
+dash.register_page(__name__, path="/contracting", name=N_("Contracting"), order=6,
+                   title=lambda **_kw: _("Small and minority business contracting — CT Equity Benchmarks"))
+
+PATH = "/contracting"
+ALL_PEERS = "all"
+SOURCE = ct.SOURCE
+
+
+def statute(small_goal: float, minority_goal: float) -> html.P:
+    """The statute behind the goals, cited on the page with the goals in use."""
+    marker = "\x00"
+    law = _("Connecticut's set-aside law, %(statute)s, directs each agency to award at least %(small)s of its "
+            "eligible contract spending to small contractors, and %(minority)s of it to minority business "
+            "enterprises.", statute=marker, small=ct.goal_text(small_goal), minority=ct.goal_text(minority_goal))
+    before, _sep, after = law.partition(marker)
+    reading = _("Bars show each agency's share; the dashed line is the goal; ✔ and ✖ say whether it was met.")
+    return html.P([before, html.Strong("CGS 4a-60g"), f"{after} {reading}"], id="contracting-statute")
+
+
+def _choices(release_id: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
+    frame = pq.contracting(settings(), release_id)
+    agencies = pq.agencies(settings(), release_id)
+    years = sorted({str(int(y)) for y in frame["fiscal_year"]}, reverse=True)
+    peers = sorted(set(agencies["peer_group"]))
+    return frame, agencies, years, peers
+
+
+def _pick_all(release_id: str, year, peer, agency, strict: bool) -> dict | None:
+    frame, agencies, years, peers = _choices(release_id)
+    codes_ = [codes.ALL, *agencies["agency_code"]]
+    chosen = {"year": pick(year, years, None if strict else (years[0] if years else None)),
+              "peer": pick(ALL_PEERS if peer in (None, "") else peer, [ALL_PEERS, *peers],
+                           None if strict else ALL_PEERS),
+              "agency": pick(codes.ALL if agency in (None, "") else agency, codes_,
+                             None if strict else codes.ALL)}
+    if None in chosen.values():
+        return None
+    return {**chosen, "frame": frame, "agencies": agencies, "years": years, "peers": peers}
+
+
+def layout(release: str | None = None, year: str | None = None, peer: str | None = None,
+           agency: str | None = None, view: dict | None = None, **_query):
+    """Filters pinned to one release; the charts are filled by the callback below."""
+    skip_if_shown(view, PATH, {"release": release, "year": year, "peer": peer, "agency": agency})
+    header = page_header(_("Small and minority business contracting"),
+                         _("Are state agencies meeting the set-aside goals for small and minority businesses?"))
+    try:
+        info = queries.resolve_release(settings(), viewer(), release)
+        if info is None:
+            return [*header, notice(_("No release has been published yet."))]
+        chosen = _pick_all(info.release_id, year, peer, agency, strict=False)
+        if chosen is None:
+            return [synthetic_notice(info.synthetic), *header,
+                    notice(_("This release has no contracting figures (contracts.csv was not supplied)."))]
+        releases = queries.visible_releases(settings(), viewer())
+    except DataUnavailable:
+        return notice(_(DB_DOWN), "danger")
+    agencies = chosen["agencies"]
+    return html.Div([
+        url_sync("contracting-url"), synthetic_notice(info.synthetic), *header,
+        statute(settings().small_business_goal, settings().minority_business_goal),
+        dbc.Row([
+            dbc.Col(labelled_select("contracting-release", _("Data release"),
+                                    [(r.release_id, f"{r.release_id} ({release_status(r.status)})")
+                                     for r in releases],
+                                    info.release_id), md=6, xl=3),
+            dbc.Col(labelled_select("contracting-year", _("Fiscal year"),
+                                    [(y, ct.fiscal_year(int(y))) for y in chosen["years"]], chosen["year"]),
+                    md=3, xl=2),
+            dbc.Col(labelled_select("contracting-peer", _("Peer group"),
+                                    [(ALL_PEERS, _("All peer groups")),
+                                     *[(p, p.capitalize()) for p in chosen["peers"]]],
+                                    chosen["peer"]), md=3, xl=3),
+            dbc.Col(labelled_select("contracting-agency", _("Agency for the trend"),
+                                    [(codes.ALL, ct.statewide()),
+                                     *zip(agencies["agency_code"], agencies["agency_name"])],
+                                    chosen["agency"]), md=6, xl=4),
+        ], className="g-2"),
+        html.Div(id="contracting-content", **{"aria-live": "polite"}),
+        release_line(info.release_id, info.status,
+                     info.published_at),
+    ])
+
+
+@callback(Output("contracting-content", "children"), Output("contracting-url", "search"),
+          Output("shell-view", "data", allow_duplicate=True),
+          Input("contracting-release", "value"), Input("contracting-year", "value"),
+          Input("contracting-peer", "value"), Input("contracting-agency", "value"),
+          prevent_initial_call="initial_duplicate")
+def show(release, year, peer, agency):
+    """Statewide line, two ranked charts and the trend for the chosen filters; the filters go into the URL."""
+    try:
+        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+        if info is None or info.release_id != release:
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
+        chosen = _pick_all(info.release_id, year, peer, agency, strict=True)
+        if chosen is None:
+            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
+        content = panels(chosen, info.release_id)
+    except DataUnavailable:
+        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    params = {"release": info.release_id, "year": chosen["year"],
+              "peer": None if chosen["peer"] == ALL_PEERS else chosen["peer"],
+              "agency": None if chosen["agency"] == codes.ALL else chosen["agency"]}
+    return content, query_string(**params), view_state(PATH, **params)
+
+
+def panels(chosen: dict, release_id: str = "") -> list:
+    """The statewide line, the ranked chart of each goal and the trend."""
+    year, frame = int(chosen["year"]), chosen["frame"]
+    peer = None if chosen["peer"] == ALL_PEERS else chosen["peer"]
+    rows = ct.agency_rows(frame, chosen["agencies"], year, peer)
+    return [
+        dbc.Alert(ct.statewide_sentence(frame, year), color="light", className="border",
+                  id="contracting-statewide"),
+        ranked_panel(rows, "small", year, peer, release_id),
+        ranked_panel(rows, "minority", year, peer, release_id),
+        trend_panel(frame, chosen["agencies"], chosen["agency"], release_id),
+    ]
+
+
+def ranked_panel(rows: pd.DataFrame, kind: str, year: int, peer: str | None,
+                 release_id: str = "") -> html.Section:
+    """The ranked chart of one goal, with its image download and embed code for this view."""
+    params = {"release": release_id, "year": str(year), "peer": peer}
+    return parts_panel(ct.ranked_parts(rows, kind, year, peer),
+                       **embed_options(f"contracting-{kind}", params))
+
+
+def trend_panel(frame: pd.DataFrame, agencies: pd.DataFrame, agency: str, release_id: str = "") -> html.Section:
+    """Both shares over the years, statewide and of the chosen agency, with embed code for this view."""
+    params = {"release": release_id, "agency": None if agency == codes.ALL else agency}
+    return parts_panel(ct.trend_parts(frame, agencies, agency), **embed_options("contracting-trend", params))
