@@ -75,8 +75,8 @@ def test_a_body_within_the_limit_still_works(server):
 
 def auth_only_app(name: str) -> Flask:
     """A second and third app instance: only the sign-in part, as two gunicorn workers would each hold it."""
-    from dashboards._auth import register_auth
-    from dashboards._language import register_language
+    from web.auth import register_auth
+    from web.language import register_language
 
     app = Flask(name)
     app.secret_key = "test"
@@ -191,7 +191,7 @@ def test_look_alike_formula_characters_are_neutralised_in_the_api_csv(copied_rel
 
 
 def test_look_alike_formula_characters_are_neutralised_in_chart_downloads(server):
-    from dashboards._downloads import download_csv
+    from web.downloads import download_csv
 
     rows = [{"name": value, "n": 1} for value in LOOK_ALIKES] + [{"name": "Hartford", "n": 2}]
     sent = download_csv(1, rows, [{"field": "name"}, {"field": "n"}], {"type": "panel-grid", "chart": "c"})

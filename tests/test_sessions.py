@@ -24,7 +24,7 @@ DETAIL = "/api/v1/workforce-utilization?fiscal_year=2023&agency_code=BOPP&group_
 def app_client(app_env):
     from api import register_api
     from app import app
-    from dashboards._auth import resolve_viewer
+    from web.auth import resolve_viewer
 
     if "api_v1" not in app.server.blueprints:
         register_api(app.server, resolve_viewer)
