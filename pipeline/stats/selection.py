@@ -25,6 +25,10 @@ group_dimension); its groups are the dimension's codes with pool > 0. Rules wher
 - ``flag_significant``: p < 0.05 (``fisher_p`` for single-stratum rows, ``cmh_p`` for pooled rows) and
   the group at the disadvantage: Σ over strata of (f_g − E f_g) < 0, the direction of the test itself
   (for one stratum the sign of z), so differences in job mix alone (Simpson's paradox) flag nothing.
+  The p compared with 0.05 is Holm-adjusted across the reference-eligible groups of the comparison (the
+  published ``fisher_p`` and ``cmh_p`` stay unadjusted): testing every group of a dimension at 5 % each
+  flagged about one agency × action in five when every group had the same true rate, against the
+  §4.2 property of at most one in ten (tests/test_adverse_impact.py).
 - ``adverse_impact`` = flag_four_fifths and flag_significant and practically_significant.
 """
 from __future__ import annotations
