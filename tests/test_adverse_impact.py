@@ -14,6 +14,7 @@ from pipeline.demo.detection import detection_table
 from pipeline.demo.generate import write_demo_inputs
 from pipeline.stats.selection import selection_rates
 from pipeline.stats.significance import cmh_p, cmh_parts, fisher_two_sided
+from pipeline.summary import headline_figures
 from tests.selection_fixtures import actions, row
 
 RACE_SHARE = np.array([0.17, 0.58, 0.14, 0.06, 0.005, 0.005, 0.03])  # codes.RACE_ETHNICITY order
@@ -217,8 +218,21 @@ def test_fisher_p_of_a_selection_row_is_scipys():
 def test_demo_planted_disparities_are_found_in_large_agencies(tmp_path):
     write_demo_inputs(tmp_path, seed=2024, scale=1)
     frame = pd.read_csv(tmp_path / "personnel_actions.csv", dtype={"agency_code": str})
-    table = detection_table(selection_rates(frame), scaled_agencies(1))
+    selection = selection_rates(frame)
+    table = detection_table(selection, scaled_agencies(1))
     print("\n" + table.to_string(index=False))
     large = table[(table["band"] == "3,000 staff or more") & (table["action"] != "separation")]
     assert large["found"].sum() >= 0.5 * large["planted"].sum()
     assert table["flagged"].sum() <= 0.1 * table["clean"].sum()
+    # the build's summary no longer calls every race/ethnicity group adversely impacted in hiring
+    (line,) = [x for x in headline_figures({"selection_rates": selection}) if "statewide race/ethnicity" in x]
+    print(line)
+    hired = [g for g in codes.RACE_ETHNICITY if f"{g} (hire)" in line]
+    assert "adverse impact" in line and len(hired) < len(codes.RACE_ETHNICITY) - 1
+
+
+def test_summary_names_adverse_impact_not_job_mix():
+    lines = headline_figures({"selection_rates": selection_rates(simpson_fixture())})
+    assert "FY2024 statewide race/ethnicity groups with adverse impact (pooled over job categories): none " \
+           "(1 below four-fifths before the significance and one-person checks)" in lines
+    assert "FY2024 agency × action comparisons with any adverse impact: 0 of 1" in lines
