@@ -75,9 +75,12 @@ ACTION_STORIES: dict[tuple[str, str, str], float] = {
     ("DMV", "hire", "hispanic"): -0.5,
     ("OCME", "hire", "black"): -0.5,
     ("DMHAS", "promotion", "black"): -0.5,
-    ("DDS", "promotion", "hispanic"): -0.36,
+    ("DDS", "promotion", "hispanic"): -0.5,
     ("DOL", "promotion", "black"): -0.22,
     ("DEEP", "promotion", "hispanic"): -0.5,
+    ("DOT", "promotion", "black"): -0.5,
+    ("DCF", "promotion", "hispanic"): -0.36,
+    ("DMHAS", "separation", "hispanic"): 0.6,
     ("DCF", "separation", "black"): 0.45,
     ("DOC", "separation", "hispanic"): 0.35,
 }
