@@ -117,6 +117,7 @@ selection_rates = Table(
     _rid(),
     _year("fiscal_year"),
     _key("agency_code", 16),
+    _key("job_category", 32),
     _key("action", 16),
     _key("group_dimension", 16),
     _key("group_code", 32),
@@ -124,12 +125,15 @@ selection_rates = Table(
     Column("selected", Integer),
     Column("rate", Float),
     Column("reference_group", String(32)),
+    Column("reference_eligible", Boolean),
     Column("impact_ratio", Float),
     Column("z_score", Float),
     Column("fisher_p", Float),
+    Column("cmh_p", Float),
     Column("flag_four_fifths", Boolean),
     Column("flag_significant", Boolean),
     Column("practically_significant", Boolean),
+    Column("adverse_impact", Boolean),
     Column("suppressed", Boolean, nullable=False, default=False),
 )
 

@@ -28,8 +28,8 @@ COUNT_COLUMNS = {
 HIDDEN_COLUMNS = {
     "workforce_utilization": ("headcount", "total", "share", "utilization_ratio", "expected", "shortfall",
                               "z_score", "p_value", "flag_80pct", "flag_2sd", "flag_significant"),
-    "selection_rates": ("pool", "selected", "rate", "impact_ratio", "z_score", "fisher_p", "flag_four_fifths",
-                        "flag_significant", "practically_significant"),
+    "selection_rates": ("pool", "selected", "rate", "reference_eligible", "impact_ratio", "z_score", "fisher_p",
+                        "cmh_p", "flag_four_fifths", "flag_significant", "practically_significant", "adverse_impact"),
     "training": ("completed", "employees", "completion_rate"),
     "town_measures": ("value", "numerator", "denominator", "moe", "cv", "class_break"),
 }
@@ -39,9 +39,9 @@ MAX_ROUNDS = 50
 # Rows that repeat their cell's total (workforce `total`): a hidden total row hides every row of its cell.
 CELL_TOTALS = {"workforce_utilization": (("fiscal_year", "agency_code", "job_category"), "_is_all")}
 # Figures of a row computed against its reference group's row (selection: impact ratio, z, Fisher p, flags).
-COMPARED_COLUMNS = {"selection_rates": ("impact_ratio", "z_score", "fisher_p", "flag_four_fifths",
-                                        "flag_significant", "practically_significant")}
-COMPARISON_KEY = ("fiscal_year", "agency_code", "action", "group_dimension")
+COMPARED_COLUMNS = {"selection_rates": ("impact_ratio", "z_score", "fisher_p", "cmh_p", "flag_four_fifths",
+                                        "flag_significant", "practically_significant", "adverse_impact")}
+COMPARISON_KEY = ("fiscal_year", "agency_code", "job_category", "action", "group_dimension")
 
 
 @dataclass(frozen=True)
@@ -116,9 +116,11 @@ def _selection_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
         _is_sex=frame["group_dimension"] == "sex",
         _is_agency_all=frame["agency_code"] == "ALL",
         _is_agency=frame["agency_code"] != "ALL",
+        _is_cat_all=frame["job_category"] == "ALL",
+        _is_cat=frame["job_category"] != "ALL",
         _no_row=False,
     )
-    cell = ("fiscal_year", "agency_code", "action")
+    cell = ("fiscal_year", "agency_code", "job_category", "action")
     lines = [
         # Each dimension's groups add up to the same pool (and selected): a total no row shows, but one
         # fully shown dimension gives it away, so every dimension needs two hidden groups or none.
@@ -126,7 +128,9 @@ def _selection_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
           for dim in ("race", "sex", "race_sex")),
         Line("race×sex→race", (*cell, "_race"), "_is_race", "_is_race_sex"),
         Line("race×sex→sex", (*cell, "_sex"), "_is_sex", "_is_race_sex"),
-        Line("agencies→state", ("fiscal_year", "action", "group_dimension", "group_code"),
+        Line("categories→agency", ("fiscal_year", "agency_code", "action", "group_dimension", "group_code"),
+             "_is_cat_all", "_is_cat"),
+        Line("agencies→state", ("fiscal_year", "job_category", "action", "group_dimension", "group_code"),
              "_is_agency_all", "_is_agency", needed=3, count_total=False),
     ]
     return work, lines

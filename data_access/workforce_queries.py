@@ -55,18 +55,19 @@ def utilization_slice(settings: Settings, release_id: str, viewer: Viewer, fisca
 
 
 @memoize
-def agency_selection(settings: Settings, release_id: str, viewer: Viewer, agency_code: str) -> pd.DataFrame:
-    """Selection-rate rows of one agency (or ALL): every year, action and dimension, masked."""
-    frame = read_table(settings, "selection_rates", release_id, agency_code=agency_code)
+def agency_selection(settings: Settings, release_id: str, viewer: Viewer, agency_code: str,
+                     job_category: str = "ALL") -> pd.DataFrame:
+    """Selection-rate rows of one agency (or ALL) and job category (default: pooled): every year, action, dimension."""
+    frame = read_table(settings, "selection_rates", release_id, agency_code=agency_code, job_category=job_category)
     return mask_for_viewer(frame, "selection_rates", viewer)
 
 
 @memoize
 def selection_year(settings: Settings, release_id: str, viewer: Viewer, fiscal_year: int, action: str,
-                   group_dimension: str) -> pd.DataFrame:
-    """Selection-rate rows of every agency for one year, action and dimension, masked."""
+                   group_dimension: str, job_category: str = "ALL") -> pd.DataFrame:
+    """Selection-rate rows of every agency for one year, action, dimension and job category (default: pooled)."""
     frame = read_table(settings, "selection_rates", release_id, fiscal_year=int(fiscal_year), action=action,
-                       group_dimension=group_dimension)
+                       group_dimension=group_dimension, job_category=job_category)
     return mask_for_viewer(frame, "selection_rates", viewer)
 
 

@@ -15,6 +15,7 @@ DATE_RE = r"\d{4}-\d{2}-\d{2}"
 NA_STANDINS = {"NA", "N/A", "n/a", "na", "NaN", "nan", "null", "NULL", "None", "none", "-", "--", ".", "?"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_TEXT = 500
+MAX_WHOLE = 2**53 - 1  # the largest whole number a float64 (and so every later step) holds exactly
 
 
 def report(table: RawTable, problems: Problems, mask: np.ndarray | pd.Series, column: str, rule: str) -> None:
@@ -40,12 +41,18 @@ def convert(table: RawTable, col: Col, problems: Problems, known: dict[str, set[
     return checker(table, col, problems, text, present, known)
 
 
-def _numbers(table, col, problems, text, present, pattern: str, what: str) -> pd.Series:
+def _numbers(table, col, problems, text, present, pattern: str, what: str, whole: bool = False) -> pd.Series:
     matches = text.str.fullmatch(pattern).to_numpy(dtype=bool)
     thousands = present & ~matches & text.str.fullmatch(THOUSANDS_RE).to_numpy(dtype=bool)
     report(table, problems, thousands, col.name, "thousands separators are not allowed (write 1234.5, not 1,234.5)")
     report(table, problems, present & ~matches & ~thousands, col.name, f"not {what}")
-    values = pd.to_numeric(text.where(present & matches), errors="coerce")
+    values = pd.to_numeric(text.where(present & matches), errors="coerce").astype(np.float64)
+    limit = MAX_WHOLE if whole else np.finfo(np.float64).max
+    overflow = present & matches & ~(np.abs(values.to_numpy()) <= limit)
+    report(table, problems, overflow, col.name,
+           f"too large to hold: a whole number here must lie within ±{limit:,.0f}" if whole
+           else "too large to hold as a number (beyond ±1.8e308)")
+    values = values.where(~overflow)
     if not col.signed:
         report(table, problems, (values < 0).to_numpy(dtype=bool), col.name, "must not be negative")
     if col.maximum is not None:
@@ -56,11 +63,12 @@ def _numbers(table, col, problems, text, present, pattern: str, what: str) -> pd
             col.name,
             f"implausibly large (more than {col.maximum:,.0f})",
         )
+        values = values.where(~(values.abs() > col.maximum))
     return values
 
 
 def _int(table, col, problems, text, present, known) -> pd.Series:
-    values = _numbers(table, col, problems, text, present, INT_RE, "a whole number")
+    values = _numbers(table, col, problems, text, present, INT_RE, "a whole number", whole=True)
     return values.astype("Int64")
 
 
@@ -77,7 +85,7 @@ def _share(table, col, problems, text, present, known) -> pd.Series:
 
 
 def _year(table, col, problems, text, present, known) -> pd.Series:
-    values = _numbers(table, col, problems, text, present, INT_RE, "a year (like 2024)")
+    values = _numbers(table, col, problems, text, present, INT_RE, "a year (like 2024)", whole=True)
     low, high = YEAR_RANGE
     report(
         table,

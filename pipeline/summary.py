@@ -22,16 +22,29 @@ def headline_figures(tables: dict[str, pd.DataFrame]) -> list[str]:
         lines.append(f"suppressed for the public: {int(wu['suppressed'].sum()):,} of {len(wu):,} utilization rows")
     sr = tables.get("selection_rates")
     if sr is not None and not sr.empty:
-        year = int(sr["fiscal_year"].max())
-        latest = sr[
-            (sr["fiscal_year"] == year) & (sr["agency_code"] == "ALL") & (sr["group_dimension"] == "race_ethnicity")
-        ]
-        flagged = latest[latest["flag_four_fifths"].fillna(False).astype(bool)]
-        groups = ", ".join(f"{g} ({a})" for a, g in zip(flagged["action"], flagged["group_code"])) or "none"
-        lines.append(f"FY{year} statewide race/ethnicity groups below four-fifths: {groups}")
+        lines.extend(_adverse_impact_lines(sr))
     bp = tables.get("benchmark_progress")
     if bp is not None and not bp.empty:
         latest = bp.sort_values("year").groupby(["metric_key", "scope", "scope_id"], dropna=False).tail(1)
         counts = latest["status"].value_counts().to_dict()
         lines.append("benchmarks (latest year): " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     return lines
+
+
+def _adverse_impact_lines(sr: pd.DataFrame) -> list[str]:
+    """Statewide groups with adverse impact (§4.2 headline) and how many agency comparisons show any."""
+    year = int(sr["fiscal_year"].max())
+    latest = sr[(sr["fiscal_year"] == year) & (sr["job_category"] == "ALL")]
+    state = latest[(latest["agency_code"] == "ALL") & (latest["group_dimension"] == "race_ethnicity")]
+    flagged = state[state["adverse_impact"].fillna(False).astype(bool)]
+    groups = ", ".join(f"{g} ({a})" for a, g in zip(flagged["action"], flagged["group_code"])) or "none"
+    below = int(state["flag_four_fifths"].fillna(False).astype(bool).sum())
+    agencies = latest[latest["agency_code"] != "ALL"]
+    per_comparison = agencies.groupby(["agency_code", "action"])["adverse_impact"].agg(
+        lambda flags: bool(flags.fillna(False).astype(bool).any()))
+    return [
+        f"FY{year} statewide race/ethnicity groups with adverse impact (pooled over job categories): {groups} "
+        f"({below} below four-fifths before the significance and one-person checks)",
+        f"FY{year} agency × action comparisons with any adverse impact: {int(per_comparison.sum())} "
+        f"of {len(per_comparison)}",
+    ]

@@ -107,7 +107,7 @@ def parse_grid(seen: Seen, maps: Maps, chart: str, rows: list, fields: list, ctx
             key = ("wu", year, maps.agencies[clean(r[fields[0]])], "ALL", "all", "ALL")
             seen.cell(key, r[fields[maps.employees_column]], "headcount", source, row)
         elif chart == "agency-selection":
-            key = ("sr", year, agency, maps.actions[r["action"]], dim, maps.groups[dim][r["group"]])
+            key = ("sr", year, agency, "ALL", maps.actions[r["action"]], dim, maps.groups[dim][r["group"]])
             seen.cell(key, r["pool"], "pool", source, row)
             seen.cell(key, r["selected"], "selected", source, row)
             if number(r.get("impact_ratio")) is not None:
@@ -145,7 +145,8 @@ def parse_figure(seen: Seen, maps: Maps, chart: str, figure: dict, ctx: dict, so
         panels = [a["text"] for a in figure.get("layout", {}).get("annotations", [])]
         for panel, trace in zip(panels, (t for t in data if t.get("customdata"))):
             for label, x in zip(trace["y"], trace["x"]):
-                key = ("sr", int(ctx["year"]), agency, maps.actions[clean(panel)], dim, groups[clean(label)])
+                key = ("sr", int(ctx["year"]), agency, "ALL", maps.actions[clean(panel)], dim,
+                       groups[clean(label)])
                 seen.cell(key, x, None, source)
                 if number(x) is not None:  # the chart draws each group's impact ratio
                     seen.ratios.add(key)
@@ -286,7 +287,7 @@ class Gatherer:
 
 
 def key_of(table: str, values) -> tuple:
-    """A cell's key: (table, year, agency, job category or action, group dimension, group) as the table has them."""
+    """A cell's key: (table, year, agency, job category and/or action, group dimension, group) as the table has them."""
     return ({WU: "wu", SR: "sr", TR: "tr"}[table], int(values[0]), *values[1:])
 
 

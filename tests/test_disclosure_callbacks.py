@@ -47,9 +47,9 @@ def lines(f: pd.DataFrame, members: pd.Series, totals: pd.Series, keys: list[str
 
 
 def selection_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list]:
-    """race×sex → race and → sex, agencies → state, and each dimension of an agency's action adding up to the
-    same pool: a total no page shows, added as a row nobody sees (one fully shown dimension gives it)."""
-    cell = ["fiscal_year", "agency_code", "action"]
+    """race×sex → race and → sex, agencies → state, categories → agency, and each dimension of a comparison adding
+    up to the same pool: a total no page shows, added as a row nobody sees (one fully shown dimension gives it)."""
+    cell = ["fiscal_year", "agency_code", "job_category", "action"]
     unseen = frame[frame["group_dimension"] == "sex"].groupby(cell, as_index=False)[["pool", "selected"]].sum()
     f = pd.concat([frame, unseen.assign(group_dimension="total", group_code="ALL", suppressed=True)],
                   ignore_index=True)
@@ -59,7 +59,9 @@ def selection_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     found = [*lines(f, race_sex, dim == "race_ethnicity", [*cell, "race"]),
              *lines(f, race_sex, dim == "sex", [*cell, "sex"]),
              *lines(f, f["agency_code"] != "ALL", f["agency_code"] == "ALL",
-                    ["fiscal_year", "action", "group_dimension", "group_code"])]
+                    ["fiscal_year", "job_category", "action", "group_dimension", "group_code"]),
+             *lines(f, f["job_category"] != "ALL", f["job_category"] == "ALL",
+                    ["fiscal_year", "agency_code", "action", "group_dimension", "group_code"])]
     for d in ("race_ethnicity", "sex", "race_sex"):
         found += lines(f, dim == d, dim == "total", cell)
     return f, found
@@ -164,7 +166,7 @@ def test_no_hidden_rate_comes_out_of_a_shown_impact_ratio(gathered):
     """An impact ratio is a rate over the reference group's: shown beside a hidden reference, it gives that rate."""
     frame = gathered.truth[SR]
     shown = frame.index.isin([i for key, i in keyed(frame, SR).items() if key in gathered.seen.ratios])
-    cell = ["fiscal_year", "agency_code", "action", "group_dimension"]
+    cell = ["fiscal_year", "agency_code", "job_category", "action", "group_dimension"]
     references = frame[frame["group_code"] == frame["reference_group"]][[*cell, "group_code", "suppressed"]]
     pairs = frame[shown & frame["impact_ratio"].notna() & (frame["group_code"] != frame["reference_group"])].merge(
         references.rename(columns={"group_code": "reference", "suppressed": "reference_hidden"}), on=cell)

@@ -325,3 +325,41 @@ def test_statistics_function_on_arrays():
     stats = utilization_statistics(np.array([4.0]), np.array([40.0]), np.array([0.25]))
     assert stats["z_score"][0] == pytest.approx(-6 / math.sqrt(7.5))
     assert stats["expected"][0] == pytest.approx(10.0)
+
+
+# --- the whole-person rule (§4.1): no flag without a shortfall of at least one person -------------------
+
+@pytest.mark.parametrize(
+    ("n", "total", "a", "flags"),
+    [
+        # N = 4, n = 0, a = 0.2: expected 0.8, shortfall 0.8 < 1; ratio 0 < 0.8 would flag, and
+        # p = 0.8^4 = 0.4096, z = −0.8/√0.64 = −1 would not: with the rule nothing is flagged
+        (0, 4, 0.2, (False, False, False)),
+        # N = 5, n = 0, a = 0.2: expected 1.0, shortfall exactly 1: the 80 % flag stands (ratio 0);
+        # z = −1/√0.8 = −1.118 and p = 0.8^5 = 0.328 do not flag
+        (0, 5, 0.2, (True, False, False)),
+        # N = 1000, n = 1, a = 0.0015: expected 1.5, shortfall 0.5; ratio 0.001/0.0015 = 0.667 < 0.8 would
+        # flag; z = −0.5/√(1000·0.0015·0.9985) = −0.5/1.2238 = −0.41; with the rule nothing is flagged
+        (1, 1000, 0.0015, (False, False, False)),
+        # N = 40, n = 4, a = 0.25: shortfall 6, every convention flags (the hand-worked case above)
+        (4, 40, 0.25, (True, True, True)),
+    ],
+)
+def test_flags_need_a_whole_person_short(n, total, a, flags):
+    wf, av = two_group_cell(n, total, a)
+    got = row(utilization(wf, av), "DSS", "professionals", "race_sex", "black_female")
+    assert got["shortfall"] == pytest.approx(total * a - n)
+    assert (bool(got["flag_80pct"]), bool(got["flag_2sd"]), bool(got["flag_significant"])) == flags
+
+
+def test_no_flag_anywhere_without_a_whole_person_short():
+    rng = np.random.default_rng(5)
+    rows = [("DSS", "professionals", race, sex, int(rng.integers(0, 6)))
+            for race in codes.RACE_ETHNICITY for sex in codes.SEX]
+    wf = workforce(rows)
+    av = availability([(None, "professionals", race, sex, 1 / len(codes.RACE_SEX))
+                       for race in codes.RACE_ETHNICITY for sex in codes.SEX])
+    out = utilization(wf, av)
+    flagged = out[out[["flag_80pct", "flag_2sd", "flag_significant"]].any(axis=1)]
+    assert len(out[out["shortfall"] < 1]) > 0
+    assert (flagged["shortfall"] >= 1 - 1e-9).all()

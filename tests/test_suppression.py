@@ -180,8 +180,8 @@ def test_a_hidden_cell_total_hides_every_row_that_repeats_it():
 def test_each_group_dimension_of_a_selection_hides_two_groups_or_none():
     # Race groups and sex groups both add up to the same pool (no row shows it): with the sex groups all
     # shown, one hidden race group would be pool − the others.
-    rows = [dict(fiscal_year=2024, agency_code="AAA", action="hire", group_dimension=dim, group_code=code,
-                 pool=pool, selected=sel)
+    rows = [dict(fiscal_year=2024, agency_code="AAA", job_category="ALL", action="hire", group_dimension=dim,
+                 group_code=code, pool=pool, selected=sel)
             for dim, code, pool, sel in (("race_ethnicity", "white", 40, 10), ("race_ethnicity", "black", 30, 8),
                                          ("race_ethnicity", "asian", 26, 6), ("race_ethnicity", "aian", 4, 1),
                                          ("sex", "female", 50, 12), ("sex", "male", 50, 13))]
@@ -197,7 +197,7 @@ def test_a_comparison_with_a_hidden_reference_is_not_shown_to_outsiders():
     # The impact ratio is the group's rate over the reference's: beside a hidden reference it would give the
     # reference's rate away (and so do z and Fisher p).
     rows = pd.DataFrame([
-        dict(fiscal_year=2024, agency_code="AAA", action="hire", group_dimension="race_ethnicity",
+        dict(fiscal_year=2024, agency_code="AAA", job_category="ALL", action="hire", group_dimension="race_ethnicity",
              group_code=code, pool=pool, selected=sel, rate=sel / pool, reference_group="aian",
              impact_ratio=(sel / pool) / 0.75, z_score=-1.0, fisher_p=0.2, flag_four_fifths=True,
              flag_significant=False, practically_significant=False, suppressed=code == "aian")

@@ -68,6 +68,19 @@ CELL_CASES = [
     ("equity_plans.csv", 1, "submitted_on", "03/31/2024", "ISO 8601"),
     ("equity_plans.csv", 1, "url", "javascript:alert(1)", "web address"),
     ("benchmarks.csv", 1, "metric_key", "workforce.share.martians", "metric"),
+    # numbers beyond what their column can hold: whole numbers past 2**53 − 1 (beyond int64 too), decimals
+    # that overflow a float64 to infinity, in every kind of numeric column
+    ("personnel_actions.csv", 1, "pool", "99999999999999999999999", "too large to hold"),
+    ("personnel_actions.csv", 2, "selected", "99999999999999999999999", "too large to hold"),
+    ("workforce.csv", 3, "headcount", "-99999999999999999999999", "too large to hold"),
+    ("workforce.csv", 3, "fiscal_year", "99999999999999999999999", "too large to hold"),
+    ("training.csv", 1, "employees", "9007199254740993", "too large to hold"),
+    ("equity_plans.csv", 1, "commitments_total", "1" + "0" * 30, "too large to hold"),
+    ("town_measures.csv", 3, "value", "1" + "0" * 400, "too large to hold"),
+    ("town_population.csv", 3, "population", "9" * 320 + ".5", "too large to hold"),
+    ("availability.csv", 3, "availability", "1" + "0" * 309, "too large to hold"),
+    ("contracts.csv", 1, "eligible_spend", "-" + "9" * 400, "too large to hold"),
+    ("benchmarks.csv", 1, "baseline_value", "1" + "0" * 400, "too large to hold"),
 ]
 
 

@@ -4,6 +4,11 @@ Each (agency, category) cell starts from availability tilted by a log over-/unde
 every year some people separate (group-specific rates), the survivors stay, and hires from a synthetic
 applicant pool refill the cell. Hiring mixes that sit closer to availability than the stock close a gap
 over the years; mixes that sit further away widen it.
+
+Selection, promotion and separation rates are the same for every group within a job category (gaps in the
+workforce come from who applies), except the disparities planted in ACTION_STORIES: a group of some agencies
+hired, promoted or kept at a fraction of the others' rate. ``planted_disparities`` lists them, so a test
+can count how many the adverse-impact rule finds.
 """
 from __future__ import annotations
 
@@ -46,8 +51,7 @@ APPLICANTS_PER_HIRE: dict[str, float] = {
     "protective_nonsworn": 12, "paraprofessionals": 8, "administrative_support": 20, "skilled_craft": 8,
     "service_maintenance": 10,
 }
-SELECTION_LOG_RANGE = (-0.8, 0.1)  # bounds of a group's log selection-rate multiplier
-APPLICANT_SHARE_OF_GAP = 0.5  # part of a hiring gap that shows in who applies (the rest in who is selected)
+APPLICANT_SHARE_OF_GAP = 1.0  # a hiring gap shows in who applies; selection itself is equal but for stories
 PROMOTION_ELIGIBLE = 0.22
 PROMOTION_RATE = 0.25
 # Deliberate stories in the real agencies (and their copies): (template, category, race) -> (log start, k).
@@ -59,22 +63,29 @@ STORIES: dict[tuple[str, str, str], tuple[float, float]] = {
     ("DCF", "officials_administrators", "black"): (-0.4, 1.5),
     ("DMHAS", "paraprofessionals", "black"): (0.6, 1.5),
 }
-# Deliberate adverse impact, all job categories: (template, action, race) -> log multiplier of the rate
-# (added to the hiring selection; in place of the random agency effect for promotion and separation).
+# Planted disparities, all job categories: (template, action, race) -> log multiplier of the group's rate
+# (of its hiring weight per applicant, promotion rate or separation rate); exp(−0.5) = 0.61, exp(−0.36) = 0.70,
+# exp(−0.22) = 0.80 of the others' rate. Every other group has the same true rates.
 ACTION_STORIES: dict[tuple[str, str, str], float] = {
-    ("DOC", "hire", "black"): -0.6,
-    ("DOT", "hire", "hispanic"): -0.7,
-    ("DESPP", "hire", "hispanic"): -0.5,
+    ("DOC", "hire", "black"): -0.5,
+    ("DOT", "hire", "hispanic"): -0.36,
+    ("DESPP", "hire", "hispanic"): -0.22,
     ("DSS", "hire", "asian"): -0.5,
-    ("DMHAS", "promotion", "black"): -0.6,
+    ("DCF", "hire", "black"): -0.36,
+    ("DMV", "hire", "hispanic"): -0.5,
+    ("OCME", "hire", "black"): -0.5,
+    ("DMHAS", "promotion", "black"): -0.5,
     ("DDS", "promotion", "hispanic"): -0.5,
+    ("DOL", "promotion", "black"): -0.22,
+    ("DEEP", "promotion", "hispanic"): -0.5,
+    ("DOT", "promotion", "black"): -0.5,
+    ("DCF", "promotion", "hispanic"): -0.36,
+    ("DMHAS", "separation", "hispanic"): 0.6,
     ("DCF", "separation", "black"): 0.45,
     ("DOC", "separation", "hispanic"): 0.35,
 }
 N_RACE, N_SEX = len(codes.RACE_ETHNICITY), len(codes.SEX)
 WHITE = codes.RACE_ETHNICITY.index("white")
-BLACK = codes.RACE_ETHNICITY.index("black")
-WHITE_MALE = codes.RACE_SEX.index("white_male")
 
 
 @dataclass(frozen=True)
@@ -127,25 +138,23 @@ def _parameters(rng: np.random.Generator, templates: np.ndarray, cells: Cells) -
     female_trend = _closing_or_widening(rng, (n_agencies,))[cells.agency]
     applicants = rng.normal(0.1, 0.2, (n_agencies, N_RACE))
     applicants[:, WHITE] = 0.0
-    separation = rng.normal(0, 0.15, (n_agencies, N_RACE))
-    separation[:, BLACK] += np.where(rng.random(n_agencies) < 0.3, 0.35, 0.0)
     stories = _action_stories(templates)
-    x_bump = np.zeros(N_RACE * N_SEX)
-    x_bump[N_SEX - 1 :: N_SEX] = 0.3
     return {
         "stock": _race(start) + _female(female),
         "hiring": _race(start * trend) + _female(female * female_trend),
         "applicants": _race(applicants[cells.agency] + APPLICANT_SHARE_OF_GAP * start * trend),
         "selection": _race(stories["hire"][cells.agency]),
-        "separation": _race(_told(separation, stories["separation"])[cells.agency]) + x_bump,
-        "promotion": _race(_told(rng.normal(0, 0.2, (n_agencies, N_RACE)), stories["promotion"])[cells.agency])
-        + _female(rng.normal(-0.05, 0.15, n_agencies)[cells.agency]),
+        "separation": _race(stories["separation"][cells.agency]),
+        "promotion": _race(stories["promotion"][cells.agency]),
     }
 
 
-def _told(random: np.ndarray, story: np.ndarray) -> np.ndarray:
-    """The random agency effects, with the deliberate story values where a story is told."""
-    return np.where(story != 0, story, random)
+def planted_disparities(agencies: pd.DataFrame) -> pd.DataFrame:
+    """The planted disparities of a demo agency set: agency_code, action, race_ethnicity, rate_multiplier."""
+    rows = [(code, action, race, float(np.exp(log_multiplier)))
+            for (template, action, race), log_multiplier in ACTION_STORIES.items()
+            for code in agencies.loc[agencies["template"] == template, "agency_code"]]
+    return pd.DataFrame(rows, columns=["agency_code", "action", "race_ethnicity", "rate_multiplier"])
 
 
 def _action_stories(templates: np.ndarray) -> dict[str, np.ndarray]:
@@ -165,9 +174,7 @@ def _hire(rng: np.random.Generator, total: np.ndarray, mixes: tuple[np.ndarray, 
     """Draw applicants and hires: hires follow the hiring mix; the applicant mix sets the selection rates."""
     hiring, applied = mixes
     applicants = rng.poisson(total[:, None] * per_hire[:, None] * applied)
-    selection = np.log(hiring / applied)
-    selection -= selection[:, [WHITE_MALE]]
-    weights = applicants * np.exp(np.clip(selection, *SELECTION_LOG_RANGE) + penalty)
+    weights = applicants * np.exp(penalty)  # every applicant the same chance, but for planted disparities
     empty = weights.sum(axis=1) == 0
     weights[empty] = hiring[empty]
     hires = rng.multinomial(total, _normalise(weights))

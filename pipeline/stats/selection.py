@@ -1,229 +1,233 @@
-"""Selection rates and adverse impact (DESIGN §4.2), vectorised over agencies, actions and groups.
+"""Selection rates and adverse impact (DESIGN §4.2), vectorised over comparisons.
 
-Rules where the design is silent:
+A *comparison* is one (fiscal_year, agency_code or ``ALL``, job_category or ``ALL``, action,
+group_dimension); its groups are the dimension's codes with pool > 0. Rules where the design is silent:
 
-- Counts are summed over job categories. Rows exist for each (year, agency or ``ALL``, action,
-  dimension, group) with pool > 0; dimensions are race_ethnicity, sex and race_sex.
-- Reference group: among groups of the same dimension with pool ≥ 5, the highest rate for hire and
-  promotion, the lowest for separation. Ties go to the larger pool, then to the earlier code in
-  ``codes.RACE_ETHNICITY`` / ``codes.SEX`` / ``codes.RACE_SEX``. No group with pool ≥ 5 → reference_group
-  None and NaN statistics, flags False.
-- impact_ratio = rate/reference_rate (favourable) or reference_rate/rate (separation). When both rates
-  are 0 the rates are equal and the ratio is 1. When only the denominator is 0 (a group with pool < 5
-  hired while the reference hired nobody, or separated nobody while the reference lost some) the
-  ratio is undefined: NaN. Groups with pool < 5 can therefore have a ratio above 1; groups that could
-  be the reference never do.
-- flag_four_fifths compares exact integers (5·a·d < 4·b·c for ratio a·d/(b·c)), so a ratio of exactly
-  4/5 is never flagged by rounding.
-- z_score: pooled two-proportion z of the group against the reference, negative = the group is worse
-  off (a lower rate for hire/promotion, a higher one for separation); 0 when the pooled rate is 0 or 1.
-- fisher_p: two-sided Fisher exact test of [[group selected, not], [reference selected, not]]: the sum
-  of the hypergeometric probabilities of all tables with the same margins that are no more likely than
-  the observed one (relative tolerance 1e-7, as R's fisher.test; agrees with ``scipy.stats.fisher_exact``
-  to ~1e-10). It is vectorised over the distinct tables because ``fisher_exact`` costs about 1 ms a call
-  and a 10× build has ~200,000 distinct tables.
-- practically_significant ("flip-flop", 29 CFR 1607.4(D)): for a flagged group, one more selection in
-  the group (hire/promotion) or one fewer separation in the group (separation), with the reference
-  unchanged; True only if the ratio would still be < 0.8. False for unflagged rows.
-- The reference row itself: ratio 1, z 0, p 1, flags False.
+- Favourable outcome: selection for hire and promotion, retention (pool − selected) for separation.
+  ``rate`` is always selected/pool (the separation rate for separations); every comparison below is on the
+  favourable rate.
+- ``reference_eligible``: pool ≥ max(30, 2 % of the comparison's total pool) and sex not ``x`` (``x`` and
+  the race×sex codes ending in ``_x``). The reference is the eligible group with the highest favourable
+  rate; ties go to the larger pool, then to the earlier code in ``codes``. No eligible group → no
+  reference, no ratio, no four-fifths flag.
+- ``impact_ratio`` = favourable rate / the reference's, compared in exact integers; a reference with a
+  favourable rate of 0 gives an empty ratio (never 0 or ∞). The reference row's own ratio is 1.
+- ``flag_four_fifths``: ratio < 0.8 for a reference-eligible focal group (5·f_g·n_ref < 4·f_ref·n_g).
+- ``practically_significant`` (flagged rows only): one more favourable outcome for the focal group
+  (reference unchanged) still leaves the ratio < 0.8.
+- ``z_score`` and ``fisher_p``: the group against all the other groups of its comparison pooled, on the
+  collapsed 2×2 table [[f_g, n_g − f_g], [f_others, n_others − f_others]]; z is the pooled two-proportion z
+  (negative = the group has fewer favourable outcomes), 0 when the pooled rate is 0 or 1; both empty for a
+  group alone in its comparison.
+- ``cmh_p`` (pooled rows only: job_category ``ALL`` and/or agency_code ``ALL``): Cochran–Mantel–Haenszel
+  test of the same group-versus-others tables stratified by job category (agency rows), by agency
+  (statewide rows of one category) or by agency × job category (statewide pooled rows).
+- ``flag_significant``: p < 0.05 (``fisher_p`` for single-stratum rows, ``cmh_p`` for pooled rows) and
+  the group at the disadvantage: Σ over strata of (f_g − E f_g) < 0, the direction of the test itself
+  (for one stratum the sign of z), so differences in job mix alone (Simpson's paradox) flag nothing.
+  The p compared with 0.05 is Holm-adjusted across the reference-eligible groups of the comparison (the
+  published ``fisher_p`` and ``cmh_p`` stay unadjusted): testing every group of a dimension at 5 % each
+  flagged about one agency × action in five when every group had the same true rate, against the
+  §4.2 property of at most one in ten (tests/test_adverse_impact.py).
+- ``adverse_impact`` = flag_four_fifths and flag_significant and practically_significant.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln
-from scipy.stats import hypergeom
 
 from data_access import codes
 from data_access.schema import columns
 
-from .utilization import N_CELLS, by_group, race_sex_wide
+from .significance import cmh_p, cmh_parts, fisher_two_sided
+from .utilization import by_group, race_sex_wide
 
-KEYS = ["fiscal_year", "agency_code", "action"]
-MIN_REFERENCE_POOL = 5
-FISHER_TOLERANCE = 1e-7
-CHUNK = 1_000_000
-LOG_FACTORIAL_TABLE_LIMIT = 4_000_000
+KEYS = ["fiscal_year", "agency_code", "job_category", "action"]
+MIN_REFERENCE_POOL = 30
+MIN_REFERENCE_SHARE = 0.02
+FOUR_FIFTHS = (4, 5)
+ALPHA = 0.05
 DIMENSIONS = (
     ("race_ethnicity", codes.RACE_ETHNICITY),
     ("sex", codes.SEX),
     ("race_sex", codes.RACE_SEX),
 )
+GROUP_CODES = np.asarray([c for _, group_codes in DIMENSIONS for c in group_codes], dtype=object)
+GROUP_DIMENSIONS = np.asarray([d for d, group_codes in DIMENSIONS for _ in group_codes], dtype=object)
+SEX_X = np.asarray([c == "x" or c.endswith("_x") for c in GROUP_CODES])
+# The pooled levels: which keys stay (the others become ALL) — agency rows pooled over categories,
+# statewide rows of one category pooled over agencies, statewide rows pooled over both.
+POOLED_LEVELS = (
+    ("fiscal_year", "agency_code", "action"),
+    ("fiscal_year", "job_category", "action"),
+    ("fiscal_year", "action"),
+)
 OUTPUT_COLUMNS = [c for c in columns("selection_rates") if c != "suppressed"]
+FLAGS = ("reference_eligible", "flag_four_fifths", "flag_significant", "practically_significant", "adverse_impact")
 
 
-def fisher_two_sided(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Two-sided Fisher exact p of 2×2 tables [[a, b], [c, d]] (arrays of counts), memoised by table."""
-    tables = np.stack([a, b, c, d], axis=1).astype(np.int64)
-    if len(tables) == 0:
-        return np.zeros(0)
-    unique, inverse = np.unique(tables, axis=0, return_inverse=True)
-    largest = int(unique.sum(axis=1).max())
-    table = gammaln(np.arange(largest + 1) + 1.0) if largest <= LOG_FACTORIAL_TABLE_LIMIT else None
-    cumulative = np.cumsum(_support(unique)[1] + 1)
-    p_values = np.empty(len(unique))
-    start = 0
-    while start < len(unique):  # chunks of about CHUNK enumerated tables bound the memory
-        done = cumulative[start - 1] if start else 0
-        stop = max(start + 1, int(np.searchsorted(cumulative, done + CHUNK, side="right")))
-        p_values[start:stop] = _fisher_chunk(unique[start:stop], table)
-        start = stop
-    return p_values[inverse.ravel()]
+def _slices() -> list[slice]:
+    out, start = [], 0
+    for _, group_codes in DIMENSIONS:
+        out.append(slice(start, start + len(group_codes)))
+        start += len(group_codes)
+    return out
 
 
-def _support(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lowest value of the top-left cell given the margins, and the width of its range."""
-    a, b, c, d = tables.T
-    low = np.maximum(0, (a + c) - (c + d))
-    high = np.minimum(a + b, a + c)
-    return low, high - low
+SLICES = _slices()
 
 
-def _log_factorial(values: np.ndarray, table: np.ndarray | None) -> np.ndarray:
-    return table[values] if table is not None else gammaln(values + 1.0)
+def _dimension_totals(values: np.ndarray) -> np.ndarray:
+    """Each column replaced by the total of its dimension's columns (rows × groups)."""
+    out = np.empty_like(values)
+    for part in SLICES:
+        out[:, part] = values[:, part].sum(axis=1, keepdims=True)
+    return out
 
 
-def _fisher_chunk(tables: np.ndarray, table: np.ndarray | None) -> np.ndarray:
-    """Enumerate every table with the observed margins; sum those no more likely than the observed.
-
-    Each table's probability is taken relative to the observed one, log(P(y)/P(x)), from log-factorials
-    (the y-free factors of the hypergeometric probability cancel); the observed probability itself comes
-    from ``scipy.stats.hypergeom.logpmf``.
-    """
-    a, b, c, d = tables.T
-    total, row, column = a + b + c + d, a + b, a + c
-    low, width = _support(tables)
-    lengths = width + 1
-    owner = np.repeat(np.arange(len(tables)), lengths)
-    value = low[owner] + np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-
-    def log_denominator(x, row, column, rest):
-        return (_log_factorial(x, table) + _log_factorial(row - x, table)
-                + _log_factorial(column - x, table) + _log_factorial(rest + x, table))
-
-    rest = total - row - column
-    observed = log_denominator(a, row, column, rest)
-    relative = observed[owner] - log_denominator(value, row[owner], column[owner], rest[owner])
-    as_extreme = relative <= np.log1p(FISHER_TOLERANCE)
-    weights = np.where(as_extreme, np.exp(np.minimum(relative, 0.0)), 0.0)
-    p_values = np.exp(hypergeom.logpmf(a, total, row, column)) * np.bincount(owner, weights, len(tables))
-    p_values[width == 0] = 1.0  # the margins allow only the observed table
-    return np.minimum(p_values, 1.0)
+def _stratum_parts(pool: np.ndarray, favourable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per stratum and group: CMH parts (f − E f, Var f) of the group-versus-others 2×2 table."""
+    return cmh_parts(favourable, pool, _dimension_totals(favourable), _dimension_totals(pool))
 
 
-def _choose_reference(pool: np.ndarray, selected: np.ndarray, favourable: np.ndarray):
-    """Column index of each row's reference group and whether it has one (pool ≥ 5 only)."""
-    rate = np.divide(selected, pool, out=np.zeros_like(selected), where=pool > 0)
-    eligible = pool >= MIN_REFERENCE_POOL
-    score = np.where(eligible, np.where(favourable[:, None], rate, -rate), -np.inf)
-    best = score.max(axis=1)
-    candidate = eligible & (score == best[:, None])
-    largest_pool = np.where(candidate, pool, -1.0).max(axis=1)
-    candidate &= pool == largest_pool[:, None]
-    return candidate.argmax(axis=1), np.isfinite(best)
-
-
-def _ratio_terms(pool, selected, ref_pool, ref_selected, favourable):
-    """Integer numerator and denominator of the impact ratio: a·d/(b·c) with rates a/b and c/d."""
-    group_term, ref_term = selected * ref_pool, ref_selected * pool
-    return np.where(favourable, group_term, ref_term), np.where(favourable, ref_term, group_term)
-
-
-def _impact(pool, selected, ref_pool, ref_selected, favourable) -> dict[str, np.ndarray]:
-    numerator, denominator = _ratio_terms(pool, selected, ref_pool, ref_selected, favourable)
-    ratio = np.divide(numerator, denominator, out=np.full(len(pool), np.nan), where=denominator > 0)
-    ratio[(numerator == 0) & (denominator == 0)] = 1.0
-    flagged = (denominator > 0) & (5 * numerator < 4 * denominator)
-    moved = np.where(favourable, selected + 1, np.maximum(selected - 1, 0))
-    new_num, new_den = _ratio_terms(pool, moved, ref_pool, ref_selected, favourable)
-    still_flagged = (new_den > 0) & (5 * new_num < 4 * new_den)
-    return {"impact_ratio": ratio, "flag_four_fifths": flagged, "practically_significant": flagged & still_flagged}
-
-
-def _pooled_z(pool, selected, ref_pool, ref_selected, favourable) -> np.ndarray:
-    pooled = (selected + ref_selected) / (pool + ref_pool)
-    error = np.sqrt(pooled * (1.0 - pooled) * (1.0 / pool + 1.0 / ref_pool))
-    difference = selected / pool - ref_selected / ref_pool
-    z_score = np.divide(difference, error, out=np.zeros(len(pool)), where=error > 0)
-    return np.where(favourable, z_score, -z_score)
-
-
-def compare_with_reference(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Statistics of each row (pool, selected, ref_pool, ref_selected, favourable, is_reference) vs its reference."""
-    pool, selected = frame["pool"].to_numpy(np.float64), frame["selected"].to_numpy(np.float64)
-    ref_pool, ref_selected = frame["ref_pool"].to_numpy(np.float64), frame["ref_selected"].to_numpy(np.float64)
-    favourable = frame["favourable"].to_numpy(bool)
-    stats = _impact(pool, selected, ref_pool, ref_selected, favourable)
-    stats["z_score"] = _pooled_z(pool, selected, ref_pool, ref_selected, favourable)
-    stats["fisher_p"] = fisher_two_sided(selected, pool - selected, ref_selected, ref_pool - ref_selected)
-    stats["flag_significant"] = stats["fisher_p"] < 0.05
-    is_reference = frame["is_reference"].to_numpy(bool)
-    for name, value in (("impact_ratio", 1.0), ("z_score", 0.0), ("fisher_p", 1.0)):
-        stats[name][is_reference] = value
-    for name in ("flag_four_fifths", "flag_significant", "practically_significant"):
-        stats[name][is_reference] = False
-    return stats
-
-
-def _dimension_rows(keys: pd.DataFrame, pool: np.ndarray, selected: np.ndarray, dimension: str, group_codes):
-    """Long rows of one dimension (pool > 0) with their reference group's counts."""
-    favourable = keys["action"].isin(codes.FAVOURABLE_ACTIONS).to_numpy()
-    reference, has_reference = _choose_reference(pool, selected, favourable)
-    rows = np.arange(len(keys))
-    width = pool.shape[1]
-    keep = (pool > 0).ravel()
-    frame = keys.loc[keys.index.repeat(width)].reset_index(drop=True)[keep]
-    reference_code = np.where(has_reference, np.asarray(group_codes, dtype=object)[reference], None)
-    return frame.assign(
-        group_dimension=dimension,
-        group_code=np.tile(np.asarray(group_codes, dtype=object), len(keys))[keep],
-        pool=pool.ravel()[keep].round().astype(np.int64),
-        selected=selected.ravel()[keep].round().astype(np.int64),
-        reference_group=np.repeat(reference_code, width)[keep],
-        ref_pool=np.repeat(pool[rows, reference], width)[keep],
-        ref_selected=np.repeat(selected[rows, reference], width)[keep],
-        has_reference=np.repeat(has_reference, width)[keep],
-        favourable=np.repeat(favourable, width)[keep],
-        is_reference=((np.arange(width)[None, :] == reference[:, None]) & has_reference[:, None]).ravel()[keep],
-    )
-
-
-def _with_all_agencies(key_frame: pd.DataFrame, values: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    grouped = pd.DataFrame(values).groupby(
-        [key_frame["fiscal_year"].to_numpy(), key_frame["action"].to_numpy()], sort=True).sum()
+def _pool_to(keys: pd.DataFrame, values: list[np.ndarray], kept: tuple[str, ...]):
+    """Sum matrices over the keys not kept (which become ALL)."""
+    grouped = pd.DataFrame(np.hstack(values)).groupby([keys[k].to_numpy() for k in kept], sort=True).sum()
     rolled = grouped.index.to_frame(index=False)
-    rolled.columns = ["fiscal_year", "action"]
-    rolled["agency_code"] = codes.ALL
-    keys = pd.concat([key_frame, rolled[KEYS]], ignore_index=True)
-    return keys, np.vstack([values, grouped.to_numpy()])
+    rolled.columns = list(kept)
+    for key in KEYS:
+        if key not in kept:
+            rolled[key] = codes.ALL
+    summed = grouped.to_numpy()
+    width = values[0].shape[1]
+    return rolled[KEYS], [summed[:, i * width:(i + 1) * width] for i in range(len(values))]
 
 
-def _long_rows(personnel_actions: pd.DataFrame) -> pd.DataFrame:
-    key_frame, (pool, selected) = race_sex_wide(personnel_actions, KEYS, ["pool", "selected"])
-    keys, values = _with_all_agencies(key_frame, np.hstack([pool, selected]))
-    pool, selected = by_group(values[:, :N_CELLS]), by_group(values[:, N_CELLS:])
-    blocks, start = [], 0
-    for dimension, group_codes in DIMENSIONS:
-        stop = start + len(group_codes)
-        blocks.append(_dimension_rows(keys, pool[:, start:stop], selected[:, start:stop], dimension, group_codes))
-        start = stop
-    return pd.concat(blocks, ignore_index=True)
+def _levels(personnel_actions: pd.DataFrame):
+    """Key frame, pool and favourable matrices (rows × 31 groups), CMH parts, and which rows are pooled."""
+    key_frame, (pool_cells, selected_cells) = race_sex_wide(personnel_actions, KEYS, ["pool", "selected"])
+    favourable_action = key_frame["action"].isin(codes.FAVOURABLE_ACTIONS).to_numpy()[:, None]
+    pool = by_group(pool_cells)
+    favourable = by_group(np.where(favourable_action, selected_cells, pool_cells - selected_cells))
+    deviation, variance = _stratum_parts(pool, favourable)
+    frames, blocks = [key_frame], [[pool, favourable, deviation, variance]]
+    for kept in POOLED_LEVELS:
+        rolled, summed = _pool_to(key_frame, [pool, favourable, deviation, variance], kept)
+        frames.append(rolled)
+        blocks.append(summed)
+    pooled = np.concatenate([np.zeros(len(key_frame), bool), *(np.ones(len(f), bool) for f in frames[1:])])
+    keys = pd.concat(frames, ignore_index=True)
+    pool, favourable, deviation, variance = (np.vstack([b[i] for b in blocks]) for i in range(4))
+    return keys, pool, favourable, deviation, variance, pooled
+
+
+def _reference(pool: np.ndarray, favourable: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row and dimension: eligible groups (rows × 31), the reference column per group, whether one exists."""
+    total = _dimension_totals(pool)
+    eligible = (pool >= np.maximum(MIN_REFERENCE_POOL, MIN_REFERENCE_SHARE * total)) & ~SEX_X[None, :]
+    rate = np.divide(favourable, pool, out=np.zeros_like(favourable), where=pool > 0)
+    reference = np.zeros(pool.shape, dtype=np.int64)
+    has_reference = np.zeros(pool.shape, dtype=bool)
+    for part in SLICES:
+        score = np.where(eligible[:, part], rate[:, part], -np.inf)
+        best = score.max(axis=1, keepdims=True)
+        candidate = eligible[:, part] & (score == best)
+        largest = np.where(candidate, pool[:, part], -1.0).max(axis=1, keepdims=True)
+        candidate &= pool[:, part] == largest
+        reference[:, part] = part.start + candidate.argmax(axis=1)[:, None]
+        has_reference[:, part] = np.isfinite(best)
+    return eligible, reference, has_reference
+
+
+def _below_four_fifths(favourable, pool, ref_favourable, ref_pool) -> np.ndarray:
+    low, high = FOUR_FIFTHS
+    return high * favourable * ref_pool < low * ref_favourable * pool
+
+
+def _versus_others(pool: np.ndarray, favourable: np.ndarray) -> dict[str, np.ndarray]:
+    """z and two-sided Fisher p of each group against all the other groups of its comparison pooled."""
+    others_pool = _dimension_totals(pool) - pool
+    others_favourable = _dimension_totals(favourable) - favourable
+    shown = (pool > 0) & (others_pool > 0)
+    total, total_favourable = pool + others_pool, favourable + others_favourable
+    pooled = np.divide(total_favourable, total, out=np.zeros_like(total), where=total > 0)
+    safe_pool, safe_others = np.where(shown, pool, 1.0), np.where(shown, others_pool, 1.0)
+    error = np.sqrt(pooled * (1.0 - pooled) * (1.0 / safe_pool + 1.0 / safe_others))
+    difference = favourable / safe_pool - others_favourable / safe_others
+    z_score = np.divide(difference, error, out=np.zeros_like(error), where=error > 0)
+    fisher_p = np.full(pool.shape, np.nan)
+    fisher_p[shown] = fisher_two_sided(favourable[shown], (pool - favourable)[shown], others_favourable[shown],
+                                       (others_pool - others_favourable)[shown])
+    return {"z_score": np.where(shown, z_score, np.nan), "fisher_p": fisher_p}
+
+
+def _holm(p_values: np.ndarray, tested: np.ndarray) -> np.ndarray:
+    """Holm-adjusted p-values within each comparison (one row's groups of one dimension); NaN where not tested."""
+    out = np.full(p_values.shape, np.nan)
+    for part in SLICES:
+        family = np.where(tested[:, part] & ~np.isnan(p_values[:, part]), p_values[:, part], np.inf)
+        order = np.argsort(family, axis=1, kind="stable")
+        ranked = np.take_along_axis(family, order, axis=1)
+        size = np.isfinite(family).sum(axis=1, keepdims=True)
+        multiplier = np.maximum(size - np.arange(family.shape[1])[None, :], 1)
+        adjusted = np.minimum(np.maximum.accumulate(ranked * multiplier, axis=1), 1.0)
+        back = np.empty_like(adjusted)
+        np.put_along_axis(back, order, adjusted, axis=1)
+        out[:, part] = np.where(np.isfinite(family), back, np.nan)
+    return out
+
+
+def adverse_impact_matrices(pool: np.ndarray, favourable: np.ndarray, deviation: np.ndarray, variance: np.ndarray,
+                            pooled: np.ndarray) -> dict[str, np.ndarray]:
+    """Every §4.2 figure of each comparison row × group (rows × 31 matrices; ``pooled`` marks CMH rows)."""
+    eligible, reference, has_reference = _reference(pool, favourable)
+    rows = np.arange(len(pool))[:, None]
+    ref_pool, ref_favourable = pool[rows, reference], favourable[rows, reference]
+    defined = has_reference & (ref_favourable > 0) & (pool > 0)
+    ratio = np.full(pool.shape, np.nan)
+    ratio[defined] = (favourable * ref_pool)[defined] / (ref_favourable * pool)[defined]
+    four_fifths = defined & eligible & _below_four_fifths(favourable, pool, ref_favourable, ref_pool)
+    practical = four_fifths & _below_four_fifths(favourable + 1, pool, ref_favourable, ref_pool)
+    stats = _versus_others(pool, favourable)
+    cmh = np.full(pool.shape, np.nan)
+    cmh[pooled] = cmh_p(deviation[pooled], variance[pooled])
+    test_p = _holm(np.where(pooled[:, None], cmh, stats["fisher_p"]), eligible & (pool > 0))
+    with np.errstate(invalid="ignore"):
+        significant = (test_p < ALPHA) & (deviation < 0)
+    return {
+        "reference": np.where(has_reference, reference, -1),
+        "reference_eligible": eligible & (pool > 0),
+        "impact_ratio": ratio,
+        **stats,
+        "cmh_p": cmh,
+        "flag_four_fifths": four_fifths,
+        "flag_significant": significant,
+        "practically_significant": practical,
+        "adverse_impact": four_fifths & significant & practical,
+    }
 
 
 def selection_rates(personnel_actions: pd.DataFrame) -> pd.DataFrame:
-    """The selection_rates table (without ``suppressed``): rates and adverse impact per group."""
+    """The selection_rates table (without ``suppressed``): rates and adverse impact per comparison and group."""
     if personnel_actions.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in OUTPUT_COLUMNS})
-    frame = _long_rows(personnel_actions)
+    keys, pool, favourable, deviation, variance, pooled = _levels(personnel_actions)
+    stats = adverse_impact_matrices(pool, favourable, deviation, variance, pooled)
+    favourable_action = keys["action"].isin(codes.FAVOURABLE_ACTIONS).to_numpy()[:, None]
+    selected = np.where(favourable_action, favourable, pool - favourable)
+    keep = (pool > 0).ravel()
+    width = pool.shape[1]
+    frame = keys.loc[keys.index.repeat(width)].reset_index(drop=True)[keep].reset_index(drop=True)
+    reference = stats.pop("reference").ravel()[keep]
+    frame = frame.assign(
+        group_dimension=np.tile(GROUP_DIMENSIONS, len(keys))[keep],
+        group_code=np.tile(GROUP_CODES, len(keys))[keep],
+        pool=pool.ravel()[keep].round().astype(np.int64),
+        selected=selected.ravel()[keep].round().astype(np.int64),
+        reference_group=np.where(reference >= 0, GROUP_CODES[np.maximum(reference, 0)], None),
+        **{name: values.ravel()[keep] for name, values in stats.items()},
+    )
     frame["rate"] = frame["selected"] / frame["pool"]
-    compared = frame[frame["has_reference"]]
-    stats = compare_with_reference(compared)
-    for name in ("impact_ratio", "z_score", "fisher_p"):
-        frame[name] = np.nan
-        frame.loc[compared.index, name] = stats[name]
-    for name in ("flag_four_fifths", "flag_significant", "practically_significant"):
-        frame[name] = False
-        frame.loc[compared.index, name] = stats[name]
     frame = frame.sort_values(KEYS, kind="stable").reset_index(drop=True)
     frame["fiscal_year"] = frame["fiscal_year"].astype(np.int64)
     return frame[OUTPUT_COLUMNS]

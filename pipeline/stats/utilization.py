@@ -11,6 +11,7 @@ Conventions where the design is silent:
 - ``ALL`` rows sum headcounts and weight availability by category headcount, a = Σ a_c·N_c / Σ N_c over the
   cells aggregated; if any contributing cell with N_c > 0 lacks availability, the aggregate's is NaN.
 - Group availability is clipped to [0, 1] (sets may sum to 1 ± 0.01).
+- Every flag requires shortfall ≥ 1 (one whole person; 1e-9 tolerance for floating-point N·a).
 - a = 0: utilization_ratio and z are NaN (undefined), p = P(X ≤ n | a = 0) = 1, flags False.
   a = 1: z is NaN (zero variance); p is the exact binomial value (1 when n = N, 0 when n < N).
   Never ±inf: every undefined quotient is NaN (stored as NULL).
@@ -33,6 +34,7 @@ N_CELLS = N_RACE * N_SEX
 GROUP_DIMENSION = np.array(["race_ethnicity"] * N_RACE + ["sex"] * N_SEX + ["race_sex"] * N_CELLS + ["all"])
 GROUP_CODE = np.array(list(codes.RACE_ETHNICITY) + list(codes.SEX) + list(codes.RACE_SEX) + [codes.ALL])
 OUTPUT_COLUMNS = [c for c in columns("workforce_utilization") if c != "suppressed"]
+SHORTFALL_TOLERANCE = 1e-9  # N·a computed in floating point: a shortfall of exactly 1 must count as 1
 
 
 def race_sex_cell(frame: pd.DataFrame) -> np.ndarray:
@@ -138,11 +140,13 @@ def utilization_statistics(n: np.ndarray, total: np.ndarray, a: np.ndarray) -> d
 
 
 def _flags(stats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The three §4.1 conventions, each only with a shortfall of at least one whole person."""
     with np.errstate(invalid="ignore"):
+        whole_person = stats["shortfall"] >= 1.0 - SHORTFALL_TOLERANCE
         return {
-            "flag_80pct": stats["utilization_ratio"] < 0.8,
-            "flag_2sd": stats["z_score"] <= -2.0,
-            "flag_significant": stats["p_value"] < 0.05,
+            "flag_80pct": (stats["utilization_ratio"] < 0.8) & whole_person,
+            "flag_2sd": (stats["z_score"] <= -2.0) & whole_person,
+            "flag_significant": (stats["p_value"] < 0.05) & whole_person,
         }
 
 
