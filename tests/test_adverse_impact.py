@@ -62,6 +62,7 @@ def test_equal_true_rates_flag_at_most_one_comparison_in_ten():
           f"on any row incl. job categories {every_row.mean():.3f}; any below four-fifths {four_fifths.mean():.3f}")
     assert len(headline) == n
     assert headline.mean() <= 0.10
+    assert every_row.mean() <= 0.10  # job-category rows add no chances: they need their pooled row's finding
     assert four_fifths.mean() > 0.5  # the four-fifths ratio alone would have flagged most of them
 
 
@@ -236,3 +237,46 @@ def test_summary_names_adverse_impact_not_job_mix():
     assert "FY2024 statewide race/ethnicity groups with adverse impact (pooled over job categories): none " \
            "(1 below four-fifths before the significance and one-person checks)" in lines
     assert "FY2024 agency × action comparisons with any adverse impact: 0 of 1" in lines
+
+
+def test_the_holm_step_agrees_with_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    from pipeline.stats.selection import SLICES, _holm
+
+    rng = np.random.default_rng(11)
+    p_values = rng.uniform(0, 0.2, (300, SLICES[-1].stop)) ** 2
+    tested = rng.random(p_values.shape) > 0.2
+    adjusted = _holm(p_values, tested)
+    for i in range(0, 300, 7):
+        for part in SLICES:
+            chosen = tested[i, part]
+            if not chosen.any():
+                continue
+            expected = multipletests(p_values[i, part][chosen], method="holm")[1]
+            assert adjusted[i, part][chosen] == pytest.approx(expected)
+            assert np.isnan(adjusted[i, part][~chosen]).all()
+
+
+def test_a_job_category_shows_adverse_impact_only_behind_a_pooled_finding():
+    # Category A: Black 10 of 100 hired against White 60 of 200 (ratio 1/3, Fisher p < 0.001); category B
+    # reverses it (Black 150 of 200, White 5 of 100), so pooled over categories there is no disadvantage and the
+    # category row, on its own significant, is not a finding.
+    rows = [("hire", "black", "male", 100, 10, "professionals"), ("hire", "white", "male", 200, 60, "professionals"),
+            ("hire", "black", "male", 200, 150, "technicians"), ("hire", "white", "male", 100, 5, "technicians")]
+    frame = pd.DataFrame([{"fiscal_year": 2024, "agency_code": "DSS", "job_category": c, "action": a,
+                           "race_ethnicity": r, "sex": x, "pool": n, "selected": k} for a, r, x, n, k, c in rows])
+    out = selection_rates(frame)
+    black = out[(out["agency_code"] == "DSS") & (out["group_dimension"] == "race_ethnicity")
+                & (out["group_code"] == "black")].set_index("job_category")
+    assert fisher_exact([[10, 90], [60, 140]])[1] < 0.001
+    assert black.loc["professionals", "flag_four_fifths"]
+    assert not black.loc["professionals", "flag_significant"] and not black.loc["professionals", "adverse_impact"]
+    assert not black.loc[codes.ALL, "adverse_impact"]
+    # With the same category A but category B also against Black applicants, the pooled row is a finding and
+    # the category row behind it shows too.
+    frame.loc[2, "selected"], frame.loc[3, "selected"] = 20, 30
+    again = selection_rates(frame)
+    black = again[(again["agency_code"] == "DSS") & (again["group_dimension"] == "race_ethnicity")
+                  & (again["group_code"] == "black")].set_index("job_category")
+    assert black.loc[codes.ALL, "adverse_impact"] and black.loc["professionals", "adverse_impact"]

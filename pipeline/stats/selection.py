@@ -29,6 +29,9 @@ group_dimension); its groups are the dimension's codes with pool > 0. Rules wher
   published ``fisher_p`` and ``cmh_p`` stay unadjusted): testing every group of a dimension at 5 % each
   flagged about one agency × action in five when every group had the same true rate, against the
   §4.2 property of at most one in ten (tests/test_adverse_impact.py).
+- A job category's row is significant only when the same group's row pooled over job categories is
+  (a hierarchical, "gatekeeping" test): the categories are where a user looks *behind* a pooled finding, and
+  testing each of them at 5 % again would give every comparison many more chances of a false finding.
 - ``adverse_impact`` = flag_four_fifths and flag_significant and practically_significant.
 """
 from __future__ import annotations
@@ -178,8 +181,12 @@ def _holm(p_values: np.ndarray, tested: np.ndarray) -> np.ndarray:
 
 
 def adverse_impact_matrices(pool: np.ndarray, favourable: np.ndarray, deviation: np.ndarray, variance: np.ndarray,
-                            pooled: np.ndarray) -> dict[str, np.ndarray]:
-    """Every §4.2 figure of each comparison row × group (rows × 31 matrices; ``pooled`` marks CMH rows)."""
+                            pooled: np.ndarray, gate: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Every §4.2 figure of each comparison row × group (rows × 31 matrices; ``pooled`` marks CMH rows).
+
+    ``gate`` gives, per row, the row whose significance it needs (a job category's row needs its pooled row;
+    -1 = none): a hierarchical test, so a comparison's categories add no chances of a false finding.
+    """
     eligible, reference, has_reference = _reference(pool, favourable)
     rows = np.arange(len(pool))[:, None]
     ref_pool, ref_favourable = pool[rows, reference], favourable[rows, reference]
@@ -194,6 +201,9 @@ def adverse_impact_matrices(pool: np.ndarray, favourable: np.ndarray, deviation:
     test_p = _holm(np.where(pooled[:, None], cmh, stats["fisher_p"]), eligible & (pool > 0))
     with np.errstate(invalid="ignore"):
         significant = (test_p < ALPHA) & (deviation < 0)
+    if gate is not None:
+        gated = gate >= 0
+        significant[gated] &= significant[gate[gated]]
     return {
         "reference": np.where(has_reference, reference, -1),
         "reference_eligible": eligible & (pool > 0),
@@ -207,12 +217,23 @@ def adverse_impact_matrices(pool: np.ndarray, favourable: np.ndarray, deviation:
     }
 
 
+def _pooled_row(keys: pd.DataFrame) -> np.ndarray:
+    """Per row: the index of the row pooled over job categories with the same year, agency and action; -1 for
+    rows that are pooled over job categories themselves."""
+    pooled_keys = ["fiscal_year", "agency_code", "action"]
+    position = keys.reset_index(drop=True).reset_index()
+    over_categories = position[position["job_category"] == codes.ALL][[*pooled_keys, "index"]]
+    found = position[pooled_keys].merge(over_categories, on=pooled_keys, how="left")["index"]
+    gate = found.fillna(-1).to_numpy(dtype=np.int64)
+    return np.where(position["job_category"].to_numpy() == codes.ALL, -1, gate)
+
+
 def selection_rates(personnel_actions: pd.DataFrame) -> pd.DataFrame:
     """The selection_rates table (without ``suppressed``): rates and adverse impact per comparison and group."""
     if personnel_actions.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in OUTPUT_COLUMNS})
     keys, pool, favourable, deviation, variance, pooled = _levels(personnel_actions)
-    stats = adverse_impact_matrices(pool, favourable, deviation, variance, pooled)
+    stats = adverse_impact_matrices(pool, favourable, deviation, variance, pooled, _pooled_row(keys))
     favourable_action = keys["action"].isin(codes.FAVOURABLE_ACTIONS).to_numpy()[:, None]
     selected = np.where(favourable_action, favourable, pool - favourable)
     keep = (pool > 0).ravel()
