@@ -174,3 +174,115 @@ def test_inequality_indices_are_computed_from_visible_towns_only(client, towns_t
                 published["value"], rel=1e-9)
             checked += 1
     assert checked >= 20 and differs >= 0.9 * checked, "the suppressed towns must have mattered to the index"
+
+
+def text_of(node: object) -> str:
+    """The text of a component tree (as JSON): its strings, in order."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict):
+        return text_of(node.get("props", {}).get("children")) if "props" in node else ""
+    if isinstance(node, list):
+        return "".join(text_of(n) for n in node)
+    return "" if node is None else str(node)
+
+
+def table_rows(props: dict) -> list[list[str]]:
+    """The body rows of an html.Table (as JSON) as lists of cell texts."""
+    from tests.disclosure_gather import components
+
+    return [[text_of(td["props"].get("children")) for td in tr["props"]["children"]]
+            for kind, tr in ((k, {"props": p}) for k, p in components(props.get("children"))) if kind == "Tr"
+            and all(isinstance(c, dict) and c.get("type") == "Td" for c in tr["props"]["children"])]
+
+
+class Shown:
+    """Aggregates the outsider read on pages, embeds and downloads: (year, measure, level, geo, group) → texts."""
+
+    def __init__(self, t: SimpleNamespace) -> None:
+        self.regions = dict(zip(t.towns["region_name"], t.towns["region_id"]))
+        self.texts: list[tuple[tuple, str, str]] = []
+
+    def place(self, name: str) -> tuple[str, str]:
+        return ("state", "09") if name == "Connecticut" else ("region", self.regions[name])
+
+    def harvest(self, answer: object, ctx: dict, source: str) -> None:
+        """Lens tables (group and reference figures) and town profiles (region and state figures)."""
+        from tests.disclosure_gather import components
+
+        for kind, props in components(answer):
+            ident = props.get("id")
+            chart = ident.get("chart") if isinstance(ident, dict) else ident
+            if kind == "Table" and chart == "access-lens-table":
+                for area, group, reference, *_ in table_rows(props):
+                    where = (ctx["year"], ctx["measure"], *self.place(area))
+                    self.texts += [((*where, ctx["group"]), group, source),
+                                   ((*where, ctx["reference"]), reference, source)]
+            elif kind == "AgGrid" and chart == "town-profile":
+                names = {c["field"]: c["headerName"] for c in props["columnDefs"]}
+                for row in props["rowData"]:
+                    for field in ("region", "state"):
+                        key = (ctx["year"], ctx["labels"][row["measure"]], *self.place(names[field]), "total")
+                        self.texts.append((key, row[field], source))
+
+
+def test_pages_embeds_and_downloads_show_only_the_public_aggregates(client, towns_truth):
+    """Every group lens and town profile of a measure-year with suppressed towns, on the page, as an embed and
+    as a CSV download: each region and state figure is the public one, never the one with the hidden towns."""
+    from app import app
+    from components.formatting import by_unit
+    from data_access.queries import read_table
+    from tests.disclosure_gather import Gatherer, components
+
+    t = towns_truth
+    g, shown = Gatherer(app, client, t.settings, t.rid), Shown(t)
+    measures = read_table(t.settings, "measures", t.rid).set_index("measure_id")
+    labels = dict(zip(measures["label"], measures.index))
+    reference = str(t.access_by_group["reference_group"].iat[0])
+    region_of = dict(zip(t.towns["town_geoid"], t.towns["region_id"]))
+    lens, groups = g.dep("access-lens.children"), [c for c in GROUPS if c not in ("total", reference)]
+    embedded: set[str] = set()
+    for i, ((year, measure), secret) in enumerate(t.hidden.groupby(["year", "measure_id"])):
+        for region in sorted({region_of[town] for town in secret["town_geoid"]}):
+            ctx = {"year": int(year), "measure": measure, "group": groups[i % len(groups)], "reference": reference}
+            values = {"access-measure.value": measure, "access-year.value": int(year), "access-region.value": region,
+                      "access-group.value": ctx["group"], "access-release.data": t.rid}
+            answer = g.call(lens, values, ctx)
+            shown.harvest(answer, ctx, "access-lens")
+            params = next((p["data"] for k, p in components(answer) if k == "Store" and isinstance(p.get("id"), dict)
+                           and p["id"].get("chart") == "access-lens"), None)
+            if params and measure not in embedded:
+                embedded.add(measure)
+                shown.harvest(g.embed("access-lens", params), ctx, "embed access-lens")
+        for town in sorted(set(secret["town_geoid"])):
+            ctx = {"year": int(year), "labels": labels}
+            layout = g.page(f"/towns/{town}", {"release": t.rid, "year": str(int(year))})
+            shown.harvest(layout, ctx, "town page")
+            for kind, props in components(layout):
+                ident = props.get("id")
+                if kind == "AgGrid" and isinstance(ident, dict) and ident.get("chart") == "town-profile":
+                    download = {"panel-csv.n_clicks": 1, "panel-grid.rowData": props["rowData"],
+                                "panel-grid.columnDefs": props["columnDefs"], "panel-grid.id": ident}
+                    reply = g.call(g.dep("panel-download"), download, {}, "town-profile")
+                    content = next(iter(reply["response"].values()))["data"]["content"]
+                    table = list(csv.DictReader(io.StringIO(content)))
+                    csv_grid = {"id": ident, "columnDefs": props["columnDefs"], "rowData": table}  # fields head it
+                    shown.harvest({"type": "AgGrid", "props": csv_grid}, ctx, "csv town-profile")
+            if town == secret["town_geoid"].iat[0] and (year, measure) == tuple(t.hidden[["year", "measure_id"]].iloc[0]):
+                params = {"release": t.rid, "geoid": town, "year": str(int(year))}
+                shown.harvest(g.embed("town-profile", params), ctx, "embed town-profile")
+    public = t.access_by_group.set_index(["year", "measure_id", "geography_level", "geography_id", "group_code"])
+    leaky = t.leaky.set_index(["year", "measure_id", "geography_level", "geography_id", "group_code"])
+    wrong, telling = [], 0
+    with app.server.test_request_context():
+        for key, text, source in shown.texts:
+            unit = measures.loc[key[1], "unit"]
+            expected = by_unit(public.loc[key, "weighted_value"], unit)
+            with_hidden = by_unit(leaky.loc[key, "weighted_value"], unit)
+            if text.split(" (")[0] != expected:
+                wrong.append((key, text, expected, with_hidden, source))
+            telling += with_hidden != expected
+    sources = {source for *_, source in shown.texts}
+    assert {"access-lens", "embed access-lens", "town page", "csv town-profile", "embed town-profile"} <= sources
+    assert not wrong, f"{len(wrong)} aggregates shown that are not the public ones, e.g. {wrong[:4]}"
+    assert telling >= 50, "hardly any figure shown would differ with the hidden towns in: the check is vacuous"

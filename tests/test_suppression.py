@@ -311,7 +311,7 @@ def test_outsider_learns_no_small_0_or_100_percent_selection_rate(demo_tables):
 
     frame, equations = selection_lines(sr.assign(suppressed=~known))
     full_known = np.concatenate([known, np.zeros(len(frame) - len(sr), dtype=bool)])
-    learnt = full_known.copy()
+    learnt = np.ones(len(frame), dtype=bool)
     for column in ("selected", "pool"):
         learnt &= attack(frame[column].to_numpy(dtype=float), full_known, equations)
     exposed = exposed_extremes(frame["selected"].to_numpy(dtype=float), frame["pool"].to_numpy(dtype=float),
