@@ -287,3 +287,70 @@ def test_pages_embeds_and_downloads_show_only_the_public_aggregates(client, town
     assert {"access-lens", "embed access-lens", "town page", "csv town-profile", "embed town-profile"} <= sources
     assert not wrong, f"{len(wrong)} aggregates shown that are not the public ones, e.g. {wrong[:4]}"
     assert telling >= 50, "hardly any figure shown would differ with the hidden towns in: the check is vacuous"
+
+
+def test_disparities_charts_draw_only_the_public_aggregates(client, towns_truth):
+    """The disparities page's charts carry full-precision figures (Theil split and trend, group values, ratio
+    trend): every one is the public aggregate, and most would differ with the hidden towns in."""
+    from app import app
+    from components.formatting import group_label
+    from tests.disclosure_gather import Gatherer, clean, components
+
+    t = towns_truth
+    g = Gatherer(app, client, t.settings, t.rid)
+    regions = dict(zip(t.towns["region_name"], t.towns["region_id"]))
+    region_of = dict(zip(t.towns["town_geoid"], t.towns["region_id"]))
+    with app.server.test_request_context():
+        labels = {clean(group_label(c)): c for c in GROUPS}
+    theil_key = ["year", "measure_id", "geography_level", "geography_id", "index_name"]
+    group_key = ["year", "measure_id", "geography_level", "geography_id", "group_code"]
+    public = {"theil": t.inequality_indices.set_index(theil_key)["value"],
+              "group": t.access_by_group.set_index(group_key)[["weighted_value", "ratio"]]}
+    leaky = {"theil": t.leaky_theil.set_index(theil_key)["value"],
+             "group": t.leaky.set_index(group_key)[["weighted_value", "ratio"]]}
+    drawn = []  # (table, key, column, value)
+
+    def place(name: str) -> tuple[str, str]:
+        return ("state", "09") if name == "Connecticut" else ("region", regions[name])
+
+    groups = [c for c in GROUPS if c not in ("total", "lep")]
+    for i, ((year, measure), secret) in enumerate(t.hidden.groupby(["year", "measure_id"])):
+        group = groups[i % len(groups)]
+        for region in sorted({region_of[town] for town in secret["town_geoid"]}):
+            values = {"disparities-release.value": t.rid, "disparities-measure.value": measure,
+                      "disparities-year.value": str(int(year)), "disparities-level.value": "region",
+                      "disparities-area.value": region, "disparities-group.value": group}
+            for output in ("disparities-indices.", "disparities-content."):
+                for kind, props in components(g.call(g.dep(output), values, {})):
+                    ident = props.get("id")
+                    chart = ident.get("chart") if isinstance(ident, dict) else None
+                    if kind != "Graph" or chart is None:
+                        continue
+                    for trace in props["figure"]["data"]:
+                        name = clean(trace.get("name"))
+                        if chart == "disparities-theil-split":
+                            index = {"Between planning regions": "theil_between",
+                                     "Within planning regions": "theil_within"}[name]
+                            drawn += [("theil", (x, measure, "state", "09", index), None, y)
+                                      for x, y in zip(trace["x"], trace["y"])]
+                        elif chart == "disparities-theil-trend":
+                            drawn += [("theil", (x, measure, *place(name), "theil"), None, y)
+                                      for x, y in zip(trace["x"], trace["y"])]
+                        elif chart == "disparities-ratio-trend":
+                            drawn += [("group", (x, measure, *place(name), group), "ratio", y)
+                                      for x, y in zip(trace["x"], trace["y"])]
+                        elif chart == "disparities-groups" and name == "value":
+                            codes = [labels[clean(label).removesuffix(" (reference)")] for label in trace["y"]]
+                            drawn += [("group", (int(year), measure, "region", region, code), "weighted_value", x)
+                                      for x, code in zip(trace["x"], codes)]
+    wrong, telling = [], 0
+    for table, key, column, value in drawn:
+        truth = public[table].loc[key] if column is None else public[table].loc[key, column]
+        other = leaky[table].loc[key] if column is None else leaky[table].loc[key, column]
+        if value is None or truth != pytest.approx(value, rel=1e-9):
+            wrong.append((table, key, column, value, truth))
+        telling += other != pytest.approx(truth, rel=1e-9)
+    charts = {(table, column) for table, _, column, _ in drawn}
+    assert charts == {("theil", None), ("group", "ratio"), ("group", "weighted_value")}
+    assert not wrong, f"{len(wrong)} drawn figures are not the public aggregates, e.g. {wrong[:4]}"
+    assert telling >= 0.3 * len(drawn) and len(drawn) >= 200, (telling, len(drawn))
