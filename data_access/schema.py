@@ -169,6 +169,7 @@ access_by_group = Table(
     Column("reference_group", String(32)),
     Column("ratio", Float),
     Column("difference", Float),
+    Column("towns_excluded", Integer, nullable=False, default=0),  # suppressed towns left out (DESIGN §5)
 )
 
 town_population = Table(
@@ -204,6 +205,7 @@ inequality_indices = Table(
     _key("geography_id", 10),
     _key("index_name", 16),
     Column("value", Float),
+    Column("towns_excluded", Integer, nullable=False, default=0),  # suppressed towns left out (DESIGN §5)
 )
 
 benchmark_progress = Table(

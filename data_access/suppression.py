@@ -8,6 +8,11 @@ subtraction to be useless, it also suppresses the smallest visible non-zero cell
 over all lines until nothing changes. Lines across agencies need three suppressed agencies (the
 statewide total not counted), so that an agency user, who knows its own agency's figures, still cannot
 subtract its way to another agency's.
+
+Two more kinds of primary cell (issue #13): a rate of exactly 0 % or 100 % in a pool below 20 (it tells every
+member's outcome), and every row of sex `x` (always hidden from the public; it still counts in totals). A line
+that hides such a rate must also hide a cell whose outcomes differ, or the hidden cells' combined rate (total
+less the visible cells) would still be 0 % or 100 %.
 """
 from __future__ import annotations
 
@@ -36,6 +41,11 @@ HIDDEN_COLUMNS = {
 # The count that says how "small" a row is when choosing complementary cells.
 SIZE_COLUMN = {"workforce_utilization": "headcount", "selection_rates": "pool", "training": "employees"}
 MAX_ROUNDS = 50
+# Rates that tell every member's outcome when 0 % or 100 % of a pool below EXTREME_POOL (DESIGN §5):
+# table → (outcome count, pool). aap_goals (goals met over goals set) joins here when it has a suppressed column.
+EXTREME_POOL = 20
+EXTREME_RATES = {"selection_rates": ("selected", "pool"), "training": ("completed", "employees")}
+HIDDEN_SEX = "x"  # rows of this sex (alone, or in a race × sex group) are never shown to the public
 # Rows that repeat their cell's total (workforce `total`): a hidden total row hides every row of its cell.
 CELL_TOTALS = {"workforce_utilization": (("fiscal_year", "agency_code", "job_category"), "_is_all")}
 # Figures of a row computed against its reference group's row (selection: impact ratio, z, Fisher p, flags).
@@ -64,14 +74,39 @@ def _derived_counts(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame
 
 
+def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def primary_suppression(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
-    """True where any count of the row is between 1 and k−1 (a small count, or a figure computed from one)."""
+    """True where any count of the row is between 1 and k−1 (a small count, or a figure computed from one),
+    where a rate is 0 % or 100 % of a small pool, and on every row of sex `x`."""
     frame = _derived_counts(frame, table)
     flags = np.zeros(len(frame), dtype=bool)
     for column in COUNT_COLUMNS[table]:
-        counts = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        counts = _numbers(frame, column)
         flags |= (counts >= 1) & (counts < k)
+    flags |= extreme_rates(frame, table).to_numpy() | hidden_sex(frame).to_numpy()
     return pd.Series(flags, index=frame.index)
+
+
+def extreme_rates(frame: pd.DataFrame, table: str) -> pd.Series:
+    """True where the table's rate is exactly 0 % or 100 % of a pool from 1 to EXTREME_POOL − 1."""
+    if table not in EXTREME_RATES or frame.empty:
+        return pd.Series(False, index=frame.index)
+    outcome, pool = (_numbers(frame, column) for column in EXTREME_RATES[table])
+    small = (pool >= 1) & (pool < EXTREME_POOL)
+    return pd.Series(small & ((outcome == 0) | (outcome == pool)), index=frame.index)
+
+
+def hidden_sex(frame: pd.DataFrame) -> pd.Series:
+    """True on every row of sex `x`: the sex group itself and each race × sex group ending in `_x`."""
+    if frame.empty or "group_dimension" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    dimension, code = frame["group_dimension"].astype(str), frame["group_code"].astype(str)
+    flags = ((dimension == "sex") & (code == HIDDEN_SEX)) | (
+        (dimension == "race_sex") & code.str.endswith(f"_{HIDDEN_SEX}"))
+    return pd.Series(flags.to_numpy(dtype=bool), index=frame.index)
 
 
 def _workforce_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
@@ -181,19 +216,61 @@ def _protect_line(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: 
 
 
 def suppression_flags(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
-    """Primary plus complementary suppression over every additive line of the table."""
+    """Primary plus complementary suppression over every additive line of the table.
+
+    A sex `x` row that holds nobody is hidden but needs no complementary cell (a zero is not a small count,
+    and protecting it would hide a female or male cell beside every empty `x` cell).
+    """
     suppressed = primary_suppression(frame, table, k).to_numpy().copy()
     if table not in LINE_BUILDERS or frame.empty:
         return pd.Series(suppressed, index=frame.index)
     work, lines = LINE_BUILDERS[table](_derived_counts(frame.reset_index(drop=True), table))
     size = pd.to_numeric(work[SIZE_COLUMN[table]], errors="coerce").fillna(0).to_numpy(dtype=float)
+    empty_x = hidden_sex(work).to_numpy() & (size == 0)
+    suppressed &= ~empty_x
     for _ in range(MAX_ROUNDS):
         changed = sum(_protect_line(work, line, suppressed, size) for line in lines)
+        if table in EXTREME_RATES:
+            changed += sum(_protect_extremes(work, line, suppressed, size, table) for line in lines)
         if table in CELL_TOTALS:
             changed += _spread_hidden_totals(work, suppressed, *CELL_TOTALS[table])
         if changed == 0:
             break
-    return pd.Series(suppressed, index=frame.index)
+    return pd.Series(suppressed | empty_x, index=frame.index)
+
+
+def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray, table: str) -> int:
+    """Lines whose hidden members are all 0 % (or all 100 %) and include a small pool: hide one more that is not.
+
+    Subtracting the visible members from the total gives the hidden members' combined outcomes and pool; when
+    that combined rate is 0 % (100 %), each hidden member's is too. The hidden members must hold at least
+    `needed − 1` cells with some (some missing) outcome, so that an agency user who knows one still cannot tell.
+    """
+    member = work[line.member_mask].to_numpy()
+    rows = np.flatnonzero(member)
+    if rows.size == 0:
+        return 0
+    outcome, pool = (np.nan_to_num(_numbers(work, c)[rows]) for c in EXTREME_RATES[table])
+    codes = work.iloc[rows].groupby(list(line.key), sort=False, dropna=False).ngroup().to_numpy()
+    hidden, n_lines = suppressed[rows], codes.max() + 1
+    small = hidden & (pool >= 1) & (pool < EXTREME_POOL)
+    picked = []
+    for extreme, differs in ((outcome == 0, outcome > 0), (outcome == pool, outcome < pool)):
+        exposed = np.bincount(codes, weights=small & extreme, minlength=n_lines) > 0
+        cover = np.bincount(codes, weights=hidden & differs, minlength=n_lines)
+        weak = exposed & (cover < line.needed - 1)
+        candidate = weak[codes] & ~hidden & differs
+        if not candidate.any():
+            continue
+        order = np.lexsort((size[rows][candidate], codes[candidate]))
+        chosen = codes[candidate][order]
+        first = np.ones(chosen.size, dtype=bool)
+        first[1:] = chosen[1:] != chosen[:-1]
+        picked.append(rows[candidate][order][first])
+    newly = np.unique(np.concatenate(picked)) if picked else np.array([], dtype=int)
+    newly = newly[~suppressed[newly]]
+    suppressed[newly] = True
+    return int(newly.size)
 
 
 def _spread_hidden_totals(work: pd.DataFrame, suppressed: np.ndarray, key: tuple[str, ...], total_mask: str) -> int:

@@ -71,13 +71,14 @@ def assemble_tables(
     tables["town_measures"]["suppressed"] = primary_suppression(tables["town_measures"], "town_measures", k)
     tables["town_population"] = population.rename(columns={"group": "group_code"})[columns("town_population")]
     step("access by group (bootstrap)")
+    # Public aggregates leave out the towns whose value is suppressed (DESIGN §5): one table for every viewer.
     tables["access_by_group"] = access_by_group(
-        frames["town_measures"], population, towns, reference_group=settings.reference_group,
+        tables["town_measures"], population, towns, reference_group=settings.reference_group,
         draws=settings.bootstrap_draws, seed=settings.bootstrap_seed,
     )
     step("segregation and inequality indices")
     tables["segregation_indices"] = segregation_indices(population, towns, reference_group=settings.reference_group)
-    tables["inequality_indices"] = inequality_indices(frames["town_measures"], population, towns)
+    tables["inequality_indices"] = inequality_indices(tables["town_measures"], population, towns)
     step("contracting, plans and training")
     if "contracts" in frames:
         tables["contracting"] = contracting_table(

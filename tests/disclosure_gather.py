@@ -245,8 +245,8 @@ class Gatherer:
         for values in runs:
             self.call(dep, values, {n.split(".")[0].split("-", 1)[-1]: v for n, v in values.items()})
 
-    def embed(self, chart: str, params: dict) -> None:
-        """The Embed button's iframe code for a view, then the embed page that iframe opens."""
+    def embed(self, chart: str, params: dict) -> object:
+        """The Embed button's iframe code for a view, then the embed page that iframe opens (its layout)."""
         from dashboards.workforce.transforms import DEFAULT_DIMENSION
 
         values = {"panel-embed.n_clicks": 1, "panel-embed-params.data": params, "_pages_location.pathname": "/",
@@ -256,7 +256,8 @@ class Gatherer:
         assert code, f"the Embed button of {chart} gave no iframe code"
         src = urlsplit(unescape(re.search(r'src="([^"]+)"', code).group(1)))
         query = dict(parse_qsl(src.query))
-        self.page(src.path, query, {"agency": "ALL", "category": "ALL", "dimension": DEFAULT_DIMENSION, **query})
+        return self.page(src.path, query, {"agency": "ALL", "category": "ALL", "dimension": DEFAULT_DIMENSION,
+                                           **query})
 
     def downloads(self) -> None:
         """Every distinct data table handed out, through its 'Download CSV' button."""

@@ -174,3 +174,29 @@ def test_no_hidden_rate_comes_out_of_a_shown_impact_ratio(gathered):
     leaks = pairs[pairs["reference_hidden"].astype(bool)]
     assert leaks.empty, (f"{len(leaks)} shown impact ratios give a suppressed reference group's rate, e.g. "
                          f"{leaks[[*cell, 'group_code', 'reference']].head(4).to_dict('records')}")
+
+
+OUTCOME = {SR: ("selected", "pool"), TR: ("completed", "employees")}
+
+
+@pytest.mark.parametrize("table", [SR, TR])
+def test_no_small_0_or_100_percent_rate_and_no_sex_x_reaches_the_public(gathered, table):
+    """DESIGN §5 (issue #13): a 0 % or 100 % rate of a pool below 20 and every sex x row stay hidden in every
+    channel, and no line's hidden cells add up to a 0 % or 100 % that would give such a rate away."""
+    from tests.test_suppression import exposed_extremes
+
+    frame, equations, known, _ = attacked(gathered, table)
+    outcome, pool = (frame[c].to_numpy(dtype=float) for c in OUTCOME[table])
+    extreme = (pool >= 1) & (pool < 20) & ((outcome == 0) | (outcome == pool))
+    codes = frame["group_code"].astype(str) if "group_code" in frame else pd.Series("", index=frame.index)
+    sex_x = codes.str.fullmatch(r"x|.*_x").to_numpy()
+    if table == SR:
+        assert extreme.sum() > 1000 and sex_x.sum() > 100, "the demo has small extreme rates and x rows to hide"
+    assert not (known & extreme).any(), frame[known & extreme].head(4).to_string()
+    assert not (known & sex_x).any(), frame[known & sex_x].head(4).to_string()
+    learnt = np.ones(len(frame), dtype=bool)
+    for column in OUTCOME[table]:
+        learnt &= attack(frame[column].to_numpy(dtype=float), known, equations)
+    exposed = exposed_extremes(outcome, pool, learnt, equations) & extreme
+    assert not exposed.any(), f"{exposed.sum()} small 0 %/100 % rates follow from a line, e.g. " \
+                              f"{frame[exposed].head(4).to_string()}"

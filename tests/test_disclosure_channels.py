@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.test_api import all_rows
-from tests.test_suppression import attack, workforce_equations
+from tests.test_suppression import attack, empty_x, workforce_equations
 
 YEAR = 2024
 
@@ -35,7 +35,7 @@ def test_the_api_gives_an_outsider_nothing_to_subtract(client, published_demo):
     assert truth["suppressed"].sum() > 0 and (~known).sum() == truth["suppressed"].sum()
     assert (seen.loc[seen["suppressed"].astype(bool), "headcount"].isna()).all()
     learnt = attack(truth["headcount"].to_numpy(dtype=float), known, workforce_equations(truth))
-    assert not (learnt & ~known).any()
+    assert not (learnt & ~known & ~empty_x(truth)).any()  # an empty sex x row is hidden, but its 0 is no secret
 
 
 def test_csv_and_json_channels_show_the_same_cells(client):

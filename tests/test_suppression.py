@@ -76,6 +76,13 @@ def attack(values: np.ndarray, known: np.ndarray, equations) -> np.ndarray:
     return known
 
 
+def empty_x(frame: pd.DataFrame) -> np.ndarray:
+    """Rows of sex x holding nobody: hidden, but a zero is no one's secret, so subtraction may give the 0 back
+    (protecting it would hide a female or male cell beside every empty x cell)."""
+    x = frame["group_code"].astype(str).str.fullmatch(r"x|.*_x") & frame["group_dimension"].isin(["sex", "race_sex"])
+    return (x & (frame["headcount"] == 0)).to_numpy()
+
+
 def test_primary_suppression_marks_small_counts_and_small_totals():
     frame = pd.DataFrame({"headcount": [0, 1, 4, 5, 30, 7], "total": [30, 30, 30, 30, 30, 3]})
     assert primary_suppression(frame, "workforce_utilization", 5).tolist() == [False, True, True, False, False, True]
@@ -102,7 +109,7 @@ def test_outsider_recovers_no_suppressed_workforce_count(demo_tables):
     assert (~known).sum() > 100, "the demo should need suppression"
     assert not public.loc[public["suppressed"], ["share", "shortfall", "p_value"]].notna().any().any()
     learnt = attack(wu["headcount"].to_numpy(dtype=float), known, workforce_equations(wu))
-    recovered = learnt & ~known
+    recovered = learnt & ~known & ~empty_x(wu)
     assert not recovered.any(), wu[recovered].head().to_string()
 
 
@@ -115,7 +122,7 @@ def test_agency_insider_recovers_no_other_agency_count(demo_tables):
         known = seen["headcount"].notna().to_numpy()
         learnt = attack(wu["headcount"].to_numpy(dtype=float), known, workforce_equations(wu))
         others = (wu["agency_code"] != agency).to_numpy()
-        assert not (learnt & ~known & others).any(), agency
+        assert not (learnt & ~known & others & ~empty_x(wu)).any(), agency
 
 
 def test_outsider_recovers_no_selection_count(demo_tables):
@@ -214,3 +221,99 @@ def test_a_comparison_with_a_hidden_reference_is_not_shown_to_outsiders():
     assert mask_for_viewer(page, "selection_rates", ANONYMOUS)["impact_ratio"].isna().all()
     visible_reference = rows.assign(suppressed=False)
     assert mask_for_viewer(page, "selection_rates", ANONYMOUS, visible_reference)["impact_ratio"].notna().all()
+
+
+# ---------------------------------------------------------------- issue #13: extreme rates and sex x
+def test_a_rate_of_0_or_100_percent_in_a_pool_below_20_is_primary():
+    # (pool, selected): 0 % and 100 % of 19 tell everyone's outcome; 0 % or 100 % of 20, 9 of 19 (no count
+    # below 5: 9 selected, 10 not) and an empty pool do not.
+    frame = pd.DataFrame({"pool": [19, 19, 20, 20, 19, 0], "selected": [0, 19, 0, 20, 9, 0]})
+    assert primary_suppression(frame, "selection_rates", 5).tolist() == [True, True, False, False, False, False]
+    training = pd.DataFrame({"employees": [12, 12, 25], "completed": [12, 0, 25]})
+    assert primary_suppression(training, "training", 5).tolist() == [True, True, False]
+
+
+def _selection(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame([dict(fiscal_year=2024, agency_code="AAA", action="hire", group_dimension=dim,
+                              group_code=code, pool=pool, selected=sel) for dim, code, pool, sel in rows])
+
+
+def test_a_hidden_0_percent_needs_a_complement_that_was_selected():
+    # Race groups: white 60/12, black 15/0 (0 % of a small pool: primary), hispanic 25/0, asian 30/7 (total 130/19).
+    # The usual complement is the smallest visible pool, hispanic 25/0 — but then the hidden pair is 0 of 40
+    # (19 − 12 − 7 = 0 selected), which still says black 0 %. So asian (30/7, the smallest visible pool with
+    # someone selected) is hidden too: hidden 70/7, and nothing says which group the 7 came from.
+    frame = _selection([("race_ethnicity", "white", 60, 12), ("race_ethnicity", "black", 15, 0),
+                        ("race_ethnicity", "hispanic", 25, 0), ("race_ethnicity", "asian", 30, 7),
+                        ("sex", "female", 65, 10), ("sex", "male", 65, 9)])
+    flags = suppression_flags(frame, "selection_rates", k=5)
+    assert flags.tolist() == [False, True, True, True, False, False]
+
+
+def test_a_hidden_100_percent_across_agencies_survives_an_insider():
+    # Training, state 200/150; agencies A 12/12 (100 % of a small pool), B 30/30, C 40/30, D 50/40, E 68/38.
+    # Lines across agencies hide three agencies: A, then B (30) and C (40), the smallest. But C's own staff know
+    # C: A + B = 42 of 42 would still say A 100 %. So D (50/40, the smallest visible with someone not trained)
+    # goes too; then whichever of B, C, D is known, the other two and A are never all trained.
+    frame = pd.DataFrame({"fiscal_year": 2024, "agency_code": ["ALL", "A", "B", "C", "D", "E"],
+                          "employees": [200, 12, 30, 40, 50, 68], "completed": [150, 12, 30, 30, 40, 38]})
+    flags = suppression_flags(frame, "training", k=5)
+    assert flags.tolist() == [False, True, True, True, True, False]
+
+
+def _sex_cell(x: int) -> pd.DataFrame:
+    female, male = 30, 24
+    return pd.DataFrame(_workforce_cell("ALL", female + male + x, {"female": female, "male": male, "x": x}))
+
+
+def test_sex_x_is_always_hidden_and_protected_along_its_line():
+    # x = 6 is not a small count, but x rows are never public: its line (60 = 30 + 24 + 6) then needs a
+    # complement, the smallest visible non-zero group, male 24.
+    flags = suppression_flags(_sex_cell(6), "workforce_utilization", k=5)
+    assert flags.tolist() == [False, False, True, True]  # ALL, female, male, x
+    # An empty x cell is hidden too, but a zero is no one's secret: no complement.
+    assert suppression_flags(_sex_cell(0), "workforce_utilization", k=5).tolist() == [False, False, False, True]
+    race_sex = pd.DataFrame([dict(group_dimension="race_sex", group_code="white_x", headcount=40, total=90),
+                             dict(group_dimension="race_sex", group_code="white_female", headcount=50, total=90)])
+    assert primary_suppression(race_sex, "workforce_utilization", 5).tolist() == [True, False]
+    public = mask_for_viewer(_sex_cell(6).assign(suppressed=suppression_flags(_sex_cell(6),
+                                                 "workforce_utilization", 5)), "workforce_utilization", ANONYMOUS)
+    assert public["headcount"].isna().tolist() == [False, False, True, True]
+
+
+def exposed_extremes(outcome: np.ndarray, pool: np.ndarray, known: np.ndarray, equations) -> np.ndarray:
+    """Hidden cells whose 0 % or 100 % comes out of a line: the total less the visible members leaves the hidden
+    members' combined outcome and pool; when that is 0 % (100 %) so is each of theirs. Lines whose own total is
+    0 % or 100 % of a pool of 20 or more are left out: the rule publishes that total, and it says as much."""
+    exposed = np.zeros(len(outcome), dtype=bool)
+    for members, total in equations:
+        unknown = [m for m in members if not known[m]]
+        if not known[total] or not unknown or (outcome[total] in (0, pool[total]) and pool[total] >= 20):
+            continue
+        rest_pool = pool[total] - pool[[m for m in members if known[m]]].sum()
+        rest_outcome = outcome[total] - outcome[[m for m in members if known[m]]].sum()
+        if rest_pool > 0 and rest_outcome in (0, rest_pool):
+            exposed[unknown] = True
+    return exposed
+
+
+def test_outsider_learns_no_small_0_or_100_percent_selection_rate(demo_tables):
+    _, sr = demo_tables
+    sr = sr.reset_index(drop=True)
+    known = mask_for_viewer(sr, "selection_rates", ANONYMOUS)["selected"].notna().to_numpy()
+    pool, selected = sr["pool"].to_numpy(dtype=float), sr["selected"].to_numpy(dtype=float)
+    extreme = (pool >= 1) & (pool < 20) & ((selected == 0) | (selected == pool))
+    assert (extreme & ~known).sum() > 1000, "the demo has many small 0 % / 100 % rates to protect"
+    assert not (extreme & known).any(), "a small 0 % / 100 % rate is shown"
+    x = sr["group_code"].astype(str).str.fullmatch(r"x|.*_x").to_numpy()
+    assert x.any() and not (x & known).any(), "a sex x row is shown"
+    from tests.test_disclosure_callbacks import selection_lines
+
+    frame, equations = selection_lines(sr.assign(suppressed=~known))
+    full_known = np.concatenate([known, np.zeros(len(frame) - len(sr), dtype=bool)])
+    learnt = np.ones(len(frame), dtype=bool)
+    for column in ("selected", "pool"):
+        learnt &= attack(frame[column].to_numpy(dtype=float), full_known, equations)
+    exposed = exposed_extremes(frame["selected"].to_numpy(dtype=float), frame["pool"].to_numpy(dtype=float),
+                               learnt, equations)[: len(sr)]
+    assert not (exposed & extreme).any(), sr[exposed & extreme].head().to_string()

@@ -142,6 +142,21 @@ def membership(towns: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     return matrix, pd.DataFrame(columns, columns=["geography_level", "geography_id"])
 
 
+def public_towns(rows: pd.DataFrame, geoids: pd.Index, matrix: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows of towns whose value the public may see, and how many towns each geography leaves out.
+
+    A town row marked ``suppressed`` (DESIGN §5) stays out of every public aggregate, so that no region, county
+    or state figure gives it back by subtraction; the count per geography (``matrix`` column) is
+    ``towns_excluded``. Without a ``suppressed`` column every town is public.
+    """
+    if "suppressed" not in rows.columns:
+        return rows, np.zeros(matrix.shape[1], dtype=int)
+    hidden = rows["suppressed"].fillna(False).astype(bool).to_numpy()
+    position = geoids.get_indexer(rows.loc[hidden, "town_geoid"])
+    excluded = matrix[position[position >= 0]].sum(axis=0).astype(int)
+    return rows[~hidden], excluded
+
+
 def _rng(seed: int, year: int, measure_id: str) -> np.random.Generator:
     """A generator per (year, measure): results do not depend on which other measures are in the release."""
     return np.random.default_rng([seed, int(year), zlib.crc32(str(measure_id).encode())])
@@ -173,9 +188,10 @@ def access_by_group(
         if year not in by_year:
             vectors = [population_vector(population, g, int(year), geoids) for g in groups]
             by_year[year] = np.column_stack(vectors or [np.zeros(len(geoids))])
-        rows = rows[rows["value"].notna()].drop_duplicates("town_geoid")
+        rows, excluded = public_towns(rows[rows["value"].notna()].drop_duplicates("town_geoid"), geoids, matrix)
         parts.append(_access_one(rows, geoids, matrix, by_year[year], groups, reference_group,
                                  _rng(seed, int(year), measure_id), draws))
+        parts[-1]["towns_excluded"] = excluded[parts[-1]["geo"]]
         parts[-1].update(year=int(year), measure_id=measure_id)
     columns = schema.columns("access_by_group")
     if not parts or not groups:

@@ -6,7 +6,7 @@ import pandas as pd
 from scipy.special import xlogy
 
 from data_access import codes, schema
-from pipeline.stats.access import membership, population_lookup, population_vector, with_total
+from pipeline.stats.access import membership, population_lookup, population_vector, public_towns, with_total
 
 
 def segregation_indices(
@@ -64,7 +64,8 @@ def inequality_indices(
     ``theil`` for the state, every region and every county; at state level also ``theil_between`` (Theil of
     the region means, weighted by region population) and ``theil_within`` (Σ_r (P_r μ_r / P μ)·T_r), so that
     between + within = theil. Weights: total population of the matching population year (see
-    access_by_group). Measure-years with a negative town value are skipped (Theil needs v ≥ 0).
+    access_by_group). Measure-years with a negative town value are skipped (Theil needs v ≥ 0). Towns marked
+    ``suppressed`` are left out of every index, and ``towns_excluded`` counts them per geography (DESIGN §5).
     """
     population = population_lookup(with_total(town_population))
     matrix, geos = membership(towns)
@@ -73,20 +74,24 @@ def inequality_indices(
     frames = []
     for (year, measure_id), rows in town_measures.groupby(["year", "measure_id"], sort=True):
         rows = rows[rows["value"].notna()].drop_duplicates("town_geoid")
+        if (rows["value"] < 0).any():  # judged on every town, so that skipping says nothing of a hidden one
+            continue
+        rows, excluded = public_towns(rows, geoids, matrix)
         position = geoids.get_indexer(rows["town_geoid"])
         rows, position = rows[position >= 0], position[position >= 0]
-        if (rows["value"] < 0).any() or rows.empty:
+        if rows.empty:
             continue
         values = rows["value"].to_numpy(dtype=float)
         weights = population_vector(population, "total", int(year), geoids)[position]
         local = matrix[position]
         present = np.flatnonzero(local.sum(axis=0) > 0)
-        out = geos.iloc[present].assign(index_name="theil")
+        out = geos.iloc[present].assign(index_name="theil", towns_excluded=excluded[present])
         out["value"] = [theil(values, weights * local[:, j]) for j in present]
         between, within = theil_decomposition(values, weights, regions[position])
         extra = pd.DataFrame({
             "geography_level": "state", "geography_id": codes.STATE_ID,
             "index_name": ["theil_between", "theil_within"], "value": [between, within],
+            "towns_excluded": int(excluded[0]),  # column 0 of the membership matrix is the state
         })
         out = pd.concat([out, extra], ignore_index=True)
         out["year"], out["measure_id"] = int(year), measure_id
