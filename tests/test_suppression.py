@@ -234,7 +234,7 @@ def test_a_rate_of_0_or_100_percent_in_a_pool_below_20_is_primary():
 
 
 def _selection(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame([dict(fiscal_year=2024, agency_code="AAA", action="hire", group_dimension=dim,
+    return pd.DataFrame([dict(fiscal_year=2024, agency_code="AAA", job_category="ALL", action="hire", group_dimension=dim,
                               group_code=code, pool=pool, selected=sel) for dim, code, pool, sel in rows])
 
 
