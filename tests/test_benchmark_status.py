@@ -127,3 +127,18 @@ def test_impact_ratio_for_hires_and_without_others():
     assert out.loc["selection.hire.impact_ratio.black", "value"] == pytest.approx(38 / 15)
     # female is the only row of its dimension: no other group to compare with, so no value (never 0 or 1)
     assert "selection.hire.impact_ratio.female" not in out.index
+
+
+def test_every_status_has_a_word_and_its_own_symbol_in_both_languages(settings_for, tmp_path):
+    from app import app
+    from components.formatting import STATUS_LABELS, status_label
+
+    settings_for(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    assert tuple(STATUS_LABELS) == codes.BENCHMARK_STATUSES
+    english = [status_label(code) for code in codes.BENCHMARK_STATUSES]
+    with app.server.test_request_context("/?lang=es"):
+        spanish = [status_label(code) for code in codes.BENCHMARK_STATUSES]
+    assert len({symbol for _, symbol in english}) == 6 and all(symbol for _, symbol in english)
+    assert len({word for word, _ in english}) == len({word for word, _ in spanish}) == 6
+    assert all(es[0] != en[0] and es[1] == en[1] for en, es in zip(english, spanish))
+    assert spanish[2] == ("Mejorando, pero demasiado despacio", "↝")
