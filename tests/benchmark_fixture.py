@@ -8,6 +8,7 @@ table each benchmark value is read from (DESIGN §4.4's metric-key table).
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -143,9 +144,43 @@ def hidden_from_public(tables: dict[str, pd.DataFrame], row: pd.Series) -> bool:
     from the baseline to its year — a trend through a hidden point gives that point back."""
     years = [int(row["year"])]
     if pd.notna(row["slope"]):
-        years = [y for y in YEARS if int(row["baseline_year"]) <= y <= int(row["year"])]
+        bp = tables["benchmark_progress"]
+        same = bp[(bp["metric_key"] == row["metric_key"]) & (bp["scope"] == row["scope"])
+                  & (bp["scope_id"] == row["scope_id"])]
+        years = [int(y) for y in same["year"] if int(row["baseline_year"]) <= int(y) <= int(row["year"])]
     for year in years:
         found = source_rows(tables, row["metric_key"], row["scope"], row["scope_id"], year)
         if found is not None and found[1]["suppressed"].astype(bool).any():
             return True
     return False
+
+
+FIGURES = ("value", "progress", "fitted_value", "slope", "slope_ci_low", "slope_ci_high", "status")
+KEY = ["metric_key", "scope", "scope_id", "year"]
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def exposure_problems(tables: dict[str, pd.DataFrame], channels: dict[str, pd.DataFrame]) -> tuple[list, pd.Series]:
+    """Benchmark figures a channel shows although they are read from a suppressed cell, and visible values a
+    channel lost or got wrong; with which true rows are hidden (to check the test is not vacuous)."""
+    truth = tables["benchmark_progress"]
+    hidden = truth.apply(lambda row: hidden_from_public(tables, row), axis=1).astype(bool)
+    problems = []
+    for channel, shown in channels.items():
+        shown = shown.assign(year=pd.to_numeric(shown["year"]).astype(int),
+                             scope_id=shown["scope_id"].fillna("").astype(str))
+        merged = truth[KEY].assign(is_hidden=hidden.to_numpy(), true_value=truth["value"]).merge(
+            shown, on=KEY, how="left", indicator=True)
+        seen = merged[merged["_merge"] == "both"]
+        if not channel.startswith("page"):
+            assert len(seen) == len(truth), f"{channel} lacks benchmark rows"
+        for row in seen.itertuples():
+            shown_figures = [c for c in FIGURES if not _blank(getattr(row, c))]
+            if row.is_hidden and shown_figures:
+                problems.append((channel, row.metric_key, row.scope_id, row.year, shown_figures))
+            if not row.is_hidden and (_blank(row.value) or abs(float(row.value) - row.true_value) > 1e-9):
+                problems.append((channel, row.metric_key, row.scope_id, row.year, "visible value missing or wrong"))
+    return problems, hidden

@@ -8,19 +8,15 @@ benchmark, year and scope against the cells the value is read from.
 """
 from __future__ import annotations
 
-import csv
-import io
-import math
 from datetime import UTC, datetime
 
-import pandas as pd
 import pytest
 
 from tests import benchmark_fixture as fx
+from tests.disclosure_gather import benchmark_channels
 from tests.test_api import all_rows
 
-FIGURES = ("value", "progress", "fitted_value", "slope", "slope_ci_low", "slope_ci_high", "status")
-KEY = ["metric_key", "scope", "scope_id", "year"]
+FIGURES, KEY = fx.FIGURES, fx.KEY
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +46,6 @@ def client(release):
     return app.server.test_client()
 
 
-def _blank(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
-
-
 def test_share_times_visible_total_no_longer_gives_back_two_people(client, tables):
     """The attack of issue #13: SMAL's Hispanic share × SMAL's visible total = its suppressed headcount."""
     wu = tables["workforce_utilization"]
@@ -70,42 +62,13 @@ def test_share_times_visible_total_no_longer_gives_back_two_people(client, table
     assert all(row["suppressed"] and all(row[c] is None for c in FIGURES) for row in shares)
 
 
-def _channels(client, settings, rid: str) -> dict[str, pd.DataFrame]:
-    """Every benchmark row an anonymous caller can obtain, per channel."""
-    from data_access import queries
-    from data_access import workforce_queries as wq
-
-    json_rows = pd.DataFrame(all_rows(client, "/api/v1/benchmark-progress?limit=1000"))
-    text = client.get("/api/v1/benchmark-progress?limit=1000&format=csv").get_data(as_text=True)
-    csv_rows = pd.DataFrame(list(csv.DictReader(io.StringIO(text))))
-    for column in ("year", "value"):
-        csv_rows[column] = pd.to_numeric(csv_rows[column], errors="coerce")
-    pages = pd.concat([queries.benchmark_progress(settings, rid, scope) for scope in ("state", "agency", "region")]
-                      + [wq.agency_benchmarks(settings, rid, code) for code in fx.AGENCIES], ignore_index=True)
-    return {"api json": json_rows, "api csv": csv_rows, "page queries": pages}
-
-
 def test_no_channel_shows_a_benchmark_figure_read_from_a_suppressed_cell(client, release, tables):
     settings, rid = release
+    problems, hidden = fx.exposure_problems(tables, benchmark_channels(client, settings, rid, fx.AGENCIES))
     truth = tables["benchmark_progress"]
-    hidden = truth.apply(lambda row: fx.hidden_from_public(tables, row), axis=1)
     # Not vacuous: hidden rows in every family that can be suppressed, and visible rows beside them.
-    families = set(truth.loc[hidden, "metric_key"].str.split(".").str[0])
-    assert families == {"workforce", "selection", "training"} and (~hidden).sum() >= 20
-    problems = []
-    for channel, shown in _channels(client, settings, rid).items():
-        shown = shown.assign(year=shown["year"].astype(int), scope_id=shown["scope_id"].fillna("").astype(str))
-        merged = truth[KEY].assign(is_hidden=hidden.to_numpy(), true_value=truth["value"]).merge(
-            shown, on=KEY, how="left", indicator=True)
-        seen = merged[merged["_merge"] == "both"]
-        if channel != "page queries":
-            assert len(seen) == len(truth), f"{channel} lacks benchmark rows"
-        for row in seen.itertuples():
-            shown_figures = [c for c in FIGURES if not _blank(getattr(row, c))]
-            if row.is_hidden and shown_figures:
-                problems.append((channel, row.metric_key, row.scope_id, row.year, shown_figures))
-            if not row.is_hidden and (_blank(row.value) or abs(float(row.value) - row.true_value) > 1e-9):
-                problems.append((channel, row.metric_key, row.scope_id, row.year, "visible value missing or wrong"))
+    assert set(truth.loc[hidden, "metric_key"].str.split(".").str[0]) == {"workforce", "selection", "training"}
+    assert (~hidden).sum() >= 20 and (hidden == truth["suppressed"]).all()
     assert not problems, f"{len(problems)} problems, e.g. {problems[:6]}"
 
 
@@ -122,3 +85,23 @@ def test_agency_users_see_their_own_benchmarks_and_statewide_users_all(release, 
     assert own.loc[hidden & ~smal, "value"].isna().all(), "another agency's or the state's hidden rows stay hidden"
     everything = mask_for_viewer(truth, "benchmark_progress", Viewer("statewide"))
     assert everything["value"].notna().all() and not everything["suppressed"].any()
+
+
+def test_what_changed_reports_the_new_statuses_and_never_a_hidden_one(tables):
+    from data_access import codes
+    from data_access.changes import compare_table
+    from data_access.suppression import mask_for_viewer
+    from data_access.viewer import ANONYMOUS
+    from pipeline.stats.benchmarks import benchmark_progress
+    from pipeline.stats.metrics import metric_series
+
+    bench = fx.benchmarks().assign(target_value=0.0)  # every target now below its baseline: statuses flip
+    new = benchmark_progress(metric_series(bench, tables), bench)
+    old = tables["benchmark_progress"]
+    report = compare_table("benchmark_progress", mask_for_viewer(old, "benchmark_progress", ANONYMOUS),
+                           mask_for_viewer(new, "benchmark_progress", ANONYMOUS))
+    flips = report["status_changes"]
+    assert flips and {f["new"] for f in flips} <= set(codes.BENCHMARK_STATUSES)
+    hidden = {tuple(r) for r in old.loc[old["suppressed"], KEY].itertuples(index=False)}
+    assert not [f for f in flips if tuple(f["key"][k] for k in KEY) in hidden]
+    assert not [m for m in report["largest_moves"] if tuple(m["key"][k] for k in KEY) in hidden]

@@ -29,6 +29,7 @@ def gathered(app_env):
         g = gather(app, app.server.test_client(), settings, rid)
         truth = {t: read_table(settings, t, rid).reset_index(drop=True) for t in (WU, SR, TR)}
         _GATHERED[rid] = SimpleNamespace(seen=g.seen, truth=truth, covered=g.covered, peers=g.maps.peers,
+                                         benchmarks=g.benchmarks,
                                          registered=[d["output"] for d in g.deps], k=settings.suppression_k,
                                          attacks={})
     return _GATHERED[rid]
@@ -172,3 +173,15 @@ def test_no_hidden_rate_comes_out_of_a_shown_impact_ratio(gathered):
     leaks = pairs[pairs["reference_hidden"].astype(bool)]
     assert leaks.empty, (f"{len(leaks)} shown impact ratios give a suppressed reference group's rate, e.g. "
                          f"{leaks[[*cell, 'group_code', 'reference']].head(4).to_dict('records')}")
+
+
+def test_no_benchmark_value_read_from_a_suppressed_cell_is_handed_out(gathered, app_env):
+    """The benchmark rows of every channel, gathered with the rest, against the cells they are read from."""
+    from data_access.queries import read_table
+    from tests.benchmark_fixture import exposure_problems
+
+    tables = {**gathered.truth, "benchmark_progress": read_table(app_env["settings"], "benchmark_progress",
+                                                                 app_env["release_id"])}
+    problems, hidden = exposure_problems(tables, gathered.benchmarks)
+    assert hidden.any() and set(gathered.benchmarks) == {"api json", "api csv", "page queries"}
+    assert not problems, f"{len(problems)} problems, e.g. {problems[:6]}"
