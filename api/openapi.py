@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from data_access.api_queries import API_TABLES, YEAR_RANGE, column_kind, filter_specs, key_columns
-from data_access.codes import RELEASE_STATUS
+from data_access.codes import BENCHMARK_STATUSES, RELEASE_STATUS
 from data_access.schema import RELEASE_TABLES, columns
 from data_access.suppression import HIDDEN_COLUMNS
 
@@ -44,6 +44,8 @@ def row_schema(table: str) -> dict:
         schema = dict(KINDS[column_kind(table, name)])
         if (column.nullable and not column.primary_key) or name in hidden:
             schema["nullable"] = True
+        if (table, name) == ("benchmark_progress", "status"):  # DESIGN §4.4; null when suppressed (§5)
+            schema["enum"] = [*BENCHMARK_STATUSES, None]
         properties[name] = schema
     return {"type": "object", "required": columns(table), "additionalProperties": False, "properties": properties}
 

@@ -60,10 +60,14 @@ JOB_LABELS = {
     "service_maintenance": N_("Service and maintenance"),
     "ALL": N_("All job categories"),
 }
+# Benchmark statuses (DESIGN §4.4, data_access.codes.BENCHMARK_STATUSES): a word and a symbol each, never colour
+# alone. The symbol reads against the benchmark's own direction (↗ = towards the target, ↘ = away from it).
 STATUS_LABELS = {
     "met": (N_("Target met"), "✔"),
     "on_track": (N_("On track"), "↗"),
-    "off_track": (N_("Off track"), "✖"),
+    "improving_too_slowly": (N_("Improving, but too slowly"), "↝"),
+    "no_detectable_change": (N_("No change beyond noise"), "≈"),
+    "moving_away": (N_("Moving away from the target"), "↘"),
     "insufficient_data": (N_("Not enough data yet"), "…"),
 }
 

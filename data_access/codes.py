@@ -38,5 +38,8 @@ BENCHMARK_SCOPES = ("state", "agency", "region")
 PLAN_STATUS = ("not_started", "drafting", "submitted", "approved", "published")
 AAP_STATUS = ("parity", "goals_met", "good_faith", "not_approved")
 RELEASE_STATUS = ("draft", "published", "retired")
+# benchmark_progress.status (DESIGN §4.4), from best to no judgement: pages and the API read this one list.
+BENCHMARK_STATUSES = ("met", "on_track", "improving_too_slowly", "no_detectable_change", "moving_away",
+                      "insufficient_data")
 GEOGRAPHY_LEVELS = ("state", "region", "county", "town")
 STATE_ID = "09"

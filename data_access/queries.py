@@ -15,7 +15,7 @@ from .releases import ReleaseInfo, list_releases
 from .schema import RELEASE_TABLES
 from .settings import Settings, load_settings
 from .suppression import mask_for_viewer
-from .viewer import Viewer
+from .viewer import ANONYMOUS, Viewer
 
 
 class DataUnavailable(RuntimeError):
@@ -90,9 +90,10 @@ def resolve_release(settings: Settings, viewer: Viewer, requested: str | None) -
 
 
 @memoize
-def benchmark_progress(settings: Settings, release_id: str, scope: str) -> pd.DataFrame:
-    """Every benchmark of one scope with its yearly progress rows."""
-    return read_table(settings, "benchmark_progress", release_id, scope=scope)
+def benchmark_progress(settings: Settings, release_id: str, scope: str, viewer: Viewer = ANONYMOUS) -> pd.DataFrame:
+    """Every benchmark of one scope with its yearly progress rows, masked for the viewer (anonymous unless given)."""
+    frame = read_table(settings, "benchmark_progress", release_id, scope=scope)
+    return mask_for_viewer(frame, "benchmark_progress", viewer)
 
 
 @memoize

@@ -222,10 +222,13 @@ benchmark_progress = Table(
     Column("target_value", Float),
     Column("target_year", Integer),
     Column("progress", Float),
+    Column("fitted_value", Float),
     Column("slope", Float),
     Column("slope_ci_low", Float),
     Column("slope_ci_high", Float),
+    Column("required_slope", Float),
     Column("status", String(24)),
+    Column("suppressed", Boolean, nullable=False, default=False),
 )
 
 contracting = Table(

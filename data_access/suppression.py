@@ -37,6 +37,9 @@ HIDDEN_COLUMNS = {
                         "cmh_p", "flag_four_fifths", "flag_significant", "practically_significant", "adverse_impact"),
     "training": ("completed", "employees", "completion_rate"),
     "town_measures": ("value", "numerator", "denominator", "moe", "cv", "class_break"),
+    # A benchmark read from a suppressed cell (DESIGN §5): its value and everything that gives it back.
+    "benchmark_progress": ("value", "progress", "fitted_value", "slope", "slope_ci_low", "slope_ci_high",
+                           "status"),
 }
 # The count that says how "small" a row is when choosing complementary cells.
 SIZE_COLUMN = {"workforce_utilization": "headcount", "selection_rates": "pool", "training": "employees"}
@@ -308,6 +311,9 @@ def mask_for_viewer(frame: pd.DataFrame, table: str, viewer: Viewer,
         return frame
     if "agency_code" in frame.columns:
         entitled = frame["agency_code"].map(viewer.sees_unsuppressed).astype(bool)
+    elif table == "benchmark_progress":  # an agency's own benchmarks; the state's and regions' are statewide
+        own = [s == "agency" and viewer.sees_unsuppressed(i) for s, i in zip(frame["scope"], frame["scope_id"])]
+        entitled = pd.Series(own, index=frame.index) | (viewer.role in ("statewide", "admin"))
     else:
         entitled = pd.Series(viewer.role in ("statewide", "admin"), index=frame.index)
     hide = frame["suppressed"].astype(bool) & ~entitled

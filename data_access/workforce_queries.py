@@ -14,7 +14,7 @@ from .codes import ALL
 from .queries import read_table
 from .settings import Settings
 from .suppression import mask_for_viewer
-from .viewer import Viewer
+from .viewer import ANONYMOUS, Viewer
 
 SCOPES = ("agency", "peer", "state")
 CONTRACT_SUMS = ["eligible_spend", "small_business_spend", "minority_business_spend"]
@@ -90,9 +90,11 @@ def plan_rows(settings: Settings, release_id: str) -> pd.DataFrame:
 
 
 @memoize
-def agency_benchmarks(settings: Settings, release_id: str, agency_code: str) -> pd.DataFrame:
-    """benchmark_progress rows of scope `agency` for one agency."""
-    return read_table(settings, "benchmark_progress", release_id, scope="agency", scope_id=agency_code)
+def agency_benchmarks(settings: Settings, release_id: str, agency_code: str,
+                      viewer: Viewer = ANONYMOUS) -> pd.DataFrame:
+    """benchmark_progress rows of scope `agency` for one agency, masked for the viewer (anonymous unless given)."""
+    frame = read_table(settings, "benchmark_progress", release_id, scope="agency", scope_id=agency_code)
+    return mask_for_viewer(frame, "benchmark_progress", viewer)
 
 
 def peer_codes(agencies: pd.DataFrame, agency_code: str) -> list[str]:

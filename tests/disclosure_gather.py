@@ -196,6 +196,7 @@ class Gatherer:
         self.covered: set[str] = set()
         self.tables: dict[str, tuple] = {}  # every distinct data table handed out, for its CSV download
         self.embeds: dict[tuple, dict] = {}  # (chart, agency) → a view an Embed button offers
+        self.benchmarks: dict = {}  # channel → the benchmark_progress rows it handed out
 
     def dep(self, fragment: str) -> dict:
         return next(d for d in self.deps if fragment in d["output"])
@@ -287,6 +288,29 @@ class Gatherer:
                 url = body["next"]
 
 
+def benchmark_channels(client, settings, rid: str, agencies) -> dict:
+    """Every benchmark_progress row the caller can obtain, per channel: the API's JSON and CSV, and the
+    data-access queries the overview, agency pages and embeds read (as the anonymous viewer they pass)."""
+    import pandas as pd
+
+    from data_access import queries
+    from data_access import workforce_queries as wq
+
+    url = "/api/v1/benchmark-progress?limit=1000"
+    json_rows = []
+    while url:
+        body = client.get(url).get_json()
+        json_rows += body["rows"]
+        url = body["next"]
+    text = client.get("/api/v1/benchmark-progress?limit=1000&format=csv").get_data(as_text=True)
+    csv_rows = pd.DataFrame(list(csv.DictReader(io.StringIO(text))))
+    for column in ("year", "value"):
+        csv_rows[column] = pd.to_numeric(csv_rows[column], errors="coerce")
+    pages = pd.concat([queries.benchmark_progress(settings, rid, scope) for scope in ("state", "agency", "region")]
+                      + [wq.agency_benchmarks(settings, rid, code) for code in agencies], ignore_index=True)
+    return {"api json": pd.DataFrame(json_rows), "api csv": csv_rows, "page queries": pages}
+
+
 def key_of(table: str, values) -> tuple:
     """A cell's key: (table, year, agency, job category and/or action, group dimension, group) as the table has them."""
     return ({WU: "wu", SR: "sr", TR: "tr"}[table], int(values[0]), *values[1:])
@@ -335,4 +359,5 @@ def gather(app, client, settings, rid: str) -> Gatherer:
             g.embed(chart, params)
     g.downloads()  # 5. every data table through its CSV download
     g.api()  # 6. the API
+    g.benchmarks = benchmark_channels(client, settings, rid, agencies)  # 7. benchmark values, every channel
     return g

@@ -29,6 +29,7 @@ def gathered(app_env):
         g = gather(app, app.server.test_client(), settings, rid)
         truth = {t: read_table(settings, t, rid).reset_index(drop=True) for t in (WU, SR, TR)}
         _GATHERED[rid] = SimpleNamespace(seen=g.seen, truth=truth, covered=g.covered, peers=g.maps.peers,
+                                         benchmarks=g.benchmarks,
                                          registered=[d["output"] for d in g.deps], k=settings.suppression_k,
                                          attacks={})
     return _GATHERED[rid]
@@ -200,3 +201,15 @@ def test_no_small_0_or_100_percent_rate_and_no_sex_x_reaches_the_public(gathered
     exposed = exposed_extremes(outcome, pool, learnt, equations) & extreme
     assert not exposed.any(), f"{exposed.sum()} small 0 %/100 % rates follow from a line, e.g. " \
                               f"{frame[exposed].head(4).to_string()}"
+
+
+def test_no_benchmark_value_read_from_a_suppressed_cell_is_handed_out(gathered, app_env):
+    """The benchmark rows of every channel, gathered with the rest, against the cells they are read from."""
+    from data_access.queries import read_table
+    from tests.benchmark_fixture import exposure_problems
+
+    tables = {**gathered.truth, "benchmark_progress": read_table(app_env["settings"], "benchmark_progress",
+                                                                 app_env["release_id"])}
+    problems, hidden = exposure_problems(tables, gathered.benchmarks)
+    assert hidden.any() and set(gathered.benchmarks) == {"api json", "api csv", "page queries"}
+    assert not problems, f"{len(problems)} problems, e.g. {problems[:6]}"

@@ -50,3 +50,20 @@ def test_csv_and_json_channels_show_the_same_cells(client):
         if json_row["suppressed"]:
             assert csv_row["share"] == "" and csv_row["headcount"] == ""
     assert np.any([r["suppressed"] for r in rows]), "FOIC is small: some of its cells must be suppressed"
+
+
+def test_no_benchmark_value_read_from_a_suppressed_cell_reaches_an_outsider(client, published_demo):
+    """Every benchmark, year and scope of the demo against its source cells (DESIGN §5: derived tables inherit
+    suppression), through the API's JSON and CSV and the queries behind the overview, agency pages and embeds."""
+    from data_access import workforce_queries as wq
+    from data_access.queries import read_table
+    from tests.benchmark_fixture import exposure_problems
+    from tests.disclosure_gather import benchmark_channels
+
+    settings, rid = published_demo["settings"], published_demo["release_id"]
+    tables = {t: read_table(settings, t, rid) for t in ("benchmark_progress", "workforce_utilization",
+                                                         "selection_rates", "training")}
+    agencies = wq.agency_list(settings, rid)["agency_code"].tolist()
+    problems, hidden = exposure_problems(tables, benchmark_channels(client, settings, rid, agencies))
+    assert hidden.any() and (~hidden).sum() > 100, "the demo has benchmarks over suppressed and visible cells"
+    assert not problems, f"{len(problems)} problems, e.g. {problems[:6]}"

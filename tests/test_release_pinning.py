@@ -14,8 +14,8 @@ def progress(value: float) -> pd.DataFrame:
     return pd.DataFrame([{
         "metric_key": "workforce.share.hispanic", "scope": "state", "scope_id": "09", "year": 2024,
         "value": value, "baseline_year": 2019, "baseline_value": 0.10, "target_value": 0.18, "target_year": 2028,
-        "progress": (value - 0.10) / 0.08, "slope": None, "slope_ci_low": None, "slope_ci_high": None,
-        "status": "insufficient_data"}])
+        "progress": (value - 0.10) / 0.08, "fitted_value": None, "slope": None, "slope_ci_low": None,
+        "slope_ci_high": None, "required_slope": 0.08 / 9, "status": "insufficient_data"}])
 
 
 def release(release_id: str) -> dict:

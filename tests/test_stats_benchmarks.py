@@ -62,20 +62,28 @@ def test_trend_perfect_fit_has_zero_width_interval():
 
 
 # ---------------------------------------------------------------- status rules
+# Baseline 2020, target year 2030; values from 2020 on. Each expected status is worked by hand in the comment.
 @pytest.mark.parametrize(
     ("values", "baseline", "target", "status"),
     [
-        ([10, 20, 31], 10, 30, "met"),  # value ≥ target
-        ([35], 10, 30, "met"),  # met needs no trend
-        ([10, 12, 14, 16], 10, 28, "on_track"),  # line 10 + 2·(year − 2020) is 30 in 2030; slope surely > 0
-        ([10, 10.5, 11, 11.5], 10, 30, "off_track"),  # line reaches 15 by 2030: too slow
-        ([10, 20, 9, 25], 10, 30, "off_track"),  # fast on average but the slope interval includes 0
+        # slope = 21/2 = 10.5 (x − x̄ = −1, 0, 1); fitted 2022 = 61/3 + 10.5 = 30.83 ≥ 30
+        ([10, 20, 31], 10, 30, "met"),
+        ([35], 10, 30, "insufficient_data"),  # above target, but no trend from a single point
+        # a perfect line of slope 2 (interval [2, 2]) against a required pace of (28 − 10)/10 = 1.8
+        ([10, 12, 14, 16], 10, 28, "on_track"),
+        # a perfect line of slope 0.5 against a required pace of 2: surely improving, surely too slowly
+        ([10, 10.5, 11, 11.5], 10, 30, "improving_too_slowly"),
+        # slope 3.4 with 90 % interval (−6.89, 13.69): fast on average, but not beyond noise
+        ([10, 20, 9, 25], 10, 30, "no_detectable_change"),
         ([10, 12], 10, 30, "insufficient_data"),  # fewer than 3 points
-        ([20, 18, 16, 14], 20, 10, "on_track"),  # decreasing target: line falls to 0 by 2030
-        ([20, 15, 9], 20, 10, "met"),  # value ≤ target
-        ([20, 21, 22, 23], 20, 10, "off_track"),  # moving the wrong way
-        ([20, 19.9, 19.8], 20, 10, "off_track"),  # right way, too slow: 19.0 by 2030
+        # decreasing target: a perfect fall of 2 a year against a required (10 − 20)/10 = −1
+        ([20, 18, 16, 14], 20, 10, "on_track"),
+        # slope −5.5; fitted 2022 = 44/3 − 5.5 = 9.17 ≤ 10
+        ([20, 15, 9], 20, 10, "met"),
+        ([20, 21, 22, 23], 20, 10, "moving_away"),  # a perfect rise of 1 a year, away from a lower target
+        ([20, 19.9, 19.8], 20, 10, "improving_too_slowly"),  # right way, −0.1 a year against −1
         ([5, 5, 5], 5, 5, "met"),  # target equal to baseline: keep at or above
+        ([5, 4, 3], 5, 5, "moving_away"),  # … and falling below it is moving away
     ],
 )
 def test_status_rules(values, baseline, target, status):
@@ -98,23 +106,29 @@ def test_one_row_per_year_with_value_progress_and_columns():
     out = benchmark_progress(data, bench(baseline=10, target=30))
     assert list(out.columns) == schema.columns("benchmark_progress")
     assert out["year"].tolist() == [2020, 2021, 2023]  # the missing 2022 value gives no row
-    # progress = (value − 10)/(30 − 10): 0, 6/20, 12/20
+    # progress = (value − 10)/(30 − 10): 0, 6/20, 12/20; required pace (30 − 10)/(2030 − 2020) = 2 a year
     assert out["progress"].tolist() == pytest.approx([0.0, 0.3, 0.6])
-    assert out["status"].tolist() == ["insufficient_data", "insufficient_data", "off_track"]
-    assert math.isnan(out["slope"].iloc[0]) and not math.isnan(out["slope"].iloc[-1])
+    assert out["required_slope"].tolist() == pytest.approx([2.0, 2.0, 2.0])
     # slope at 2023 uses 2020, 2021, 2023: x − x̄ = −4/3, −1/3, 5/3 (Sxx = 14/3), y − ȳ = −6, 0, 6,
-    # Sxy = 8 + 0 + 10 = 18 → slope = 18 / (14/3) = 27/7
+    # Sxy = 8 + 0 + 10 = 18 → slope = 18 / (14/3) = 27/7; fitted 2023 = ȳ + slope·5/3 = 16 + 45/7.
+    # Residuals −6/7, 9/7, −3/7 → SSR = 126/49, SE = sqrt(SSR/1/Sxx) = 0.7423; half-width 6.3138·SE = 4.687,
+    # so the interval (−0.83, 8.54) includes 0.
     assert out["slope"].iloc[-1] == pytest.approx(27 / 7)
+    assert out["fitted_value"].iloc[-1] == pytest.approx(16 + 45 / 7)
+    se = math.sqrt(126 / 49 / (14 / 3))
+    assert out["slope_ci_low"].iloc[-1] == pytest.approx(27 / 7 - T_95_1DF * se, abs=1e-5)
+    assert out["status"].tolist() == ["insufficient_data", "insufficient_data", "no_detectable_change"]
+    assert out["slope"].iloc[:2].isna().all() and out["fitted_value"].iloc[:2].isna().all()
     assert (out["baseline_year"] == 2020).all() and (out["target_year"] == 2030).all()
-    assert (out["scope_id"] == "09").all()
+    assert (out["scope_id"] == "09").all() and not out["suppressed"].any()
 
 
-def test_window_uses_only_the_last_points():
-    # Flat for years, then a steady climb: the last three points alone are a perfect line of slope 5.
-    out = benchmark_progress(series([10, 10, 10, 10, 15, 20]), bench(target=40), window=3).iloc[-1]
-    assert out["slope"] == pytest.approx(5.0) and out["status"] == "on_track"
-    everything = benchmark_progress(series([10, 10, 10, 10, 15, 20]), bench(target=40)).iloc[-1]
-    assert everything["slope"] < 5.0
+def test_the_trend_starts_at_the_baseline_year():
+    # Flat before the 2020 baseline, then a perfect climb of 5 a year: the trend sees only the climb.
+    out = benchmark_progress(series([10, 10, 10, 10, 15, 20], start=2017), bench(target=40)).set_index("year")
+    assert out.loc[2021, "status"] == "insufficient_data" and math.isnan(out.loc[2021, "slope"])
+    assert out.loc[2022, "slope"] == pytest.approx(5.0) and out.loc[2022, "status"] == "on_track"
+    assert (out.loc[:2019, "status"] == "insufficient_data").all()
 
 
 def test_progress_is_missing_when_target_equals_baseline_and_benchmarks_match_their_scope():
@@ -176,6 +190,8 @@ def _workforce() -> pd.DataFrame:
         ("professionals", "hispanic", "race_ethnicity", True), ("professionals", "female", "sex", False),
         ("technicians", "black", "race_ethnicity", True), ("technicians", "male", "sex", False),
         ("technicians", "black_male", "race_sex", True), ("skilled_craft", "asian", "race_ethnicity", None),
+        ("technicians", "x", "sex", True),  # sex x is never a tested cell
+
     ):
         rows.append((2023, "DSS", category, dimension, group, 0.1, flag))
     # A cell without availability has no p-value and an unflagged flag: it is not a tested cell.
@@ -199,9 +215,12 @@ def test_metric_series_reads_each_table():
     ], columns=["metric_key", "scope", "scope_id"])
     tables = {
         "workforce_utilization": _workforce(),
+        # State 2023 hires: black 14 of 100, white 60 of 300, hispanic 22 of 100; the yearly impact_ratio
+        # column (against a reference that changes) is not what the benchmark reads.
         "selection_rates": pd.DataFrame({
-            "fiscal_year": [2023, 2023], "agency_code": ["ALL", "DSS"], "action": "hire",
-            "group_dimension": "race_ethnicity", "group_code": "black", "impact_ratio": [0.7, 0.9]}),
+            "fiscal_year": 2023, "agency_code": "ALL", "action": "hire", "group_dimension": "race_ethnicity",
+            "group_code": ["black", "white", "hispanic"], "pool": [100, 300, 100], "selected": [14, 60, 22],
+            "impact_ratio": [0.7, 1.0, 1.1], "suppressed": False}),
         "access_by_group": pd.DataFrame({
             "year": 2023, "geography_level": ["state", "region", "region", "state"],
             "geography_id": ["09", "09110", "09110", "09"], "measure_id": "pcp",
@@ -224,7 +243,8 @@ def test_metric_series_reads_each_table():
         ("workforce.share.hispanic", "agency", "DSS", 2023): 0.17,
         # 2 flagged of the 4 race and sex cells with a known flag
         ("workforce.underutilized_share", "agency", "DSS", 2023): 0.5,
-        ("selection.hire.impact_ratio.black", "state", "09", 2023): 0.7,
+        # black 14/100 against the others' (60 + 22)/(300 + 100) = 0.205: 0.14/0.205 = 28/41
+        ("selection.hire.impact_ratio.black", "state", "09", 2023): 28 / 41,
         ("access.pcp.ratio.black", "region", "09110", 2023): 0.8,
         ("access.pcp.value", "state", "09", 2023): 5.0,
         ("contracting.small_share", "state", "09", 2024): 0.2,
@@ -233,7 +253,8 @@ def test_metric_series_reads_each_table():
         ("plans.published_share", "state", "09", 2025): 1.0,
         ("training.completion", "agency", "DOT", 2024): 0.75,
     })
-    assert list(out.columns) == ["metric_key", "scope", "scope_id", "year", "value"]
+    assert list(out.columns) == ["metric_key", "scope", "scope_id", "year", "value", "suppressed"]
+    assert not out["suppressed"].any()
     # With the agency list, plans count every agency: 2025 is 2 of 4
     with_agencies = metric_series(benchmarks[benchmarks["metric_key"] == "plans.published_share"],
                                   {**tables, "agencies": pd.DataFrame({"agency_code": ["A", "B", "C", "D"]})})

@@ -33,7 +33,6 @@ BENCHMARKS: tuple[tuple[str, str, str, int, int, float | str], ...] = (
 )
 BENCHMARK_COLUMNS = ("metric_key", "scope", "scope_id", "baseline_year", "baseline_value", "target_year",
                      "target_value")
-MIN_REFERENCE_POOL = 5
 
 
 def _scoped(frame: pd.DataFrame, scope: str, scope_id: str, column: str) -> pd.DataFrame:
@@ -69,7 +68,8 @@ def workforce_share(workforce: pd.DataFrame, group: str, year: int) -> tuple[flo
 
 
 def underutilized_share(workforce: pd.DataFrame, year: int) -> float:
-    """Share of job category × group cells (race and sex groups) significantly below availability (p < 0.05)."""
+    """Share of job category × group cells (race and sex groups, never sex x) significantly below availability
+    (p < 0.05)."""
     rows = _with_cell_totals(workforce, year)
     flagged = []
     for dimension in ("race_ethnicity", "sex"):
@@ -77,21 +77,21 @@ def underutilized_share(workforce: pd.DataFrame, year: int) -> float:
             headcount=("headcount", "sum"), expected=("expected", "sum"))
         totals = rows.groupby("job_category")["headcount"].sum()
         cells["total"] = totals.reindex(cells.index.get_level_values(0)).to_numpy()
-        cells = cells[cells["total"] > 0]
+        cells = cells[(cells["total"] > 0) & (cells.index.get_level_values(1) != "x")]
         share = (cells["expected"] / cells["total"]).clip(0, 1)
         flagged.append(stats.binom.cdf(cells["headcount"], cells["total"], share) < 0.05)
     return float(np.mean(np.concatenate(flagged)))
 
 
 def impact_ratio(actions: pd.DataFrame, action: str, group: str, year: int) -> float:
-    """The group's impact ratio for an action (reference: best rate among groups with pool ≥ 5)."""
+    """The group's favourable-outcome rate (retention for separation) over all other groups' pooled (§4.4)."""
     rows = actions[(actions["fiscal_year"] == year) & (actions["action"] == action)]
-    by_group = rows.groupby(_group_column(group))[["pool", "selected"]].sum()
-    rate = by_group["selected"] / by_group["pool"]
-    eligible = rate[by_group["pool"] >= MIN_REFERENCE_POOL]
+    mine = rows[rows[_group_column(group)] == group][["pool", "selected"]].sum()
+    others = rows[rows[_group_column(group)] != group][["pool", "selected"]].sum()
+    rate, other_rate = mine["selected"] / mine["pool"], others["selected"] / others["pool"]
     if action == "separation":
-        return 1.0 if rate[group] == 0 else float(eligible.min() / rate[group])
-    return float(rate[group] / eligible.max())
+        rate, other_rate = 1 - rate, 1 - other_rate
+    return float(rate / other_rate)
 
 
 def access_value(population: pd.DataFrame, measures: pd.DataFrame, key: str, year: int) -> float:

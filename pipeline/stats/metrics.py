@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from data_access import codes
 
-SERIES_COLUMNS = ["metric_key", "scope", "scope_id", "year", "value"]
+SERIES_COLUMNS = ["metric_key", "scope", "scope_id", "year", "value", "suppressed"]
 WORKFORCE_GROUPS = codes.RACE_ETHNICITY + codes.SEX + codes.RACE_SEX
 KEY_FORMS = (
     "workforce.share.<group>", "workforce.underutilized_share", "selection.<action>.impact_ratio.<group>",
@@ -86,19 +87,24 @@ def scope_id_of(scope: str, scope_id: object) -> str:
 
 
 def metric_series(benchmarks: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Yearly values of each benchmark's metric for its scope: [metric_key, scope, scope_id, year, value].
+    """Yearly values of each benchmark's metric for its scope: [metric_key, scope, scope_id, year, value, suppressed].
 
     Values by key (state scope reads the ``ALL`` agency rows, or geography ``09``):
     - workforce.share.<group>: ``share`` of workforce_utilization at job_category ALL (group's own dimension);
     - workforce.underutilized_share: share of job category (≠ ALL) × group cells of the race_ethnicity and sex
-      dimensions with flag_significant true, among cells where the test could be made (p_value known);
-    - selection.<action>.impact_ratio.<group>: selection_rates ``impact_ratio``;
+      dimensions with flag_significant true, among cells where the test could be made (p_value known; sex
+      ``x`` is never tested);
+    - selection.<action>.impact_ratio.<group>: the group's favourable-outcome rate (selection, or retention for
+      separation) over that of all other groups of its dimension pooled, from ``pool`` and ``selected``
+      (pooled job-category rows when the table has job categories): a fixed comparison, not the yearly
+      reference group;
     - access.<m>.ratio.<group> / access.<m>.value: access_by_group ``ratio`` of the group / ``weighted_value``
       of ``total``, geography state or the region;
     - contracting.small_share / minority_share: contracting shares; training.completion: completion_rate;
     - plans.published_share: per plan_year, agencies with status ``published`` over agencies with a plan row
       that year (over all agencies of ``tables["agencies"]`` when that table is given).
-    Missing tables or values give no rows. Years with a missing (NaN) value are left out.
+    ``suppressed`` is true when any row the value is computed from is suppressed (DESIGN §5: derived tables
+    inherit suppression). Missing tables or values give no rows. Years with a missing (NaN) value are left out.
     """
     frames = []
     for bench in benchmarks.drop_duplicates(["metric_key", "scope", "scope_id"]).itertuples(index=False):
@@ -111,14 +117,14 @@ def metric_series(benchmarks: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> 
         )
         if values is None or values.empty:
             continue
-        frame = values.dropna().rename("value").reset_index()
-        frame.columns = ["year", "value"]
+        frame = values.dropna(subset=["value"]).rename_axis("year").reset_index()
         frame["metric_key"], frame["scope"], frame["scope_id"] = bench.metric_key, bench.scope, scope_id
         frames.append(frame[SERIES_COLUMNS])
     if not frames:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
     out["year"] = out["year"].astype(int)
+    out["suppressed"] = out["suppressed"].astype(bool)
     return out.sort_values(SERIES_COLUMNS[:4]).reset_index(drop=True)
 
 
@@ -142,10 +148,13 @@ def _rows(tables: dict[str, pd.DataFrame], name: str, **equal: object) -> pd.Dat
     return table[mask]
 
 
-def _by_year(rows: pd.DataFrame | None, year: str, column: str) -> pd.Series | None:
+def _by_year(rows: pd.DataFrame | None, year: str, column: str) -> pd.DataFrame | None:
+    """Per year: the mean of ``column`` and whether any of the rows is suppressed."""
     if rows is None:
         return None
-    return rows.groupby(year)[column].mean().astype(float)
+    hidden = rows["suppressed"].fillna(False).astype(bool) if "suppressed" in rows.columns else False
+    grouped = rows.assign(_value=rows[column].astype(float), _hidden=hidden).groupby(year)
+    return pd.DataFrame({"value": grouped["_value"].mean(), "suppressed": grouped["_hidden"].any()})
 
 
 def _workforce_share(parsed, scope, scope_id, tables):
@@ -159,7 +168,8 @@ def _underutilized(parsed, scope, scope_id, tables):
     rows = _rows(tables, "workforce_utilization", agency_code=_agency(scope, scope_id))
     if rows is None:
         return None
-    rows = rows[(rows["job_category"] != codes.ALL) & rows["group_dimension"].isin(["race_ethnicity", "sex"])]
+    rows = rows[(rows["job_category"] != codes.ALL) & rows["group_dimension"].isin(["race_ethnicity", "sex"])
+                & (rows["group_code"] != "x")]
     known = rows["p_value"].notna() if "p_value" in rows else rows["flag_significant"].notna()
     rows = rows[known & rows["flag_significant"].notna()]
     rows = rows.assign(flag=rows["flag_significant"].astype(float))
@@ -167,9 +177,24 @@ def _underutilized(parsed, scope, scope_id, tables):
 
 
 def _impact_ratio(parsed, scope, scope_id, tables):
+    """Favourable-outcome rate of the group over that of all other groups of its dimension pooled."""
     rows = _rows(tables, "selection_rates", agency_code=_agency(scope, scope_id), action=parsed["action"],
-                 group_dimension=_group_dimension(parsed["group"]), group_code=parsed["group"])
-    return _by_year(rows, "fiscal_year", "impact_ratio")
+                 group_dimension=_group_dimension(parsed["group"]))
+    if rows is None:
+        return None
+    if "job_category" in rows.columns:
+        rows = rows[rows["job_category"] == codes.ALL]
+    counts = rows.assign(pool=rows["pool"].astype(float), selected=rows["selected"].astype(float))
+    total = counts.groupby("fiscal_year")[["pool", "selected"]].sum()
+    own = counts[counts["group_code"] == parsed["group"]].set_index("fiscal_year")
+    others = total.loc[own.index] - own[["pool", "selected"]]
+    rate, other_rate = own["selected"] / own["pool"], others["selected"] / others["pool"]
+    if parsed["action"] not in codes.FAVOURABLE_ACTIONS:  # separation: judged on retention
+        rate, other_rate = 1 - rate, 1 - other_rate
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (rate / other_rate).where((others["pool"] > 0) & (other_rate > 0))
+    hidden = own["suppressed"].fillna(False).astype(bool) if "suppressed" in own.columns else False
+    return pd.DataFrame({"value": ratio.astype(float), "suppressed": hidden}, index=own.index)
 
 
 def _access(parsed, scope, scope_id, tables):
@@ -201,7 +226,8 @@ def _published(parsed, scope, scope_id, tables):
         count = pd.Series(agencies["agency_code"].nunique(), index=years)
     else:
         count = plans.groupby("plan_year")["agency_code"].nunique()
-    return (published.reindex(count.index).fillna(0) / count).astype(float)
+    share = (published.reindex(count.index).fillna(0) / count).astype(float)
+    return pd.DataFrame({"value": share, "suppressed": False})
 
 
 _READERS: dict[str, Callable] = {
