@@ -76,6 +76,15 @@ def browser_path() -> str:
     return os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def _low_priority_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Run kaleido's event loop in a thread with a higher nice value, which the browser it starts inherits."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHROMIUM_NICE)  # this thread only (Linux)
+    except OSError:
+        pass
+    loop.run_forever()
+
+
 class WarmKaleido:
     """One headless Chromium with kaleido's page, kept open in a background event loop."""
 
@@ -94,7 +103,7 @@ class WarmKaleido:
             return browser
 
         loop = asyncio.new_event_loop()
-        threading.Thread(target=loop.run_forever, name="kaleido", daemon=True).start()
+        threading.Thread(target=_low_priority_loop, args=(loop,), name="kaleido", daemon=True).start()
         try:
             self._kaleido = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=60)
         except BaseException:
@@ -139,17 +148,23 @@ class WarmKaleido:
 
 
 def lower_priority(increment: int) -> int:
-    """Raise the nice value of this process's child processes (the browser and its helpers) by `increment`;
-    helpers they start later inherit it. Returns how many were changed (0 where this is not allowed)."""
+    """Raise the nice value of every thread of this process's child processes (the browser and its helpers) by
+    `increment` (on Linux a nice value belongs to a thread); processes they start later inherit it. Returns how
+    many threads were changed (0 where this is not allowed)."""
     import psutil
 
     changed = 0
     for child in psutil.Process().children(recursive=True):
         try:
-            child.nice(min(19, child.nice() + increment))
-            changed += 1
-        except (psutil.Error, OSError):
+            threads = [t.id for t in child.threads()]
+        except psutil.Error:
             continue
+        for tid in threads:
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + increment))
+                changed += 1
+            except OSError:  # the thread ended, or lowering is not allowed here
+                continue
     return changed
 
 
