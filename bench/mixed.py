@@ -2,7 +2,7 @@
 
 Each client is of one kind and loops over its kind's addresses for a bounded time and count, with a fresh
 start offset so clients do not move in step. Chart images are asked for without `If-None-Match`, across
-more distinct addresses than a process keeps, so renders go on for the whole run. A 503 from `/png/` that
+more distinct addresses than a run can draw, so renders go on for the whole run. A 503 from `/png/` that
 carries `Retry-After` is the render queue turning a request away: counted apart, not as an error, and the
 client waits as told (within the run's time). Everything else that is not 200 is an error.
 """
