@@ -1,6 +1,7 @@
 """The DESIGN §8 budgets and the result lines the benchmark reports against them."""
 from __future__ import annotations
 
+import statistics
 from dataclasses import asdict, dataclass
 
 
@@ -23,6 +24,10 @@ BUDGETS = {b.key: b for b in (
     Budget("build_seconds", "build of the scaled inputs", 60, "s"),
     Budget("build_peak_memory_mb", "build peak memory", 2048, "MB"),
     Budget("gunicorn_cached_rps", "gunicorn, 2 workers, cached callback", 200, "req/s", higher_is_better=True),
+    # Issue #16: 40 loopback clients mixing page HTML, callbacks, the API and chart images (bench/mixed.py).
+    Budget("mixed_page_p95_ms", "mixed load with chart images: page HTML p95", 500, "ms"),
+    Budget("mixed_callback_p95_ms", "mixed load with chart images: callback p95", 500, "ms"),
+    Budget("mixed_errors", "mixed load with chart images: errors", 0, "requests"),
 )}
 
 
@@ -35,6 +40,13 @@ class Result:
     measured: float | None
     passed: bool | None
     note: str = ""
+
+
+def p95(values: list[float]) -> float | None:
+    """The inclusive 95th percentile (None for no values)."""
+    if not values:
+        return None
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
 
 
 def judge(key: str, measured: float | None, note: str = "") -> Result:

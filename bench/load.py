@@ -33,13 +33,17 @@ def router_payload(path: str, search: str = "") -> bytes:
     }).encode()
 
 
+CONFIG = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
+
+
 class Gunicorn:
-    """`gunicorn APP` with 2 workers on a free loopback port, stopped on exit."""
+    """`gunicorn APP` with the project's settings (gunicorn.conf.py: threaded workers) and 2 workers on a free
+    loopback port, stopped on exit."""
 
     def __init__(self, target: str, env: dict[str, str], cwd: Path | None = None, workers: int = 2):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", target, "--workers", str(workers), "--bind",
+            [sys.executable, "-m", "gunicorn", target, "--config", str(CONFIG), "--workers", str(workers), "--bind",
              f"127.0.0.1:{self.port}", "--log-level", "warning"],
             env={**os.environ, **env}, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._wait_ready()

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .browser import chromium, visit
-from .budgets import Result, as_dicts, judge
+from .budgets import Result, as_dicts, judge, p95
 from .load import Gunicorn, hammer, router_payload
+from .mixed import mixed_load, mixed_results
 
 PAGES = ("/", "/agencies", "/agencies/DSS", "/workforce", "/access", "/towns/0911037070", "/disparities",
          "/contracting", "/equity-plans", "/methodology")
@@ -28,12 +29,6 @@ try:
 finally:
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
-
-
-def p95(values: list[float]) -> float | None:
-    if not values:
-        return None
-    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
 
 
 def machine() -> dict:
@@ -104,11 +99,18 @@ def run_bench(scale: int, workdir: Path, passes: int = 3, load_seconds: float = 
         body = router_payload("/")
         rps, errors = hammer(server.port, "/_dash-update-component", body, seconds=load_seconds)
         results.append(judge("gunicorn_cached_rps", rps, f"{errors} errors"))
+        say("mixed load: 40 clients, pages, callbacks, API and chart images …")
+        mixed = mixed_load(server.port, seconds=max(5.0, 2 * load_seconds))
+        results.extend(mixed_results(mixed))
         floor = _floor_rps(server.port, body, load_seconds, workdir)
     report = {"machine": machine(), "scale": scale, "results": as_dicts(results),
               "pages": {p: {"cold_ms": vs[0].callback_ms, "warm_p95_ms": p95([m for v in warm[p]
                                                                                  for m in v.callback_ms])}
                         for p, vs in cold.items()},
+              "mixed_load": {"clients": mixed.clients, "seconds": mixed.seconds, "requests": mixed.requests,
+                             "errors": mixed.errors, "turned_away_by_render_queue": mixed.busy,
+                             "answered": {k: len(v) for k, v in mixed.ms.items()},
+                             "p95_ms": {k: p95(v) for k, v in mixed.ms.items()}, "error_samples": mixed.error_samples},
               "floor": {"bare_flask_rps": floor, "callback_rps": rps,
                         "callback_vs_floor": rps / floor if floor else None}}
     return report

@@ -133,6 +133,33 @@ def test_pages_name_no_versions(server):
     assert f'"{plotly.__version__}"' not in html and f'"{dash.__version__}"' not in html
 
 
+def test_script_and_favicon_addresses_carry_no_versions_and_stay_cached(server):
+    """Dash's fingerprints (`dash_renderer.v4_4_1m….js`, `_favicon.ico?v=4.4.1`) are rewritten to a digest: the
+    page, its config and every script address name no Dash, Plotly, component-library or Python version, and
+    every script is still served, with a year of caching."""
+    import platform
+    from importlib.metadata import version
+
+    import dash
+    import plotly
+
+    client = server.test_client()
+    for path in ("/", "/access", "/embed/access-map"):
+        html = client.get(path).get_data(as_text=True)
+        urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+        scripts = [u for u in urls if "/_dash-component-suites/" in u]
+        assert len(scripts) >= 8 and any("_favicon.ico" in u for u in urls)
+        versions = {dash.__version__, plotly.__version__, platform.python_version(),
+                    version("dash-bootstrap-components"), version("dash-ag-grid")}
+        for found in versions:
+            assert found not in html and found.replace(".", "_") not in html, (path, found)
+        for url in scripts:
+            response = client.get(url)
+            assert response.status_code == 200 and "max-age=31536000" in response.headers["Cache-Control"], url
+    renderer = next(u for u in scripts if "dash_renderer" in u)
+    assert re.search(r"dash_renderer\.v[0-9a-f]{12}m0\.min\.js$", renderer)
+
+
 def test_hsts_only_over_https_and_only_when_set(server, monkeypatch):
     client = server.test_client()
     assert "Strict-Transport-Security" not in client.get("/healthz", base_url="https://localhost").headers

@@ -2,10 +2,13 @@
 no version numbers in pages, Retry-After on rate limits. Installed by the server hooks with one call."""
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import math
+import re
 import time
+from pathlib import Path
 
 from dash import Dash
 from dash.exceptions import DependencyException
@@ -16,6 +19,11 @@ from data_access.queries import current_settings
 LOG = logging.getLogger("ct_equity")
 # Keys of Dash's page config that name the Python, Dash and Plotly versions.
 VERSION_KEYS = ("dash_version", "python_version", "plotly_version", "dash_version_url", "ddk_version")
+# Dash fingerprints the address of every script it serves with the version of the package it comes from
+# (`dash_renderer.v4_4_1m1796285926.min.js`) and the favicon with Dash's (`_favicon.ico?v=4.4.1`). The server
+# accepts any `v<word>m<hex>` fingerprint (dash.fingerprint.check_fingerprint) and caches those files a year.
+FINGERPRINT = re.compile(r"(_dash-component-suites/[^\"'\s]*?)\.v([\w-]+?)m(\d+)\.")
+FAVICON = re.compile(r"(_favicon\.ico)\?v=([^\"'&\s]+)")
 # What Dash's dispatcher raises for a malformed or made-up callback request (an unknown or browser-only output,
 # a body of the wrong shape): the client's mistake, answered 400 without a traceback in the log.
 CLIENT_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, LookupError)
@@ -78,6 +86,33 @@ def hide_versions(app: Dash) -> None:
     app._config = config  # type: ignore[method-assign]
 
 
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+def unversioned(html: str, salt: str) -> str:
+    """Script and favicon addresses with the package versions replaced by a digest of version and file time:
+    still a fingerprint Dash serves with long caching, still new whenever a package changes, but no version."""
+    html = FINGERPRINT.sub(lambda m: f"{m.group(1)}.v{_digest(m.group(2), m.group(3))}m0.", html)
+    return FAVICON.sub(lambda m: f"{m.group(1)}?v={_digest(m.group(2), salt)}", html)
+
+
+def hide_script_versions(app: Dash) -> None:
+    """Rewrite the fingerprints of the page's script and favicon addresses (Dash's `interpolate_index` hook)."""
+    import dash
+
+    original = app.interpolate_index
+    salt = str(Path(dash.__file__).stat().st_mtime)
+
+    def interpolate_index(**kwargs: str) -> str:
+        for key in ("scripts", "css", "favicon"):
+            if isinstance(kwargs.get(key), str):
+                kwargs[key] = unversioned(kwargs[key], salt)
+        return original(**kwargs)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign]
+
+
 def install_guards(app: Dash) -> None:
     """Body limit first among the request hooks, quiet client errors, HSTS and hidden versions."""
     server = app.server
@@ -89,6 +124,7 @@ def install_guards(app: Dash) -> None:
         server.register_error_handler(kind, _client_error)
     server.after_request(_hsts)
     hide_versions(app)
+    hide_script_versions(app)
 
 
 def retry_after(limiter) -> str:

@@ -5,6 +5,12 @@ and a published release, and drawn by kaleido in the system Chromium (BROWSER_PA
 PATH; nothing is ever downloaded). One Chromium per process is kept warm in a background event loop
 (~0.2 s an image instead of ~2 s) and restarted after a failure. The ETag is fixed by chart, parameters,
 release and drawing code, so a repeated request costs a 304; each process also keeps its last images.
+
+Renders are kept apart from pages (issue #16): a process draws one image at a time and lets at most
+RENDER_WAITING more wait their turn; any further request is turned away at once with 503 and `Retry-After`
+(an image already drawn is still served at once). Chromium runs at a lower CPU priority than the app, so
+pages and callbacks served by the other threads of the same worker (gunicorn `gthread`, see
+`gunicorn.conf.py`) are not kept waiting behind a render.
 """
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ import os
 import shutil
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -57,11 +65,24 @@ HEADER = 80  # pixels added on top of a chart for its title and source line
 PINNED_MAX_AGE = 86_400  # an explicitly named release never changes
 CURRENT_MAX_AGE = 300  # "the current release" changes when a new one is published
 KEPT_IMAGES = 64  # per process (~0.1–0.5 MB each); browsers and proxies keep them by ETag too
+RENDER_WAITING = 2  # images a process lets wait behind the one it is drawing; more are turned away (503)
+RENDER_WAIT_SECONDS = 20  # longest a request waits for its turn before it is turned away
+RETRY_AFTER_SECONDS = 5  # what a turned-away request is told
+CHROMIUM_NICE = 10  # added to Chromium's nice value: page requests win the CPU over a render
 
 
 def browser_path() -> str:
     """The system Chromium kaleido drives (never a downloaded one)."""
     return os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _low_priority_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Run kaleido's event loop in a thread with a higher nice value, which the browser it starts inherits."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHROMIUM_NICE)  # this thread only (Linux)
+    except OSError:
+        pass
+    loop.run_forever()
 
 
 class WarmKaleido:
@@ -82,13 +103,23 @@ class WarmKaleido:
             return browser
 
         loop = asyncio.new_event_loop()
-        threading.Thread(target=loop.run_forever, name="kaleido", daemon=True).start()
+        threading.Thread(target=_low_priority_loop, args=(loop,), name="kaleido", daemon=True).start()
         try:
             self._kaleido = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=60)
         except BaseException:
             loop.call_soon_threadsafe(loop.stop)
             raise
         self._loop = loop
+        lower_priority(CHROMIUM_NICE)
+
+    def warm(self) -> None:
+        """Start the browser now (a worker does this when it starts, so no request pays for it)."""
+        try:
+            with self._lock:
+                if self._kaleido is None:
+                    self._open()
+        except Exception as exc:  # noqa: BLE001 - the first image will try again and say why
+            LOG.warning("chart image browser did not start: %r", exc)
 
     def png(self, figure: go.Figure | dict, width: int, height: int, scale: float = SCALE) -> bytes:
         """The figure as PNG bytes; a failure closes the browser so the next call starts a fresh one."""
@@ -114,6 +145,60 @@ class WarmKaleido:
         except BaseException:  # noqa: BLE001 - closing a broken browser may fail; it is dropped either way
             LOG.warning("kaleido browser did not close cleanly")
         loop.call_soon_threadsafe(loop.stop)
+
+
+def lower_priority(increment: int) -> int:
+    """Raise the nice value of every thread of this process's child processes (the browser and its helpers) by
+    `increment` (on Linux a nice value belongs to a thread); processes they start later inherit it. Returns how
+    many threads were changed (0 where this is not allowed)."""
+    import psutil
+
+    changed = 0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            threads = [t.id for t in child.threads()]
+        except psutil.Error:
+            continue
+        for tid in threads:
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + increment))
+                changed += 1
+            except OSError:  # the thread ended, or lowering is not allowed here
+                continue
+    return changed
+
+
+class RenderBusy(Exception):
+    """This process is drawing an image and enough others are waiting: come back later."""
+
+
+class RenderGate:
+    """One render at a time per process and at most `waiting` more in line; the rest are turned away at once."""
+
+    def __init__(self, waiting: int, wait_seconds: float) -> None:
+        self._admitted = threading.BoundedSemaphore(1 + waiting)
+        self._drawing = threading.Lock()
+        self._wait_seconds = wait_seconds
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Hold the render turn for the block; raises RenderBusy when the line is full or too slow."""
+        if not self._admitted.acquire(blocking=False):
+            raise RenderBusy
+        try:
+            if not self._drawing.acquire(timeout=self._wait_seconds):
+                raise RenderBusy
+            try:
+                yield
+            finally:
+                self._drawing.release()
+        finally:
+            self._admitted.release()
+
+
+@lru_cache(maxsize=1)
+def render_gate() -> RenderGate:
+    return RenderGate(RENDER_WAITING, RENDER_WAIT_SECONDS)
 
 
 class RecentImages:
@@ -199,11 +284,18 @@ def png_response(chart_id: str, query: dict) -> Response:
             return Response(status=304, headers=headers)
         data = recent_images().get(etag)
         if data is None:
-            rendered = render(settings, chart_id, params, image=True)
-            if rendered is None or rendered.parts.figure is None:
-                return _text(_(NOT_AVAILABLE), 404)
-            data = renderer().png(*image_figure(rendered))
-            recent_images().put(etag, data)
+            with render_gate().turn():
+                data = recent_images().get(etag)  # drawn by the request this one waited behind
+                if data is None:
+                    rendered = render(settings, chart_id, params, image=True)
+                    if rendered is None or rendered.parts.figure is None:
+                        return _text(_(NOT_AVAILABLE), 404)
+                    data = renderer().png(*image_figure(rendered))
+                    recent_images().put(etag, data)
+    except RenderBusy:
+        response = _text(_("Chart images are busy right now. Please try again in a few seconds."), 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     except DataUnavailable:
         return _text(_("The data service is not answering right now. Please try again in a minute."), 503)
     except Exception as exc:  # noqa: BLE001 - a broken browser must not become a 500 with a traceback

@@ -1,0 +1,30 @@
+"""gunicorn settings for `gunicorn app:server` (gunicorn reads this file from the working folder by itself).
+
+Threaded workers (`gthread`): a worker whose thread is waiting for a chart image (web/png.py draws one at a
+time per process, in Chromium) goes on serving pages and callbacks from its other threads; with the default
+sync workers that wait held the whole process, and page HTML queued behind renders (issue #16). Eight threads
+a worker (`GUNICORN_THREADS`): one may be waiting for a render, and a cheap request (page HTML, an API page)
+is served beside slow callbacks instead of queueing behind them; measured under the 40-client mixed load of
+`ct-equity bench`, 4 threads left page HTML at p95 2.4 s, 8 brought it to 0.5–1.1 s, 16 did no better. Two workers
+by default (`WEB_CONCURRENCY` overrides it), about one per core.
+"""
+from __future__ import annotations
+
+import os
+
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = 60  # a render waits at most 20 s for its turn and 50 s for Chromium (web/png.py)
+keepalive = 5
+WARM_AFTER_SECONDS = 3.0
+
+
+def post_worker_init(worker) -> None:
+    """Start this worker's chart-image browser in the background a little after the worker is up (it starts at
+    a lower CPU priority), so no image request waits for Chromium to start."""
+    import threading
+
+    from web.png import renderer
+
+    threading.Timer(WARM_AFTER_SECONDS, renderer().warm).start()
