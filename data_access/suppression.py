@@ -16,6 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .casework_lines import (
+    CASEWORK_COUNTS,
+    CASEWORK_HIDDEN,
+    CASEWORK_SIZE,
+    LATER_YEARS,
+    casework_counts,
+    casework_lines,
+    spread_to_later_years,
+)
 from .viewer import Viewer
 
 # Per table: the counts that trigger suppression, and the figures hidden with a suppressed row.
@@ -24,6 +33,7 @@ COUNT_COLUMNS = {
     "selection_rates": ("selected", "pool", "not_selected"),
     "training": ("completed", "employees", "not_completed"),
     "town_measures": ("numerator",),
+    **CASEWORK_COUNTS,
 }
 HIDDEN_COLUMNS = {
     "workforce_utilization": ("headcount", "total", "share", "utilization_ratio", "expected", "shortfall",
@@ -32,9 +42,11 @@ HIDDEN_COLUMNS = {
                         "flag_significant", "practically_significant"),
     "training": ("completed", "employees", "completion_rate"),
     "town_measures": ("value", "numerator", "denominator", "moe", "cv", "class_break"),
+    **CASEWORK_HIDDEN,
 }
 # The count that says how "small" a row is when choosing complementary cells.
-SIZE_COLUMN = {"workforce_utilization": "headcount", "selection_rates": "pool", "training": "employees"}
+SIZE_COLUMN = {"workforce_utilization": "headcount", "selection_rates": "pool", "training": "employees",
+               **CASEWORK_SIZE}
 MAX_ROUNDS = 50
 # Rows that repeat their cell's total (workforce `total`): a hidden total row hides every row of its cell.
 CELL_TOTALS = {"workforce_utilization": (("fiscal_year", "agency_code", "job_category"), "_is_all")}
@@ -61,7 +73,7 @@ def _derived_counts(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         return frame.assign(not_selected=frame["pool"] - frame["selected"])
     if table == "training":
         return frame.assign(not_completed=frame["employees"] - frame["completed"])
-    return frame
+    return casework_counts(frame, table)
 
 
 def primary_suppression(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
@@ -143,6 +155,7 @@ LINE_BUILDERS = {
     "selection_rates": _selection_lines,
     "training": _training_lines,
 }
+LINE_BUILDERS.update({table: casework_lines(table, Line) for table in CASEWORK_COUNTS})
 
 
 def _protect_line(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray) -> int:
@@ -187,6 +200,8 @@ def suppression_flags(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
         changed = sum(_protect_line(work, line, suppressed, size) for line in lines)
         if table in CELL_TOTALS:
             changed += _spread_hidden_totals(work, suppressed, *CELL_TOTALS[table])
+        if table in LATER_YEARS:
+            changed += spread_to_later_years(work, suppressed, *LATER_YEARS[table])
         if changed == 0:
             break
     return pd.Series(suppressed, index=frame.index)
