@@ -94,12 +94,12 @@ def _accommodation_lines(frame: pd.DataFrame, line: type) -> tuple[pd.DataFrame,
 def _goal_lines(frame: pd.DataFrame, line: type) -> tuple[pd.DataFrame, list]:
     total = frame["job_category"] == ALL
     work = frame.assign(
-        _is_total=total, _is_goal=~total, _is_plan_total=total & (frame["action"] == ALL),
+        _is_goal=~total, _is_plan_total=total & (frame["action"] == ALL),
         _is_action_total=total & (frame["action"] != ALL),
         _is_agency_all=total & (frame["agency_code"] == ALL), _is_agency=total & (frame["agency_code"] != ALL),
     )
     return work, [
-        line("goals→action", ("plan_year", "agency_code", "action"), "_is_total", "_is_goal"),
+        line("goals→action", ("plan_year", "agency_code", "action"), "_is_action_total", "_is_goal"),
         line("actions→plan", ("plan_year", "agency_code"), "_is_plan_total", "_is_action_total"),
         line("agencies→state", ("plan_year", "action"), "_is_agency_all", "_is_agency", needed=3,
              count_total=False),

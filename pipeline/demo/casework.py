@@ -184,3 +184,30 @@ def aap_goals_frame(workforce: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFr
     frame = pd.concat(out, ignore_index=True)
     return frame.sort_values(["plan_year", "agency_code", "job_category", "action", "race_ethnicity", "sex"],
                              ignore_index=True)
+
+
+def _fiscal(dates: pd.Series) -> pd.Series:
+    return dates.dt.year + (dates.dt.month >= 7).astype(int)
+
+
+def casework_benchmarks(complaints: pd.DataFrame, requests: pd.DataFrame, goals: pd.DataFrame,
+                        complaint_days: int = 90, accommodation_days: int = 20) -> pd.DataFrame:
+    """Statewide benchmarks on the three casework keys, with baselines from the demo data (limits: defaults)."""
+    closed = complaints[complaints["closed_on"] != ""]
+    end, start = pd.to_datetime(closed["closed_on"]), pd.to_datetime(closed["filed_on"])
+    first = closed[_fiscal(end) == 2019]
+    complaint_share = ((end - start).dt.days[first.index] <= complaint_days).mean()
+    decided = requests[requests["decision"].isin(["granted", "alternative_granted", "denied"])]
+    answered = pd.to_datetime(decided["decided_on"])
+    first = decided[_fiscal(answered) == 2019]
+    days = np.busday_count(pd.to_datetime(first["requested_on"]).to_numpy(dtype="datetime64[D]"),
+                           answered[first.index].to_numpy(dtype="datetime64[D]"), holidays=ct_holidays())
+    plan = goals[goals["plan_year"] == 2024]
+    rows = [
+        ("complaints.closed_within_limit_share", 2019, complaint_share, 2028, 0.85),
+        ("accommodations.decided_within_limit_share", 2019, (days <= accommodation_days).mean(), 2028, 0.95),
+        ("aap.goals_met_share", 2024, (plan["achieved"] >= plan["goal"]).mean(), 2028, 0.5),
+    ]
+    return pd.DataFrame([{"metric_key": key, "scope": "state", "scope_id": "", "baseline_year": base,
+                          "baseline_value": round(float(value), 4), "target_year": target,
+                          "target_value": goal} for key, base, value, target, goal in rows])

@@ -114,6 +114,8 @@ def demo_frames(seed: int = 2024, scale: int = 1) -> dict[str, pd.DataFrame]:
         "plans": files["equity_plans.csv"],
         "training": files["training.csv"],
     })
+    files["benchmarks.csv"] = pd.concat([files["benchmarks.csv"], casework.casework_benchmarks(
+        files["complaints.csv"], files["accommodations.csv"], files["aap_goals.csv"])], ignore_index=True)
     return {name: files[name] for name in DEMO_FILES}
 
 
