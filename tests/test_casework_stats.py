@@ -176,3 +176,13 @@ def test_a_goal_names_a_race_a_sex_or_both():
     assert goal_rows["group_dimension"].to_dict() == {"black": "race_ethnicity", "female": "sex",
                                                       "hispanic_female": "race_sex"}
     assert goal_rows["met"].to_dict() == {"black": 1, "female": 1, "hispanic_female": 0}
+
+
+@pytest.mark.parametrize("key", ["complaints.closed_within_limit_share", "accommodations.decided_within_limit_share",
+                                 "aap.goals_met_share"])
+def test_the_casework_benchmark_keys_support_state_and_agency(key):
+    from pipeline.stats.metrics import metric_key_error
+
+    assert metric_key_error(key, "state", []) is None and metric_key_error(key, "agency", []) is None
+    assert "does not support scope 'region'" in metric_key_error(key, "region", [])
+    assert "unknown metric_key" in metric_key_error(key + "s", "state", [])

@@ -77,3 +77,25 @@ def test_the_commissions_basis_is_given_only_for_approved_plans(frames):
     approved = plans["aap_decision"].isin(codes.AAP_APPROVED)
     assert (plans.loc[approved, "aap_basis"] != "").all() and (plans.loc[~approved, "aap_basis"] == "").all()
     assert set(plans["aap_decision"]) >= {"approved", "conditionally_approved", "pending", "disapproved"}
+
+
+def test_the_casework_benchmarks_start_from_the_release_figures(frames):
+    """The demo's baselines (worked out from the raw files) equal the values the release tables give."""
+    import datetime as dt
+    import io
+
+    from data_access.settings import load_settings
+    from pipeline.assemble import casework_tables
+    from pipeline.stats.metrics import metric_series
+
+    typed = {name[:-4]: pd.read_csv(io.StringIO(frames[name].to_csv(index=False)), dtype=str,
+                                    keep_default_na=False).replace("", None)
+             for name in ("complaints.csv", "accommodations.csv", "aap_goals.csv")}
+    typed["aap_goals"] = typed["aap_goals"].astype({"plan_year": int, "goal": int, "achieved": int})
+    tables = casework_tables(typed, load_settings({}), today=dt.date(2026, 1, 1))
+    marks = frames["benchmarks.csv"]
+    marks = marks[marks["metric_key"].str.startswith(("complaints.", "accommodations.", "aap."))]
+    assert len(marks) == 3
+    series = metric_series(marks, tables).set_index(["metric_key", "year"])["value"]
+    for mark in marks.itertuples(index=False):
+        assert series[(mark.metric_key, int(mark.baseline_year))] == pytest.approx(mark.baseline_value, abs=1e-4)
