@@ -94,7 +94,10 @@ def _grid(keys: dict[str, list], frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def complaint_stats(complaints: pd.DataFrame, limit_days: int = 90, today: dt.date | None = None) -> pd.DataFrame:
-    """The `complaint_stats` table: fiscal year × agency (or ALL) × forum (or ALL) × dimension × category."""
+    """The `complaint_stats` table: fiscal year × agency (or ALL) × forum (or ALL) × dimension × category.
+
+    Every year of the range has a row for each series that occurs (see `_active_series`).
+    """
     today = today or dt.date.today()
     filed_on = pd.to_datetime(complaints["filed_on"])
     closed_on = pd.to_datetime(complaints["closed_on"])
@@ -140,7 +143,20 @@ def complaint_stats(complaints: pd.DataFrame, limit_days: int = 90, today: dt.da
     out["closed_within_limit_share"] = (out["within"] / out["closed"].replace(0, pd.NA)).astype(float)
     outcome = out["dimension"] == "outcome"  # an outcome is known only at closing: no filed or open counts
     out.loc[outcome, ["filed", "open_at_year_end", "over_limit_open"]] = pd.NA
-    return out[FIGURES["complaint_stats"]]
+    return out[_active_series(out, counts)][FIGURES["complaint_stats"]].reset_index(drop=True)
+
+
+def _active_series(out: pd.DataFrame, counts: list[str]) -> pd.Series:
+    """Rows of a series (agency × forum × view × category) with a complaint in some year; `all` and `outcome`
+    rows always (the outcomes add up to `all`'s closed complaints: a missing outcome row would tell a hidden
+    closed count of 0).
+
+    A basis or issue that never occurs for an agency and forum has no rows (read: none), which keeps the table
+    about half the size of the full grid; a series that occurs keeps every year, zeros included.
+    """
+    active = out[counts].fillna(0).sum(axis=1) > 0
+    keys = [out[c] for c in ("agency_code", "forum", "dimension", "category")]
+    return active.groupby(keys).transform("any") | out["dimension"].isin(["all", "outcome"])
 
 
 GRANTED = ("granted", "alternative_granted")
