@@ -39,6 +39,9 @@ API_TABLES: dict[str, str] = {
     "equity-plans": "equity_plans",
     "town-population": "town_population",
     "training": "training",
+    "aap-goals": "aap_goals",
+    "complaint-stats": "complaint_stats",
+    "accommodation-stats": "accommodation_stats",
 }
 YEAR_RANGE = (1990, 2100)  # the input contract's sane years (pipeline/contract.py)
 IDENTIFIER_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"  # codes and ids: letters, digits, . _ -
@@ -52,13 +55,21 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "geography_level": codes.GEOGRAPHY_LEVELS,
     "scope": codes.BENCHMARK_SCOPES,
     "index_name": INDEX_NAMES,
+    "forum": codes.FORUMS + (codes.ALL,),
+    "dimension": codes.COMPLAINT_DIMENSIONS,
+    "category": tuple(dict.fromkeys((codes.ALL, *codes.COMPLAINT_BASES, *codes.COMPLAINT_ISSUES,
+                                     *codes.COMPLAINT_OUTCOMES))),
+    "kind": codes.ACCOMMODATION_KINDS + (codes.ALL,),
 }
+# A key column whose codes differ in one table (goals are set for hires and promotions, and ALL counts both).
+TABLE_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {("aap_goals", "action"): codes.AAP_ACTIONS + (codes.ALL,)}
 GROUP_CHOICES = {
     "workforce_utilization": WORKFORCE_GROUPS,
     "selection_rates": WORKFORCE_GROUPS,
     "access_by_group": codes.POPULATION_GROUPS,
     "town_population": codes.POPULATION_GROUPS,
     "segregation_indices": codes.RACE_ETHNICITY,
+    "aap_goals": WORKFORCE_GROUPS,
 }
 
 
@@ -107,6 +118,8 @@ def filter_specs(table_name: str) -> dict[str, FilterSpec]:
         column = table_of(table_name).c[name]
         if column_kind(table_name, name) == "integer":
             specs[name] = FilterSpec(name, "year")
+        elif (table_name, name) in TABLE_CHOICES:
+            specs[name] = FilterSpec(name, "choice", TABLE_CHOICES[(table_name, name)])
         elif name == "group_code" and table_name in GROUP_CHOICES:
             specs[name] = FilterSpec(name, "choice", GROUP_CHOICES[table_name])
         elif name in CHOICES:

@@ -24,12 +24,16 @@ HEADLINE = {
     "access_by_group": "weighted_value",
     "benchmark_progress": "value",
     "contracting": "small_share",
+    "complaint_stats": "closed_within_limit_share",
+    "accommodation_stats": "decided_within_limit_share",
+    "aap_goals": "met",
 }
 # Categorical columns whose changes are reported one by one.
 STATUS = {
     "benchmark_progress": ("status",),
     "town_measures": ("reliability",),
     "contracting": ("small_met", "minority_met"),
+    "equity_plans": ("status", "aap_decision", "aap_basis"),
 }
 
 

@@ -36,7 +36,25 @@ UNITS = ("percent", "per_1000", "minutes", "dollars", "count", "ratio")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 BENCHMARK_SCOPES = ("state", "agency", "region")
 PLAN_STATUS = ("not_started", "drafting", "submitted", "approved", "published")
-AAP_STATUS = ("parity", "goals_met", "good_faith", "not_approved")
+# The Commission on Human Rights and Opportunities' decision on an affirmative action plan, and its basis.
+AAP_DECISIONS = ("not_submitted", "pending", "approved", "conditionally_approved", "disapproved")
+AAP_BASES = ("parity", "goals_met", "good_faith")
+AAP_APPROVED = ("approved", "conditionally_approved")
+AAP_ACTIONS = ("hire", "promotion")
+# The EEO officer's casework (DESIGN §2, §2.1, §4.6).
+FORUMS = ("internal", "chro", "eeoc")
+COMPLAINT_BASES = (
+    "race", "color", "national_origin", "ancestry", "sex", "sexual_orientation", "gender_identity", "religion",
+    "age", "disability", "marital_status", "veteran", "genetic_information", "retaliation", "other",
+)
+COMPLAINT_ISSUES = (
+    "hiring", "promotion", "discharge", "harassment", "terms_conditions", "pay", "discipline", "accommodation",
+    "other",
+)
+COMPLAINT_OUTCOMES = ("no_cause", "settled", "withdrawn", "cause_found", "administrative_closure", "dismissed")
+COMPLAINT_DIMENSIONS = ("all", "basis", "issue", "outcome")
+ACCOMMODATION_KINDS = ("disability", "religious", "pregnancy")
+ACCOMMODATION_DECISIONS = ("granted", "alternative_granted", "denied", "withdrawn")
 RELEASE_STATUS = ("draft", "published", "retired")
 # benchmark_progress.status (DESIGN §4.4), from best to no judgement: pages and the API read this one list.
 BENCHMARK_STATUSES = ("met", "on_track", "improving_too_slowly", "no_detectable_change", "moving_away",

@@ -260,7 +260,60 @@ equity_plans = Table(
     Column("url", Text),
     Column("commitments_total", Integer),
     Column("commitments_met", Integer),
-    Column("aap_status", String(16)),
+    Column("aap_decision", String(24)),
+    Column("aap_basis", String(16)),
+)
+
+aap_goals = Table(
+    "aap_goals",
+    metadata,
+    _rid(),
+    _year("plan_year"),
+    _key("agency_code", 16),
+    _key("job_category", 32),
+    _key("action", 16),
+    _key("group_dimension", 16),
+    _key("group_code", 32),
+    Column("goal", Integer),
+    Column("achieved", Integer),
+    Column("met", Integer),  # a goal row: 1 when achieved ≥ goal; an ALL row: goals met (its `goal`: goals set)
+    Column("suppressed", Boolean, nullable=False, default=False),
+)
+
+complaint_stats = Table(
+    "complaint_stats",
+    metadata,
+    _rid(),
+    _year("fiscal_year"),
+    _key("agency_code", 16),
+    _key("forum", 16),
+    _key("dimension", 16),
+    _key("category", 32),
+    Column("filed", Integer),
+    Column("closed", Integer),
+    Column("open_at_year_end", Integer),
+    Column("median_days_to_close", Float),
+    Column("p90_days_to_close", Float),
+    Column("closed_within_limit_share", Float),
+    Column("over_limit_open", Integer),
+    Column("suppressed", Boolean, nullable=False, default=False),
+)
+
+accommodation_stats = Table(
+    "accommodation_stats",
+    metadata,
+    _rid(),
+    _year("fiscal_year"),
+    _key("agency_code", 16),
+    _key("kind", 16),
+    Column("requests", Integer),
+    Column("decided", Integer),
+    Column("granted_share", Float),
+    Column("denied_share", Float),
+    Column("median_days_to_decision", Float),
+    Column("decided_within_limit_share", Float),
+    Column("pending_at_year_end", Integer),
+    Column("suppressed", Boolean, nullable=False, default=False),
 )
 
 training = Table(
@@ -300,7 +353,7 @@ RELEASE_TABLES: dict[str, Table] = {
     for t in (
         agencies, measures, towns, geometry, workforce_utilization, selection_rates, town_measures,
         access_by_group, town_population, segregation_indices, inequality_indices, benchmark_progress,
-        contracting, equity_plans, training,
+        contracting, equity_plans, training, aap_goals, complaint_stats, accommodation_stats,
     )
 }
 

@@ -63,6 +63,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "MINORITY_BUSINESS_GOAL", "0.0625", "Minority-business goal as a share of eligible spend (CGS 4a-60g).", float
     ),
+    Setting(
+        "COMPLAINT_DAYS",
+        "90",
+        "Time limit, in calendar days from filing to closing, for a discrimination complaint (DESIGN §4.6).",
+        int,
+    ),
+    Setting(
+        "ACCOMMODATION_DAYS",
+        "20",
+        "Time limit, in working days (Connecticut state holidays excluded), for deciding an accommodation request.",
+        int,
+    ),
     Setting("CV_HIGH", "0.12", "Largest coefficient of variation still rated high reliability.", float),
     Setting(
         "CV_MEDIUM", "0.40", "Largest coefficient of variation still rated medium reliability; above is low.", float
@@ -141,6 +153,8 @@ class Settings:
     reference_group: str
     small_business_goal: float
     minority_business_goal: float
+    complaint_days: int
+    accommodation_days: int
     cv_high: float
     cv_medium: float
     bootstrap_draws: int

@@ -21,6 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .casework_lines import (
+    CASEWORK_COUNTS,
+    CASEWORK_HIDDEN,
+    CASEWORK_SIZE,
+    LATER_YEARS,
+    casework_counts,
+    casework_lines,
+    spread_to_later_years,
+)
 from .viewer import Viewer
 
 # Per table: the counts that trigger suppression, and the figures hidden with a suppressed row.
@@ -29,6 +38,7 @@ COUNT_COLUMNS = {
     "selection_rates": ("selected", "pool", "not_selected"),
     "training": ("completed", "employees", "not_completed"),
     "town_measures": ("numerator",),
+    **CASEWORK_COUNTS,
 }
 HIDDEN_COLUMNS = {
     "workforce_utilization": ("headcount", "total", "share", "utilization_ratio", "expected", "shortfall",
@@ -40,9 +50,11 @@ HIDDEN_COLUMNS = {
     # A benchmark read from a suppressed cell (DESIGN §5): its value and everything that gives it back.
     "benchmark_progress": ("value", "progress", "fitted_value", "slope", "slope_ci_low", "slope_ci_high",
                            "status"),
+    **CASEWORK_HIDDEN,
 }
 # The count that says how "small" a row is when choosing complementary cells.
-SIZE_COLUMN = {"workforce_utilization": "headcount", "selection_rates": "pool", "training": "employees"}
+SIZE_COLUMN = {"workforce_utilization": "headcount", "selection_rates": "pool", "training": "employees",
+               **CASEWORK_SIZE}
 MAX_ROUNDS = 50
 # Rates that tell every member's outcome when 0 % or 100 % of a pool below EXTREME_POOL (DESIGN §5):
 # table → (outcome count, pool). aap_goals (goals met over goals set) joins here when it has a suppressed column.
@@ -74,7 +86,7 @@ def _derived_counts(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         return frame.assign(not_selected=frame["pool"] - frame["selected"])
     if table == "training":
         return frame.assign(not_completed=frame["employees"] - frame["completed"])
-    return frame
+    return casework_counts(frame, table)
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -185,6 +197,7 @@ LINE_BUILDERS = {
     "selection_rates": _selection_lines,
     "training": _training_lines,
 }
+LINE_BUILDERS.update({table: casework_lines(table, Line) for table in CASEWORK_COUNTS})
 
 
 def _protect_line(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray) -> int:
@@ -237,6 +250,8 @@ def suppression_flags(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
             changed += sum(_protect_extremes(work, line, suppressed, size, table) for line in lines)
         if table in CELL_TOTALS:
             changed += _spread_hidden_totals(work, suppressed, *CELL_TOTALS[table])
+        if table in LATER_YEARS:
+            changed += spread_to_later_years(work, suppressed, *LATER_YEARS[table])
         if changed == 0:
             break
     return pd.Series(suppressed | empty_x, index=frame.index)

@@ -17,8 +17,11 @@ from .suppression import mask_for_viewer
 from .viewer import ANONYMOUS, Viewer
 
 SCOPES = ("agency", "peer", "state")
+PLAN_TEXT = ("status", "aap_decision", "aap_basis", "url")
 CONTRACT_SUMS = ["eligible_spend", "small_business_spend", "minority_business_spend"]
-APPROVED_AAP = ("parity", "goals_met")
+# The Commission approved the affirmative action plan (conditionally or not) on parity or goals met.
+APPROVED_AAP = ("approved", "conditionally_approved")
+MET_BASES = ("parity", "goals_met")
 
 
 @memoize
@@ -167,10 +170,11 @@ def training_comparison(settings: Settings, release_id: str, viewer: Viewer, age
 
 
 def _plan_figures(plans: pd.DataFrame) -> pd.DataFrame:
-    """Per plan year: agencies with a plan row, how many published, AAP approved, commitments."""
+    """Per plan year: agencies with a plan row, how many published, AAP approved on parity or goals met,
+    commitments."""
     grouped = plans.assign(
         published=plans["status"].eq("published").astype(int),
-        aap_met=plans["aap_status"].isin(APPROVED_AAP).astype(int),
+        aap_met=(plans["aap_decision"].isin(APPROVED_AAP) & plans["aap_basis"].isin(MET_BASES)).astype(int),
     ).groupby("plan_year")
     out = grouped.agg(agencies=("agency_code", "nunique"), published=("published", "sum"),
                       aap_met=("aap_met", "sum"), commitments_total=("commitments_total", "sum"),
@@ -183,8 +187,9 @@ def plan_comparison(settings: Settings, release_id: str, agency_code: str) -> pd
     """Equity-plan figures per plan year of the agency, its peer group and the state.
 
     Columns: plan_year, scope, agencies, published, published_share, aap_met, aap_met_share,
-    commitments_total, commitments_met, commitments_share, status, aap_status, url (the last three for the
-    agency's own rows). `published_share` counts agencies with a plan row, as the benchmark does (§4.4).
+    commitments_total, commitments_met, commitments_share, status, aap_decision, aap_basis, url (the last four
+    for the agency's own rows). `aap_met` counts plans the Commission approved (conditionally or not) on parity
+    or goals met. `published_share` counts agencies with a plan row, as the benchmark does (§4.4).
     """
     plans = plan_rows(settings, release_id)
     peers = peer_codes(agency_list(settings, release_id), agency_code)
@@ -195,17 +200,17 @@ def plan_comparison(settings: Settings, release_id: str, agency_code: str) -> pd
             continue
         figures = _plan_figures(rows).assign(scope=scope)
         if scope == "agency":
-            figures = figures.merge(rows[["plan_year", "status", "aap_status", "url"]], on="plan_year")
+            figures = figures.merge(rows[["plan_year", *PLAN_TEXT]], on="plan_year")
         parts.append(figures)
     if not parts:
         return pd.DataFrame(columns=["plan_year", "scope", "agencies", "published", "published_share", "aap_met",
                                      "aap_met_share", "commitments_total", "commitments_met",
-                                     "commitments_share", "status", "aap_status", "url"])
+                                     "commitments_share", *PLAN_TEXT])
     out = pd.concat(parts, ignore_index=True)
     out["published_share"] = _divide(out["published"], out["agencies"])
     out["aap_met_share"] = _divide(out["aap_met"], out["agencies"])
     out["commitments_share"] = _divide(out["commitments_met"], out["commitments_total"])
-    for column in ("status", "aap_status", "url"):
+    for column in PLAN_TEXT:
         if column not in out.columns:
             out[column] = None
     out["plan_year"] = out["plan_year"].astype(int)

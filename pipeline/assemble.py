@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 
@@ -11,8 +12,10 @@ from data_access.suppression import primary_suppression, suppression_flags
 from geo.boundaries import geometry_rows
 from geo.towns import towns as builtin_towns
 
+from .stats.aap import aap_goal_table
 from .stats.access import access_by_group, town_measure_table
 from .stats.benchmarks import benchmark_progress
+from .stats.casework import accommodation_stats, complaint_stats
 from .stats.contracting import contracting_table, training_table
 from .stats.indices import inequality_indices, segregation_indices
 from .stats.metrics import metric_series
@@ -38,6 +41,22 @@ def geometry_table(layers: dict[str, str] | None) -> pd.DataFrame:
 
 def _suppress(frame: pd.DataFrame, table: str, k: int) -> pd.DataFrame:
     return frame.assign(suppressed=suppression_flags(frame, table, k))
+
+
+def casework_tables(frames: dict[str, pd.DataFrame], settings: Settings,
+                    today: date | None = None) -> dict[str, pd.DataFrame]:
+    """The EEO officer's casework tables (DESIGN §4.6) of the optional inputs given, suppressed (§5)."""
+    k, out = settings.suppression_k, {}
+    if "aap_goals" in frames:
+        out["aap_goals"] = _suppress(aap_goal_table(frames["aap_goals"]), "aap_goals", k)
+    if "complaints" in frames:
+        out["complaint_stats"] = _suppress(
+            complaint_stats(frames["complaints"], settings.complaint_days, today), "complaint_stats", k)
+    if "accommodations" in frames:
+        out["accommodation_stats"] = _suppress(
+            accommodation_stats(frames["accommodations"], settings.accommodation_days, today),
+            "accommodation_stats", k)
+    return out
 
 
 def assemble_tables(
@@ -88,6 +107,8 @@ def assemble_tables(
         tables["training"] = _suppress(training_table(frames["training"]), "training", k)
     if "equity_plans" in frames:
         tables["equity_plans"] = frames["equity_plans"]
+    step("affirmative action goals, complaints and accommodations")
+    tables.update(casework_tables(frames, settings))
     step("benchmark progress")
     if "benchmarks" in frames:
         series = metric_series(frames["benchmarks"], tables)

@@ -62,7 +62,8 @@ def build_release(inputs: Path, settings: Settings, progress: Progress = lambda 
     digest = inputs_sha256(inputs)
     now = datetime.now(UTC)
     release_id = f"{now:%Y%m%d-%H%M%S}-{digest[:8]}-{secrets.token_hex(2)}"
-    missing = sorted({"contracts", "training", "equity_plans", "benchmarks", "personnel_actions"} - set(frames))
+    missing = sorted({"contracts", "training", "equity_plans", "benchmarks", "personnel_actions", "aap_goals",
+                      "complaints", "accommodations"} - set(frames))
     notes += [f"Optional input {name}.csv was not given; its page is empty." for name in missing]
     release = {
         "release_id": release_id,

@@ -172,7 +172,26 @@ def _url(table, col, problems, text, present, known) -> pd.Series:
     return text.where(present & ok)
 
 
+def _code_list(table, col, problems, text, present, known) -> pd.Series:
+    """A `;`-separated list of codes (complaint bases, issues): every item checked, none repeated."""
+    allowed = set(col.choices)
+    bad = np.zeros(len(text), dtype=bool)
+    for i in np.flatnonzero(present):
+        items = [item.strip() for item in text.iat[i].split(";")]
+        for item in items:
+            if item not in allowed:
+                rule = (f"unknown code in a ;-separated list (codes are case-sensitive); expected any of: "
+                        f"{', '.join(col.choices)}") if item else "empty item in a ;-separated list"
+                problems.add(table.file, int(table.lines[i]), col.name, item, rule)
+                bad[i] = True
+        for item in sorted({item for item in items if items.count(item) > 1}):
+            problems.add(table.file, int(table.lines[i]), col.name, item, "code listed twice")
+            bad[i] = True
+    return text.where(present & ~bad).str.replace(r"\s*;\s*", ";", regex=True)
+
+
 _CHECKERS = {
+    "codes": _code_list,
     "int": _int,
     "float": _float,
     "share": _share,

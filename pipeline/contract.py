@@ -10,7 +10,7 @@ from data_access import codes
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str  # int, float, share, year, code, text, date, geoid, agency, url
+    kind: str  # int, float, share, year, code, codes (;-separated), text, date, geoid, agency, url
     required: bool = True
     choices: tuple[str, ...] = ()
     maximum: float | None = None
@@ -167,7 +167,8 @@ SPECS: dict[str, FileSpec] = {
                 Col("url", "url", required=False),
                 Col("commitments_total", "int", maximum=MAX_COUNT),
                 Col("commitments_met", "int", maximum=MAX_COUNT),
-                _code("aap_status", codes.AAP_STATUS, required=False),
+                _code("aap_decision", codes.AAP_DECISIONS),
+                _code("aap_basis", codes.AAP_BASES, required=False),
             ),
             ("agency_code", "plan_year"),
             required=False,
@@ -180,6 +181,56 @@ SPECS: dict[str, FileSpec] = {
         ),
     )
 }
+
+CASEWORK_SPECS = (
+    FileSpec(
+        "aap_goals",
+        (
+            AGENCY,
+            Col("plan_year", "year"),
+            JOB,
+            _code("action", codes.AAP_ACTIONS),
+            _code("race_ethnicity", codes.RACE_ETHNICITY, required=False),
+            _code("sex", codes.SEX, required=False),
+            Col("goal", "int", maximum=MAX_COUNT),
+            Col("achieved", "int", maximum=MAX_COUNT),
+        ),
+        ("agency_code", "plan_year", "job_category", "action", "race_ethnicity", "sex"),
+        required=False,
+        notes="optional: affirmative action plan goals; race_ethnicity or sex may be empty, not both",
+    ),
+    FileSpec(
+        "complaints",
+        (
+            Col("complaint_id", "text", maximum=64),
+            AGENCY,
+            _code("forum", codes.FORUMS),
+            Col("filed_on", "date"),
+            Col("closed_on", "date", required=False),
+            Col("bases", "codes", choices=codes.COMPLAINT_BASES),
+            Col("issues", "codes", choices=codes.COMPLAINT_ISSUES),
+            _code("outcome", codes.COMPLAINT_OUTCOMES, required=False),
+        ),
+        ("complaint_id",),
+        required=False,
+        notes="optional: discrimination complaints; bases and issues are ;-separated lists",
+    ),
+    FileSpec(
+        "accommodations",
+        (
+            Col("request_id", "text", maximum=64),
+            AGENCY,
+            Col("requested_on", "date"),
+            Col("decided_on", "date", required=False),
+            _code("kind", codes.ACCOMMODATION_KINDS),
+            _code("decision", codes.ACCOMMODATION_DECISIONS, required=False),
+        ),
+        ("request_id",),
+        required=False,
+        notes="optional: reasonable-accommodation requests; decided_on and decision empty while pending",
+    ),
+)
+SPECS.update({spec.name: spec for spec in CASEWORK_SPECS})
 
 # (file, smaller column, larger column): the first may never exceed the second.
 NOT_GREATER = (

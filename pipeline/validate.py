@@ -10,6 +10,7 @@ import pandas as pd
 from data_access import codes
 from geo.towns import TOWN_COUNT, geoid_lookup, towns
 
+from .casework_rules import accommodation_dates, complaint_dates, goal_groups, plan_basis
 from .cells import convert, report
 from .contract import AVAILABILITY_TOLERANCE, NOT_GREATER, SPECS
 from .csvread import Problems, RawTable, read_raw
@@ -138,4 +139,8 @@ _FILE_RULES = {
     "town_population": (_all_towns("group"),),
     "town_measures": (_all_towns("measure_id"),),
     "benchmarks": (_benchmark_keys,),
+    "equity_plans": (plan_basis,),
+    "aap_goals": (goal_groups,),
+    "complaints": (complaint_dates,),
+    "accommodations": (accommodation_dates,),
 }

@@ -31,8 +31,13 @@ CONTRACT = {
     "contracts.csv": ["fiscal_year", "agency_code", "eligible_spend", "small_business_spend",
                       "minority_business_spend"],
     "equity_plans.csv": ["agency_code", "plan_year", "status", "submitted_on", "approved_on", "url",
-                         "commitments_total", "commitments_met", "aap_status"],
+                         "commitments_total", "commitments_met", "aap_decision", "aap_basis"],
     "training.csv": ["fiscal_year", "agency_code", "employees", "completed"],
+    "aap_goals.csv": ["agency_code", "plan_year", "job_category", "action", "race_ethnicity", "sex", "goal",
+                      "achieved"],
+    "complaints.csv": ["complaint_id", "agency_code", "forum", "filed_on", "closed_on", "bases", "issues",
+                       "outcome"],
+    "accommodations.csv": ["request_id", "agency_code", "requested_on", "decided_on", "kind", "decision"],
 }
 KEYS = {
     "agencies.csv": ["agency_code"],
@@ -46,11 +51,15 @@ KEYS = {
     "contracts.csv": ["fiscal_year", "agency_code"],
     "equity_plans.csv": ["agency_code", "plan_year"],
     "training.csv": ["fiscal_year", "agency_code"],
+    "aap_goals.csv": ["agency_code", "plan_year", "job_category", "action", "race_ethnicity", "sex"],
+    "complaints.csv": ["complaint_id"],
+    "accommodations.csv": ["request_id"],
 }
 TEXT_COLUMNS = {"agency_code", "agency_name", "peer_group", "job_category", "race_ethnicity", "sex", "action",
                 "town_geoid", "group", "measure_id", "domain", "label", "unit", "direction", "description",
                 "source", "metric_key", "scope", "scope_id", "status", "submitted_on", "approved_on", "url",
-                "aap_status"}
+                "aap_decision", "aap_basis", "complaint_id", "forum", "filed_on", "closed_on", "bases", "issues",
+                "outcome", "request_id", "requested_on", "decided_on", "kind", "decision"}
 PLAIN_NUMBER = re.compile(r"^(\d+(\.\d+)?)?$")  # digits, optional point and decimals, or empty
 YEARS = set(range(2019, 2026))
 
@@ -145,7 +154,15 @@ def test_no_duplicate_keys(frames, name):
         ("measures.csv", "direction", codes.DIRECTIONS),
         ("benchmarks.csv", "scope", codes.BENCHMARK_SCOPES),
         ("equity_plans.csv", "status", codes.PLAN_STATUS),
-        ("equity_plans.csv", "aap_status", codes.AAP_STATUS),
+        ("equity_plans.csv", "aap_decision", codes.AAP_DECISIONS),
+        ("equity_plans.csv", "aap_basis", codes.AAP_BASES + ("",)),
+        ("aap_goals.csv", "action", codes.AAP_ACTIONS),
+        ("aap_goals.csv", "race_ethnicity", codes.RACE_ETHNICITY + ("",)),
+        ("aap_goals.csv", "sex", codes.SEX + ("",)),
+        ("complaints.csv", "forum", codes.FORUMS),
+        ("complaints.csv", "outcome", codes.COMPLAINT_OUTCOMES + ("",)),
+        ("accommodations.csv", "kind", codes.ACCOMMODATION_KINDS),
+        ("accommodations.csv", "decision", codes.ACCOMMODATION_DECISIONS + ("",)),
     ],
 )
 def test_codes_come_from_the_code_lists(frames, name, column, allowed):

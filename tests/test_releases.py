@@ -92,7 +92,15 @@ def test_every_design_table_exists_with_its_key_columns():
         "contracting": ["eligible_spend", "small_business_spend", "minority_business_spend", "small_share",
                         "minority_share", "small_goal", "minority_goal", "small_met", "minority_met"],
         "equity_plans": ["status", "submitted_on", "approved_on", "url", "commitments_total", "commitments_met",
-                         "aap_status"],
+                         "aap_decision", "aap_basis"],
+        "aap_goals": ["plan_year", "agency_code", "job_category", "action", "group_dimension", "group_code", "goal",
+                      "achieved", "met", "suppressed"],
+        "complaint_stats": ["fiscal_year", "agency_code", "forum", "dimension", "category", "filed", "closed",
+                            "open_at_year_end", "median_days_to_close", "p90_days_to_close",
+                            "closed_within_limit_share", "over_limit_open", "suppressed"],
+        "accommodation_stats": ["fiscal_year", "agency_code", "kind", "requests", "decided", "granted_share",
+                                "denied_share", "median_days_to_decision", "decided_within_limit_share",
+                                "pending_at_year_end", "suppressed"],
     }
     for table, names in expected.items():
         assert set(names) <= set(RELEASE_TABLES[table].c.keys()), table

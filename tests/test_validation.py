@@ -81,6 +81,20 @@ CELL_CASES = [
     ("availability.csv", 3, "availability", "1" + "0" * 309, "too large to hold"),
     ("contracts.csv", 1, "eligible_spend", "-" + "9" * 400, "too large to hold"),
     ("benchmarks.csv", 1, "baseline_value", "1" + "0" * 400, "too large to hold"),
+    # The casework files (DESIGN §4.6); row 1 of the demo's complaints and requests is closed / decided.
+    ("complaints.csv", 1, "closed_on", "2000-01-01", "closed_on is before filed_on"),
+    ("complaints.csv", 1, "filed_on", "2999-01-01", "a date in the future"),
+    ("complaints.csv", 1, "bases", "race;martian", "unknown code in a ;-separated list"),
+    ("complaints.csv", 1, "bases", "Race", "unknown code in a ;-separated list"),
+    ("complaints.csv", 1, "issues", "pay;pay", "listed twice"),
+    ("complaints.csv", 1, "forum", "court", "unknown code"),
+    ("complaints.csv", 1, "outcome", "won", "unknown code"),
+    ("accommodations.csv", 1, "decided_on", "2000-01-01", "decided_on is before requested_on"),
+    ("accommodations.csv", 1, "requested_on", "2999-12-31", "a date in the future"),
+    ("accommodations.csv", 1, "kind", "parking", "unknown code"),
+    ("aap_goals.csv", 1, "goal", "-3", "must not be negative"),
+    ("aap_goals.csv", 1, "action", "separation", "unknown code"),
+    ("equity_plans.csv", 1, "aap_decision", "parity", "unknown code"),
 ]
 
 
@@ -222,3 +236,53 @@ def test_all_failures_are_listed_not_just_the_first(inputs):
     assert any(p.startswith("workforce.csv:3:") for p in found)
     assert any(p.startswith("workforce.csv:8:") for p in found)
     assert any(p.startswith("agencies.csv:2:") for p in found)
+
+
+def test_an_outcome_without_a_closing_date_and_a_closing_date_without_an_outcome(inputs):
+    set_cell(inputs, "complaints.csv", 1, "closed_on", "")
+    set_cell(inputs, "complaints.csv", 2, "outcome", "")
+    found = problems(inputs)
+    assert any(p.startswith("complaints.csv:2: outcome=") and "an outcome without a closing date" in p for p in found)
+    assert any(p.startswith("complaints.csv:3: closed_on=") and "a closing date without an outcome" in p
+               for p in found)
+
+
+def test_a_decision_without_its_date(inputs):
+    set_cell(inputs, "accommodations.csv", 1, "decided_on", "")
+    assert any(p.startswith("accommodations.csv:2: decision=") and "a decision without a decision date" in p
+               for p in problems(inputs))
+
+
+@pytest.mark.parametrize("file", ["complaints.csv", "accommodations.csv"])
+def test_a_duplicate_case_id_names_the_first_line(inputs, file):
+    path = inputs / file
+    table = rows(path)
+    table.append(table[3])
+    write_rows(path, table)
+    column = table[0][0]
+    assert any(p.startswith(f"{file}:{len(table)}: {column}={table[3][0]}") and "duplicate key" in p
+               and "line 4" in p for p in problems(inputs))
+
+
+def test_a_goal_must_name_a_group(inputs):
+    set_cell(inputs, "aap_goals.csv", 1, "race_ethnicity", "")
+    set_cell(inputs, "aap_goals.csv", 1, "sex", "")
+    assert any(p.startswith("aap_goals.csv:2: race_ethnicity=") and "a goal names a group" in p
+               for p in problems(inputs))
+
+
+def test_a_basis_only_for_an_approved_plan(inputs):
+    set_cell(inputs, "equity_plans.csv", 1, "aap_decision", "disapproved")
+    set_cell(inputs, "equity_plans.csv", 1, "aap_basis", "parity")
+    assert any(p.startswith("equity_plans.csv:2: aap_basis=parity") and "approved" in p for p in problems(inputs))
+
+
+def test_the_old_aap_status_column_is_refused(inputs):
+    path = inputs / "equity_plans.csv"
+    table = rows(path)
+    table[0][table[0].index("aap_decision")] = "aap_status"
+    write_rows(path, table)
+    found = problems(inputs)
+    assert any(p.startswith("equity_plans.csv:1: aap_status=aap_status") and "unknown column" in p for p in found)
+    assert any(p.startswith("equity_plans.csv:1: aap_decision=") and "required column missing" in p for p in found)
+

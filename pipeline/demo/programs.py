@@ -19,7 +19,11 @@ PLAN_STATUS_ODDS = {
     2024: (0.10, 0.20, 0.20, 0.15, 0.35),  # codes.PLAN_STATUS order
     2025: (0.05, 0.25, 0.20, 0.15, 0.35),
 }
-AAP_ODDS = (0.08, 0.25, 0.50, 0.17)  # codes.AAP_STATUS order
+AAP_DECISION_ODDS = {  # codes.AAP_DECISIONS order: the Commission decides a plan year's plans over the year
+    2024: (0.04, 0.06, 0.55, 0.25, 0.10),
+    2025: (0.06, 0.34, 0.35, 0.17, 0.08),
+}
+AAP_BASIS_ODDS = (0.25, 0.35, 0.40)  # codes.AAP_BASES order, for approved and conditionally approved plans
 SUBMISSION_WINDOW = {2024: (dt.date(2024, 9, 1), 100), 2025: (dt.date(2025, 3, 1), 180)}
 
 
@@ -63,12 +67,19 @@ def _plan_row(code: str, year: int, status: str, rng: np.random.Generator) -> di
         "url": f"https://portal.ct.gov/{slug}/equity-plan/{year}" if status == "published" else "",
         "commitments_total": total,
         "commitments_met": min(round(total * met_share), total),
-        "aap_status": codes.AAP_STATUS[rng.choice(len(codes.AAP_STATUS), p=AAP_ODDS)],
+        **_aap_decision(year, rng),
     }
 
 
+def _aap_decision(year: int, rng: np.random.Generator) -> dict[str, str]:
+    """The Commission's decision on the agency's affirmative action plan and, when approved, its basis."""
+    decision = codes.AAP_DECISIONS[rng.choice(len(codes.AAP_DECISIONS), p=AAP_DECISION_ODDS[year])]
+    basis = codes.AAP_BASES[rng.choice(len(codes.AAP_BASES), p=AAP_BASIS_ODDS)]
+    return {"aap_decision": decision, "aap_basis": basis if decision in codes.AAP_APPROVED else ""}
+
+
 def equity_plans_frame(agencies: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Every agency's equity plan for 2024 and 2025: status, ISO dates, URL, commitments, AAP status."""
+    """Every agency's equity plan for 2024 and 2025: status, ISO dates, URL, commitments, AAP decision and basis."""
     rows = []
     for code in agencies["agency_code"]:
         for year in PLAN_YEARS:

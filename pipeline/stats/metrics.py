@@ -8,12 +8,15 @@ import pandas as pd
 
 from data_access import codes
 
+from .casework_metrics import CASEWORK_KEYS, casework_metric
+
 SERIES_COLUMNS = ["metric_key", "scope", "scope_id", "year", "value", "suppressed"]
 WORKFORCE_GROUPS = codes.RACE_ETHNICITY + codes.SEX + codes.RACE_SEX
 KEY_FORMS = (
     "workforce.share.<group>", "workforce.underutilized_share", "selection.<action>.impact_ratio.<group>",
     "access.<measure_id>.ratio.<group>", "access.<measure_id>.value", "contracting.small_share",
     "contracting.minority_share", "plans.published_share", "training.completion",
+    *CASEWORK_KEYS,
 )
 SCOPES = {
     "workforce": ("state", "agency"),
@@ -22,6 +25,7 @@ SCOPES = {
     "training": ("state", "agency"),
     "access": ("state", "region"),
     "plans": ("state",),
+    **{key.split(".")[0]: ("state", "agency") for key in CASEWORK_KEYS},
 }
 
 
@@ -32,6 +36,7 @@ def parse_metric_key(metric_key: str) -> dict[str, str] | None:
         "workforce.underutilized_share": "underutilized_share", "contracting.small_share": "small_share",
         "contracting.minority_share": "minority_share", "plans.published_share": "published_share",
         "training.completion": "completion",
+        **CASEWORK_KEYS,
     }
     if key in fixed:
         return {"family": key.split(".")[0], "kind": fixed[key]}
@@ -230,8 +235,15 @@ def _published(parsed, scope, scope_id, tables):
     return pd.DataFrame({"value": share, "suppressed": False})
 
 
+def _casework(parsed, scope, scope_id, tables):
+    """Casework keys read only the rows the public sees, so their values never come from a suppressed cell."""
+    values = casework_metric(parsed["kind"], _agency(scope, scope_id), tables)
+    return None if values is None else pd.DataFrame({"value": values, "suppressed": False})
+
+
 _READERS: dict[str, Callable] = {
     "share": _workforce_share, "underutilized_share": _underutilized, "impact_ratio": _impact_ratio,
     "access": _access, "small_share": _contracting, "minority_share": _contracting,
     "completion": _training, "published_share": _published,
+    **{kind: _casework for kind in CASEWORK_KEYS.values()},
 }

@@ -1,0 +1,190 @@
+"""Questions the /casework page and the scorecard's casework panels ask (DESIGN §4.6, §6): one function each.
+
+Every row passes through `mask_for_viewer` (DESIGN §5). Peer-group figures sum the counts of the *other*
+agencies of the peer group that the viewer may see, and say how many were left out (`excluded`), so an
+aggregate never gives a hidden agency's figure back by subtraction.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .cache import memoize
+from .codes import AAP_APPROVED, AAP_DECISIONS, ALL
+from .queries import read_table
+from .settings import Settings
+from .suppression import mask_for_viewer
+from .viewer import Viewer
+
+SCOPES = ("agency", "peer", "state")
+COMPLAINT_FIGURES = ["filed", "closed", "open_at_year_end", "median_days_to_close", "p90_days_to_close",
+                     "closed_within_limit_share", "over_limit_open", "suppressed"]
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.sort_values(keys, ignore_index=True)
+
+
+@memoize
+def complaint_rows(settings: Settings, release_id: str, viewer: Viewer, agency_code: str) -> pd.DataFrame:
+    """Every complaint_stats row of one agency (or ALL): years, forums (and ALL), views and categories, masked."""
+    frame = read_table(settings, "complaint_stats", release_id, agency_code=agency_code)
+    return _sorted(mask_for_viewer(frame, "complaint_stats", viewer),
+                   ["fiscal_year", "forum", "dimension", "category"])
+
+
+def complaint_view(settings: Settings, release_id: str, viewer: Viewer, agency_code: str, dimension: str,
+                   forum: str = ALL) -> pd.DataFrame:
+    """One view over the years: `dimension` all / basis / issue / outcome, one forum or ALL.
+
+    Columns: fiscal_year, category, filed, closed, open_at_year_end, median_days_to_close, p90_days_to_close,
+    closed_within_limit_share, over_limit_open, suppressed. Basis and issue rows count a complaint under each
+    of its bases / issues: they do not add up to the `all` row (say so beside the chart). Outcome rows count
+    complaints closed in the year (filed and open are empty: an outcome is known only at closing).
+    """
+    rows = complaint_rows(settings, release_id, viewer, agency_code)
+    rows = rows[(rows["dimension"] == dimension) & (rows["forum"] == forum)]
+    return rows[["fiscal_year", "category", *COMPLAINT_FIGURES]].reset_index(drop=True)
+
+
+def complaint_forums(settings: Settings, release_id: str, viewer: Viewer, agency_code: str) -> pd.DataFrame:
+    """Complaints by forum (internal, chro, eeoc and ALL) over the years: the `all` view's figures per forum."""
+    rows = complaint_rows(settings, release_id, viewer, agency_code)
+    rows = rows[rows["dimension"] == "all"]
+    return rows[["fiscal_year", "forum", *COMPLAINT_FIGURES]].reset_index(drop=True)
+
+
+def closing_time(settings: Settings, release_id: str, viewer: Viewer, agency_code: str) -> pd.DataFrame:
+    """Days to close (median, 90th percentile) per year and forum, with the limit to mark on the chart.
+
+    Columns: fiscal_year, forum, closed, median_days_to_close, p90_days_to_close, closed_within_limit_share,
+    over_limit_open, limit_days, suppressed. `limit_days` is CT_EQUITY_COMPLAINT_DAYS of the serving settings.
+    """
+    frame = complaint_forums(settings, release_id, viewer, agency_code)
+    frame = frame.assign(limit_days=settings.complaint_days)
+    return frame[["fiscal_year", "forum", "closed", "median_days_to_close", "p90_days_to_close",
+                  "closed_within_limit_share", "over_limit_open", "limit_days", "suppressed"]]
+
+
+@memoize
+def accommodation_rows(settings: Settings, release_id: str, viewer: Viewer, agency_code: str) -> pd.DataFrame:
+    """accommodation_stats rows of one agency (or ALL), every year and kind (and ALL), masked, plus limit_days."""
+    frame = read_table(settings, "accommodation_stats", release_id, agency_code=agency_code)
+    frame = mask_for_viewer(frame, "accommodation_stats", viewer).assign(limit_days=settings.accommodation_days)
+    return _sorted(frame, ["fiscal_year", "kind"])
+
+
+@memoize
+def aap_goal_rows(settings: Settings, release_id: str, viewer: Viewer, agency_code: str) -> pd.DataFrame:
+    """aap_goals rows of one agency (or ALL): every goal (by job category, action and group) and ALL rows, masked.
+
+    A goal row: goal (selections wanted), achieved, met (1 or 0). An ALL row (job_category ALL): goal = goals
+    set, achieved = selections toward them, met = goals met, for action hire, promotion or ALL.
+    """
+    frame = read_table(settings, "aap_goals", release_id, agency_code=agency_code)
+    return _sorted(mask_for_viewer(frame, "aap_goals", viewer),
+                   ["plan_year", "job_category", "action", "group_dimension", "group_code"])
+
+
+def aap_goals_by_cell(settings: Settings, release_id: str, viewer: Viewer, agency_code: str,
+                      plan_year: int) -> pd.DataFrame:
+    """The goals of one plan year by job category, action and group (no ALL rows), for the goals table."""
+    rows = aap_goal_rows(settings, release_id, viewer, agency_code)
+    rows = rows[(rows["plan_year"] == int(plan_year)) & (rows["job_category"] != ALL)]
+    return rows[["job_category", "action", "group_dimension", "group_code", "goal", "achieved", "met",
+                 "suppressed"]].reset_index(drop=True)
+
+
+@memoize
+def aap_summary(settings: Settings, release_id: str, viewer: Viewer, agency_code: str) -> pd.DataFrame:
+    """Per plan year: goals set, goals met, their share, and the Commission's decision and basis.
+
+    Columns: plan_year, goals_set, goals_met, goals_met_share, selections, suppressed, aap_decision, aap_basis
+    (an agency's own plan), and for ALL the number of plans per decision (`decided_<code>` columns) and
+    `approved` (approved or conditionally approved). "24 of 77 goals met" reads goals_met of goals_set.
+    """
+    rows = aap_goal_rows(settings, release_id, viewer, agency_code)
+    rows = rows[(rows["job_category"] == ALL) & (rows["action"] == ALL)]
+    out = pd.DataFrame({
+        "plan_year": rows["plan_year"].astype(int), "goals_set": pd.to_numeric(rows["goal"]),
+        "goals_met": pd.to_numeric(rows["met"]), "selections": pd.to_numeric(rows["achieved"]),
+        "suppressed": rows["suppressed"].astype(bool),
+    })
+    out["goals_met_share"] = _divide(out["goals_met"], out["goals_set"])
+    plans = read_table(settings, "equity_plans", release_id)
+    if agency_code != ALL:
+        own = plans[plans["agency_code"] == agency_code][["plan_year", "aap_decision", "aap_basis"]]
+        return out.merge(own.astype({"plan_year": int}), on="plan_year", how="outer").sort_values(
+            "plan_year", ignore_index=True)
+    counts = pd.crosstab(plans["plan_year"].astype(int), plans["aap_decision"]).reindex(
+        columns=list(AAP_DECISIONS), fill_value=0).add_prefix("decided_")
+    counts["approved"] = plans[plans["aap_decision"].isin(AAP_APPROVED)].groupby("plan_year").size().reindex(
+        counts.index, fill_value=0)
+    return out.merge(counts.reset_index(), on="plan_year", how="outer").sort_values("plan_year", ignore_index=True)
+
+
+def _divide(part: pd.Series, whole: pd.Series) -> pd.Series:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (part.astype(float) / whole.astype(float)).where(whole.astype(float) > 0)
+
+
+def _scope_rows(frame: pd.DataFrame, year: str, counts: dict[str, pd.Series], agency_code: str,
+                peers: list[str]) -> pd.DataFrame:
+    """Per year: the agency's counts, the sum over its visible peers (with `excluded`), the statewide row."""
+    work = frame[[year, "agency_code", "suppressed"]].assign(**counts)
+    names = list(counts)
+    hidden = work["suppressed"].astype(bool)
+    agency = work[work["agency_code"] == agency_code].assign(scope="agency", excluded=0)
+    mine = work[work["agency_code"].isin(peers)]
+    peer = mine[~hidden.loc[mine.index]].groupby(year, as_index=False)[names].sum(min_count=1)
+    excluded = mine[hidden.loc[mine.index]].groupby(year).size()
+    peer = peer.assign(scope="peer", excluded=peer[year].map(excluded).fillna(0).astype(int),
+                       suppressed=False)
+    state = work[work["agency_code"] == ALL].assign(scope="state", excluded=0)
+    keep = [year, "scope", "excluded", "suppressed", *names]
+    return pd.concat([p[keep] for p in (agency, peer, state) if not p.empty], ignore_index=True)
+
+
+def _within(frame: pd.DataFrame, share: str, total: str) -> dict[str, pd.Series]:
+    count = pd.to_numeric(frame[total], errors="coerce")
+    return {"total": count, "within": (pd.to_numeric(frame[share], errors="coerce") * count).round()}
+
+
+@memoize
+def casework_comparison(settings: Settings, release_id: str, viewer: Viewer, agency_code: str,
+                        peers: tuple[str, ...]) -> pd.DataFrame:
+    """The three casework benchmarks per year for the agency, its peers and the state (the scorecard panel).
+
+    Columns: metric_key, year, scope, excluded, suppressed, total, within, value — value = within / total:
+    complaints closed within the limit of those closed, accommodations decided within the limit of those
+    decided, goals met of goals set. Hidden rows of the agency keep `suppressed` and no value.
+    """
+    parts = []
+    complaints = read_table(settings, "complaint_stats", release_id, forum=ALL, dimension="all")
+    accommodations = read_table(settings, "accommodation_stats", release_id, kind=ALL)
+    goals = read_table(settings, "aap_goals", release_id, job_category=ALL, action=ALL)
+    sources = (
+        ("complaints.closed_within_limit_share", "complaint_stats", complaints, "fiscal_year",
+         lambda f: _within(f, "closed_within_limit_share", "closed")),
+        ("accommodations.decided_within_limit_share", "accommodation_stats", accommodations, "fiscal_year",
+         lambda f: _within(f, "decided_within_limit_share", "decided")),
+        ("aap.goals_met_share", "aap_goals", goals, "plan_year",
+         lambda f: {"total": pd.to_numeric(f["goal"], errors="coerce"),
+                    "within": pd.to_numeric(f["met"], errors="coerce")}),
+    )
+    for key, table, frame, year, counts in sources:
+        if frame.empty:
+            continue
+        masked = mask_for_viewer(frame, table, viewer)
+        rows = _scope_rows(masked, year, counts(masked), agency_code, list(peers)).rename(columns={year: "year"})
+        parts.append(rows.assign(metric_key=key))
+    if not parts:
+        return pd.DataFrame(columns=["metric_key", "year", "scope", "excluded", "suppressed", "total", "within",
+                                     "value"])
+    out = pd.concat(parts, ignore_index=True)
+    out["value"] = _divide(out["within"], out["total"])
+    out["year"] = out["year"].astype(int)
+    out["scope"] = pd.Categorical(out["scope"], SCOPES, ordered=True)
+    out = out.sort_values(["metric_key", "year", "scope"], ignore_index=True)
+    out["scope"] = out["scope"].astype(str)
+    return out[["metric_key", "year", "scope", "excluded", "suppressed", "total", "within", "value"]]
