@@ -234,8 +234,9 @@ def test_a_rate_of_0_or_100_percent_in_a_pool_below_20_is_primary():
 
 
 def _selection(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame([dict(fiscal_year=2024, agency_code="AAA", job_category="ALL", action="hire", group_dimension=dim,
-                              group_code=code, pool=pool, selected=sel) for dim, code, pool, sel in rows])
+    return pd.DataFrame([dict(fiscal_year=2024, agency_code="AAA", job_category="ALL", action="hire",
+                              group_dimension=dim, group_code=code, pool=pool, selected=sel)
+                         for dim, code, pool, sel in rows])
 
 
 def test_a_hidden_0_percent_needs_a_complement_that_was_selected():
