@@ -168,6 +168,8 @@ access_by_group = Table(
     Column("ci_high", Float),
     Column("reference_group", String(32)),
     Column("ratio", Float),
+    Column("ratio_ci_low", Float),
+    Column("ratio_ci_high", Float),
     Column("difference", Float),
     Column("towns_excluded", Integer, nullable=False, default=0),  # suppressed towns left out (DESIGN §5)
 )

@@ -129,14 +129,23 @@ def _known(tables: dict[str, pd.DataFrame]) -> dict[str, frozenset[str]]:
         "domain": frozenset(codes.DOMAINS),
         "unit": frozenset(codes.UNITS),
         "direction": frozenset(codes.DIRECTIONS),
-        "aap_status": frozenset(codes.AAP_STATUS),
+        "aap_decision": frozenset(codes.AAP_DECISIONS),
+        "aap_basis": frozenset(codes.AAP_BASES),
+        "forum": frozenset(codes.FORUMS) | {codes.ALL},
+        "kind": frozenset(codes.ACCOMMODATION_KINDS) | {codes.ALL},
         "reliability": frozenset(RELIABILITY),
         "index_name": frozenset(INDEX_NAMES),
     }
 
 
 # Columns whose code list depends on the table, and tables that define a list rather than use it.
-_TABLE_CODES = {("equity_plans", "status"): frozenset(codes.PLAN_STATUS)}
+_TABLE_CODES = {
+    ("equity_plans", "status"): frozenset(codes.PLAN_STATUS),
+    ("benchmark_progress", "status"): frozenset(codes.BENCHMARK_STATUSES),
+    ("complaint_stats", "dimension"): frozenset(codes.COMPLAINT_DIMENSIONS),
+    ("complaint_stats", "category"): frozenset(codes.COMPLAINT_BASES + codes.COMPLAINT_ISSUES
+                                               + codes.COMPLAINT_OUTCOMES) | {codes.ALL},
+}
 _DEFINES = {("agencies", "agency_code"), ("measures", "measure_id")}
 
 

@@ -380,3 +380,30 @@ def test_theil_between_plus_within_is_total(rows):
     total = theil(values, weights)
     assert between + within == pytest.approx(total, abs=1e-12)
     assert total >= -1e-12 and between >= -1e-12 and within >= -1e-12
+
+
+def test_ratio_interval_matches_the_delta_method():
+    # ratio R = B / W of two weighted means sharing towns; by the delta method
+    # Var R ≈ Var B / W² + B² Var W / W⁴ − 2 B Cov(B, W) / W³, with weights black (50, 50, 100)/200 and
+    # white (100, 300, 0)/400 over Hartford 10, West Hartford 20, Bridgeport 40; small errors keep R near-linear.
+    moe = {HARTFORD: 0.8, WEST_HARTFORD: 0.6, BRIDGEPORT: 1.0}
+    out = access_by_group(measures(THREE_VALUES, moe), THREE_TOWNS, TOWNS, draws=40000, seed=3)
+    se = np.array([moe[HARTFORD], moe[WEST_HARTFORD], moe[BRIDGEPORT]]) / 1.645
+    b, w = np.array([50, 50, 100]) / 200, np.array([100, 300, 0]) / 400
+    big_b, big_w = 27.5, 17.5
+    var_b, var_w, cov = (b**2 * se**2).sum(), (w**2 * se**2).sum(), (b * w * se**2).sum()
+    sd = math.sqrt(var_b / big_w**2 + big_b**2 * var_w / big_w**4 - 2 * big_b * cov / big_w**3)
+    row = pick(out, "state", "09", "black")
+    assert row["ratio"] == pytest.approx(big_b / big_w)
+    assert row["ratio_ci_low"] == pytest.approx(big_b / big_w - 1.645 * sd, abs=0.05 * 1.645 * sd)
+    assert row["ratio_ci_high"] == pytest.approx(big_b / big_w + 1.645 * sd, abs=0.05 * 1.645 * sd)
+    white = pick(out, "state", "09", "white")  # the reference against itself: exactly 1 in every draw
+    assert white["ratio_ci_low"] == pytest.approx(1.0) and white["ratio_ci_high"] == pytest.approx(1.0)
+
+
+def test_ratio_interval_is_empty_without_a_reference_and_fixed_without_moe():
+    out = access_by_group(measures(THREE_VALUES), THREE_TOWNS, TOWNS, draws=50)
+    black = pick(out, "state", "09", "black")
+    assert black["ratio_ci_low"] == pytest.approx(black["ratio"]) == pytest.approx(black["ratio_ci_high"])
+    bridgeport = pick(out, "region", "09120", "black")  # no white residents there: no ratio, no interval
+    assert math.isnan(bridgeport["ratio_ci_low"]) and math.isnan(bridgeport["ratio_ci_high"])

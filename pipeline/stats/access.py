@@ -228,15 +228,32 @@ def _access_one(
         normalised = np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), np.nan)
     point = value @ normalised
     noise = rng.standard_normal((draws, len(value))) * se
+    drawn = point + noise @ normalised
     with np.errstate(invalid="ignore"):
-        low, high = np.percentile(point + noise @ normalised, [5.0, 95.0], axis=0)
+        low, high = np.percentile(drawn, [5.0, 95.0], axis=0)
     table = point.reshape(len(groups), len(geo))
     missing = np.full(len(geo), np.nan)
     reference = table[groups.index(reference_group)] if reference_group in groups else missing
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(reference != 0, table / reference, np.nan)
+    ratio_low, ratio_high = _ratio_interval(drawn.reshape(draws, len(groups), len(geo)), groups, reference_group)
     return {
         "geo": np.tile(geo, len(groups)), "group_code": np.repeat(np.array(groups, dtype=object), len(geo)),
         "weighted_value": point, "ci_low": low, "ci_high": high,
-        "ratio": ratio.ravel(), "difference": (table - reference).ravel(),
+        "ratio": ratio.ravel(), "ratio_ci_low": ratio_low, "ratio_ci_high": ratio_high,
+        "difference": (table - reference).ravel(),
     }
+
+
+def _ratio_interval(drawn: np.ndarray, groups: list[str], reference_group: str) -> tuple[np.ndarray, np.ndarray]:
+    """90 % interval of each group's ratio to the reference from the same bootstrap draws (draws × groups × geo),
+    so the two values' shared towns move together; empty where the reference can be 0."""
+    size = drawn.shape[1] * drawn.shape[2]
+    if reference_group not in groups:
+        return np.full(size, np.nan), np.full(size, np.nan)
+    reference = drawn[:, [groups.index(reference_group)], :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratios = np.where(reference > 0, drawn / np.where(reference > 0, reference, 1.0), np.nan)
+        low, high = np.percentile(ratios, [5.0, 95.0], axis=0)
+    defined = (reference > 0).all(axis=0)
+    return np.where(defined, low, np.nan).ravel(), np.where(defined, high, np.nan).ravel()
