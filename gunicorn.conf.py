@@ -23,8 +23,10 @@ WARM_AFTER_SECONDS = 3.0
 def post_worker_init(worker) -> None:
     """Start this worker's chart-image browser in the background a little after the worker is up (it starts at
     a lower CPU priority), so no image request waits for Chromium to start."""
+    import sys
     import threading
 
-    from web.png import renderer
-
-    threading.Timer(WARM_AFTER_SECONDS, renderer().warm).start()
+    png = sys.modules.get("web.png")
+    if png is None:  # another app under these settings (the benchmark's bare-Flask floor): nothing to warm
+        return
+    threading.Timer(WARM_AFTER_SECONDS, png.renderer().warm).start()

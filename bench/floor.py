@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 app = Flask(__name__)
 BODY = Path(os.environ.get("BENCH_FLOOR_BODY", "/dev/null")).read_bytes()
@@ -12,4 +12,5 @@ BODY = Path(os.environ.get("BENCH_FLOOR_BODY", "/dev/null")).read_bytes()
 
 @app.post("/_dash-update-component")
 def same_bytes() -> Response:
+    request.get_data()  # read the body as a callback does (a keep-alive connection must be drained)
     return Response(BODY, mimetype="application/json")
