@@ -12,7 +12,8 @@ from components.formatting import group_label
 from components.i18n import N_, _
 from components.maps import LOW_MARK, town_map_patch
 from components.panel import ChartParts, embed_controls
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
+from components.shell import labelled_select, notice
+from components.skeleton import empty_page, filters_row, page_skeleton
 from components.tables import long_table
 from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from data_access import access_queries as aq
@@ -125,8 +126,8 @@ def _map_block(choice: Choice, shapes: pd.DataFrame | None) -> list:
     ]
 
 
-def _filters(opts: Options, choice: Choice) -> html.Div:
-    return dbc.Row([
+def _filters(opts: Options, choice: Choice) -> dbc.Row:
+    return filters_row([
         dbc.Col(labelled_select("access-measure", _("Measure"), list(zip(opts.measures["measure_id"],
                                                                       opts.measures["label"])),
                                 choice.measure["measure_id"]), md=6, xl=4),
@@ -139,7 +140,7 @@ def _filters(opts: Options, choice: Choice) -> html.Div:
                                 [(ALL_REGIONS, _("All of Connecticut")), *opts.regions],
                                 choice.region or ALL_REGIONS),
                 md=6, xl=4),
-    ], className="g-2")
+    ])
 
 
 def layout(release: str | None = None, measure: str | None = None, year: str | None = None,
@@ -147,24 +148,22 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
     """Filters pinned to one release; the map is drawn once here, callbacks patch its values."""
     skip_if_shown(view, PATH, {"release": release, "measure": measure, "year": year, "group": group,
                                "region": region})
-    header = page_header(_("Access to state services across towns"),
-                         _("Where in Connecticut is access to state services weakest, and for whom?"))
+    title = _("Access to state services across towns")
+    question = _("Where in Connecticut is access to state services weakest, and for whom?")
     try:
         info = queries.resolve_release(settings(), viewer(), release)
         if info is None:
-            return [*header, notice(_("No release has been published yet."))]
+            return empty_page(title, question)
         opts = options(info.release_id)
         if opts.measures.empty:
-            return [synthetic_notice(info.synthetic), *header,
-                    notice(_("This release has no service-access measures for towns."))]
+            return empty_page(title, question, _("This release has no service-access measures for towns."), info)
         choice = choose(info.release_id, opts, measure, year, group, region, strict=False)
         map_block = _map_block(choice, aq.town_shapes(settings(), info.release_id))
     except DataUnavailable:
         return notice(_(DB_DOWN), "danger")
-    return html.Div([
-        url_sync("access-url"), dcc.Location(id="access-go", refresh="callback-nav"),
-        dcc.Store(id="access-release", data=info.release_id), dcc.Download(id="access-download"),
-        synthetic_notice(info.synthetic), *header, _filters(opts, choice),
+    before = [dcc.Location(id="access-go", refresh="callback-nav"),
+              dcc.Store(id="access-release", data=info.release_id), dcc.Download(id="access-download")]
+    return page_skeleton(info, title, question, _filters(opts, choice), [
         html.Div(id="access-notice", **{"aria-live": "polite"}),
         dbc.Row([
             dbc.Col(map_block, lg=7),
@@ -186,9 +185,7 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
             *embed_controls("access-map", "access-map", None, png_href("access-map", choice.params)),
         ], className="d-flex flex-wrap gap-2 mt-2 align-items-start"),
         dbc.Collapse(html.Div(id="access-data", className="mt-2"), id="access-data-collapse", is_open=False),
-        release_line(info.release_id, info.status,
-                     info.published_at),
-    ])
+    ], location="access-url", before=before)
 
 
 FILTERS = [Input("access-measure", "value"), Input("access-year", "value"), Input("access-group", "value"),

@@ -8,7 +8,8 @@ from dash import Input, Output, callback, dcc, html
 
 from components.i18n import N_, _
 from components.panel import parts_panel
-from components.shell import notice, page_header, release_line, synthetic_notice
+from components.shell import notice, page_header
+from components.skeleton import page_skeleton
 from components.tables import data_table
 from dashboards._shared import DB_DOWN, query_string, settings, view_state, viewer
 from data_access import access_queries as aq
@@ -82,14 +83,11 @@ def _profile(info, town, year, back: str) -> html.Div:
         sorted(int(y) for y in set(population["year"]))
     region_name = town["region_name"]
     trend_headers, trend = trend_rows(values, measures)
-    return html.Div([
-        _view_reset(geoid),
-        synthetic_notice(info.synthetic),
-        dcc.Link(_("← Back to the service-access map"), href=back, id="towns-back"),
-        *page_header(name, _("How does access to state services in %(town)s compare with the %(region)s and "
-                             "Connecticut?", town=name, region=region_name)),
-        html.P(_("%(town)s is in the %(region)s (%(county)s).", town=name, region=region_name,
-                 county=town["county_name"])),
+    question = _("How does access to state services in %(town)s compare with the %(region)s and Connecticut?",
+                 town=name, region=region_name)
+    intro = html.P(_("%(town)s is in the %(region)s (%(county)s).", town=name, region=region_name,
+                     county=town["county_name"]))
+    return page_skeleton(info, name, question, None, [
         parts_panel(profile_parts(town, measures, values, region, state, shown),
                     **embed_options("town-profile", {"release": rid, "geoid": geoid, "year": shown}))
         if not measures.empty
@@ -103,8 +101,8 @@ def _profile(info, town, year, back: str) -> html.Div:
                    numeric=(1, 2, 3), id_="towns-population"),
         html.P(reliability_convention(settings().cv_high, settings().cv_medium),
                className="small text-body-secondary mt-2"),
-        release_line(rid, info.status, info.published_at),
-    ])
+    ], before=[_view_reset(geoid)], lead=[dcc.Link(_("← Back to the service-access map"), href=back, id="towns-back")],
+        intro=[intro])
 
 
 @callback(Output("shell-view", "data", allow_duplicate=True), Input("towns-view", "data"),

@@ -11,10 +11,11 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components.charts import utilization_heatmap
-from components.formatting import number, release_status
+from components.formatting import number
 from components.i18n import N_, _, language
 from components.panel import chart_panel
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice
+from components.shell import labelled_select, notice, synthetic_notice
+from components.skeleton import filters_row, page_skeleton, release_select
 from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from dashboards.workforce.transforms import (
     CONVENTIONS,
@@ -29,7 +30,6 @@ from dashboards.workforce.transforms import (
     level_links,
     next_level_rows,
     order_groups,
-    page_location,
     utilization_summary,
     utilization_table,
     with_flags,
@@ -128,66 +128,54 @@ def layout(
         return notice(_(DB_DOWN), "danger")
     if chosen is None:
         return notice(_("This release has no workforce figures."))
-    return html.Div(
+    back = html.P(
+        dcc.Link(
+            _("← All agencies"),
+            href=dash.get_relative_path("/agencies") + query_string(release=info.release_id, year=chosen[0]),
+        ),
+        className="mb-1 small",
+    )
+    question = _(
+        "How does the %(agency)s compare with the state and the other %(peer_group)s agencies?",
+        agency=agency["agency_name"],
+        peer_group=agency["peer_group"],
+    )
+    filters = filters_row(
         [
-            page_location("agency-url"),
-            dcc.Store(id="agency-code", data=agency["agency_code"]),
-            synthetic_notice(info.synthetic),
-            html.P(
-                dcc.Link(
-                    _("← All agencies"),
-                    href=dash.get_relative_path("/agencies") + query_string(release=info.release_id, year=chosen[0]),
+            dbc.Col(release_select("agency-release", releases, info.release_id), md=6, lg=4),
+            dbc.Col(
+                labelled_select("agency-year", _("Fiscal year"), [(str(y), str(y)) for y in years], chosen[0]),
+                md=6,
+                lg=2,
+            ),
+            dbc.Col(
+                labelled_select(
+                    "agency-dimension", _("Groups"), [(k, _(v)) for k, v in DIMENSIONS.items()], chosen[1]
                 ),
-                className="mb-1 small",
+                md=6,
+                lg=3,
             ),
-            *page_header(
-                agency["agency_name"],
-                _(
-                    "How does the %(agency)s compare with the state and the other %(peer_group)s agencies?",
-                    agency=agency["agency_name"],
-                    peer_group=agency["peer_group"],
+            dbc.Col(
+                labelled_select(
+                    "agency-convention",
+                    _("Under-representation test"),
+                    [(k, _(c.label)) for k, c in CONVENTIONS.items()],
+                    chosen[2],
                 ),
+                md=6,
+                lg=3,
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        labelled_select(
-                            "agency-release",
-                            _("Data release"),
-                            [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
-                            info.release_id,
-                        ),
-                        md=6,
-                        lg=4,
-                    ),
-                    dbc.Col(
-                        labelled_select("agency-year", _("Fiscal year"), [(str(y), str(y)) for y in years], chosen[0]),
-                        md=6,
-                        lg=2,
-                    ),
-                    dbc.Col(
-                        labelled_select(
-                            "agency-dimension", _("Groups"), [(k, _(v)) for k, v in DIMENSIONS.items()], chosen[1]
-                        ),
-                        md=6,
-                        lg=3,
-                    ),
-                    dbc.Col(
-                        labelled_select(
-                            "agency-convention",
-                            _("Under-representation test"),
-                            [(k, _(c.label)) for k, c in CONVENTIONS.items()],
-                            chosen[2],
-                        ),
-                        md=6,
-                        lg=3,
-                    ),
-                ],
-                className="g-2",
-            ),
-            html.Div(id="agency-content", **{"aria-live": "polite"}),
-            release_line(info.release_id, info.status, info.published_at),
         ]
+    )
+    return page_skeleton(
+        info,
+        agency["agency_name"],
+        question,
+        filters,
+        [html.Div(id="agency-content", **{"aria-live": "polite"})],
+        location="agency-url",
+        before=[dcc.Store(id="agency-code", data=agency["agency_code"])],
+        lead=[back],
     )
 
 

@@ -6,10 +6,11 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, html
 
-from components.formatting import group_label, release_status
+from components.formatting import group_label
 from components.i18n import N_, _
 from components.panel import parts_panel
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
+from components.shell import labelled_select, notice
+from components.skeleton import empty_page, filters_row, page_skeleton, release_select
 from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
 from data_access import codes, queries
 from data_access import public_queries as pq
@@ -66,10 +67,8 @@ def choose(release_id: str, opts: Options, measure, year, level, area, group, st
 
 def _filters(info, releases, opts: Options, choice: Choice) -> dbc.Row:
     col = {"md": 6, "xl": 4}
-    return dbc.Row([
-        dbc.Col(labelled_select("disparities-release", _("Data release"),
-                                [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
-                                info.release_id), **col),
+    return filters_row([
+        dbc.Col(release_select("disparities-release", releases, info.release_id), **col),
         dbc.Col(labelled_select("disparities-measure", _("Measure"),
                                 list(zip(opts.measures["measure_id"], opts.measures["label"])),
                                 choice.measure["measure_id"]), **col),
@@ -82,7 +81,7 @@ def _filters(info, releases, opts: Options, choice: Choice) -> dbc.Row:
                                 choice.area), **col),
         dbc.Col(labelled_select("disparities-group", _("Group"), [(g, group_label(g)) for g in opts.groups],
                                 choice.group), **col),
-    ], className="g-2")
+    ])
 
 
 def layout(release: str | None = None, measure: str | None = None, year: str | None = None,
@@ -91,28 +90,22 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
     """Filters pinned to one release; the panels are filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "measure": measure, "year": year, "level": level,
                                "area": area, "group": group})
-    header = page_header(_("Disparities in access"),
-                         _("Do residents of every group live where state services are as easy to reach?"))
+    title = _("Disparities in access")
+    question = _("Do residents of every group live where state services are as easy to reach?")
     try:
         info = queries.resolve_release(settings(), viewer(), release)
         if info is None:
-            return [*header, notice(_("No release has been published yet."))]
+            return empty_page(title, question)
         opts = options(info.release_id)
         if opts.measures.empty or not opts.groups:
-            return [synthetic_notice(info.synthetic), *header,
-                    notice(_("This release has no group-weighted access figures."))]
+            return empty_page(title, question, _("This release has no group-weighted access figures."), info)
         choice = choose(info.release_id, opts, measure, year, level, area, group, strict=False)
         releases = queries.visible_releases(settings(), viewer())
     except DataUnavailable:
         return notice(_(DB_DOWN), "danger")
-    return html.Div([
-        url_sync("disparities-url"), synthetic_notice(info.synthetic), *header,
-        _filters(info, releases, opts, choice),
-        html.Div(id="disparities-content", **{"aria-live": "polite"}),
-        html.Div(id="disparities-indices"),
-        release_line(info.release_id, info.status,
-                     info.published_at),
-    ])
+    return page_skeleton(info, title, question, _filters(info, releases, opts, choice),
+                         [html.Div(id="disparities-content", **{"aria-live": "polite"}),
+                          html.Div(id="disparities-indices")], location="disparities-url")
 
 
 @callback(Output("disparities-area", "options"), Output("disparities-area", "value"),

@@ -103,16 +103,6 @@ class Choice:
         return agency_place(None if self.agency == codes.ALL else self.agency_name)
 
 
-def page_location(id_: str) -> dcc.Location:
-    """A page's own location component that tells the router about each URL it writes.
-
-    `components.shell.url_sync` pushes the URL silently (refresh=False), so the router's location keeps the
-    old search; pressing back to that very search then changes nothing and the page stays stale. With
-    "callback-nav" the router sees every write, `skip_if_shown` skips the re-render, and back/forward work.
-    """
-    return dcc.Location(id=id_, refresh="callback-nav")
-
-
 def workforce_params(release: str, year: object, agency: str = codes.ALL, category: str = codes.ALL,
                      dimension: str = DEFAULT_DIMENSION, convention: str = DEFAULT_CONVENTION) -> dict:
     """The `/workforce` query in its one canonical order; filters at their default value are left out."""
