@@ -9,12 +9,14 @@ from dash.exceptions import PreventUpdate
 from flask import current_app, has_request_context
 
 from components.failure import DB_DOWN, NOT_AVAILABLE, NotAvailable, answers_failure
+from data_access import queries
 from data_access.queries import DataUnavailable, current_settings
+from data_access.releases import ReleaseInfo
 from data_access.settings import Settings
 from data_access.viewer import ANONYMOUS, RESOLVER, Viewer
 from embeds.signing import choose
 
-__all__ = ["DB_DOWN", "NOT_AVAILABLE", "NotAvailable", "guarded"]
+__all__ = ["DB_DOWN", "NOT_AVAILABLE", "NotAvailable", "chosen_release", "guarded"]
 
 
 def resolve_viewer() -> Viewer:
@@ -23,10 +25,19 @@ def resolve_viewer() -> Viewer:
     return resolver() if resolver else ANONYMOUS
 
 
-def guarded(unchanged: int = 0):
+def guarded(unchanged: int = 0, cleared: int = 0, silent: bool = False, frame=None):
     """The failure envelope of a page's callback or layout: the database down or a value not on the lists
-    answers with a notice (and `unchanged` outputs left as they are) instead of repeating try/except."""
-    return answers_failure((DataUnavailable,), unchanged)
+    answers with a notice (then `cleared` outputs emptied and `unchanged` left as they are; `silent`: no notice,
+    all `unchanged` outputs left as they are) instead of repeating try/except."""
+    return answers_failure((DataUnavailable,), unchanged, frame=frame, cleared=cleared, silent=silent)
+
+
+def chosen_release(release: object) -> ReleaseInfo:
+    """The release a callback names, if the viewer may see it; anything else is `NotAvailable`."""
+    info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+    if info is None or info.release_id != release:
+        raise NotAvailable(release)
+    return info
 
 
 def viewer() -> Viewer:

@@ -15,11 +15,20 @@ from components.panel import ChartParts, embed_controls
 from components.shell import labelled_select, notice
 from components.skeleton import empty_page, filters_row, page_skeleton
 from components.tables import long_table
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import access_queries as aq
 from data_access import codes, queries
 from data_access.csv_export import csv_text
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options, png_href
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
@@ -75,12 +84,13 @@ def choose(release_id: str, opts: Options, measure, year, group, region, strict:
     return Choice(release_id, row, int(chosen["year"]), chosen["group"], region_id)
 
 
-def _from_inputs(release, measure, year, group, region) -> Choice | None:
-    """Validate a callback's inputs against the viewer's releases and the release's lists."""
-    info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-    if info is None or info.release_id != release:
-        return None
-    return choose(info.release_id, options(info.release_id), measure, year, group, region, strict=True)
+def _from_inputs(release, measure, year, group, region) -> Choice:
+    """Validate a callback's inputs against the viewer's releases and the release's lists (else NotAvailable)."""
+    info = chosen_release(release)
+    choice = choose(info.release_id, options(info.release_id), measure, year, group, region, strict=True)
+    if choice is None:
+        raise NotAvailable("filters")
+    return choice
 
 
 def _map_state(choice: Choice, shapes: pd.DataFrame):
@@ -143,6 +153,7 @@ def _filters(opts: Options, choice: Choice) -> dbc.Row:
     ])
 
 
+@guarded()
 def layout(release: str | None = None, measure: str | None = None, year: str | None = None,
            group: str | None = None, region: str | None = None, view: dict | None = None, **_query):
     """Filters pinned to one release; the map is drawn once here, callbacks patch its values."""
@@ -150,17 +161,14 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
                                "region": region})
     title = _("Access to state services across towns")
     question = _("Where in Connecticut is access to state services weakest, and for whom?")
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return empty_page(title, question)
-        opts = options(info.release_id)
-        if opts.measures.empty:
-            return empty_page(title, question, _("This release has no service-access measures for towns."), info)
-        choice = choose(info.release_id, opts, measure, year, group, region, strict=False)
-        map_block = _map_block(choice, aq.town_shapes(settings(), info.release_id))
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    opts = options(info.release_id)
+    if opts.measures.empty:
+        return empty_page(title, question, _("This release has no service-access measures for towns."), info)
+    choice = choose(info.release_id, opts, measure, year, group, region, strict=False)
+    map_block = _map_block(choice, aq.town_shapes(settings(), info.release_id))
     before = [dcc.Location(id="access-go", refresh="callback-nav"),
               dcc.Store(id="access-release", data=info.release_id), dcc.Download(id="access-download")]
     return page_skeleton(info, title, question, _filters(opts, choice), [
@@ -195,43 +203,31 @@ FILTERS = [Input("access-measure", "value"), Input("access-year", "value"), Inpu
 @callback(Output("access-map", "figure"), Output("access-url", "search"),
           Output("shell-view", "data", allow_duplicate=True), *FILTERS,
           prevent_initial_call="initial_duplicate")
+@guarded(unchanged=3, silent=True)
 def update_map(measure, year, group, region, release):
     """Patch the map's values (never its geometry) and write the filters into the URL."""
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None:
-            return dash.no_update, dash.no_update, dash.no_update
-        shapes = aq.town_shapes(settings(), choice.release_id)
-        patch = dash.no_update
-        if shapes is not None:
-            values, view = _map_state(choice, shapes)[1:]
-            patch = town_map_patch(values, view)
-    except DataUnavailable:
-        return dash.no_update, dash.no_update, dash.no_update
+    choice = _from_inputs(release, measure, year, group, region)
+    shapes = aq.town_shapes(settings(), choice.release_id)
+    patch = dash.no_update
+    if shapes is not None:
+        values, view = _map_state(choice, shapes)[1:]
+        patch = town_map_patch(values, view)
     return patch, query_string(**choice.params), view_state(PATH, **choice.params)
 
 
 @callback(Output({"type": "panel-png", "chart": "access-map"}, "href"), *FILTERS)
+@guarded(unchanged=1, silent=True)
 def png_link(measure, year, group, region, release):
     """The map's image download follows the filters (the embed code reads the address bar)."""
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-    except DataUnavailable:
-        return dash.no_update
-    return dash.no_update if choice is None else png_href("access-map", choice.params)
+    return png_href("access-map", _from_inputs(release, measure, year, group, region).params)
 
 
 @callback(Output("access-notice", "children"), Output("access-summary", "children"),
           Output("access-lens", "children"), Output("access-ranked", "children"), *FILTERS)
+@guarded(cleared=3)
 def update_panel(measure, year, group, region, release):
     """Summary sentence, group lens and the ranked table for the chosen filters."""
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None:
-            return notice(_(NOT_AVAILABLE), "warning"), "", None, None
-        return None, *_panel(choice)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), "", None, None
+    return None, *_panel(_from_inputs(release, measure, year, group, region))
 
 
 def _panel(choice: Choice) -> tuple:
@@ -260,17 +256,21 @@ def _lens(choice: Choice, parts: ChartParts | None):
 @callback(Output("access-go", "pathname"), Output("access-go", "search"), Input("access-map", "clickData"),
           State("access-measure", "value"), State("access-year", "value"), State("access-group", "value"),
           State("access-region", "value"), State("access-release", "data"), prevent_initial_call=True)
+@guarded(unchanged=2, silent=True)
 def open_town(click, measure, year, group, region, release):
     """A click on a town opens its profile (the geoid is checked against the release's towns)."""
-    try:
-        point = (click or {}).get("points", [{}])[0] if isinstance(click, dict) else {}
-        geoid = point.get("location") if isinstance(point, dict) else None
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None or pick(geoid, aq.town_list(settings(), choice.release_id)["town_geoid"]) is None:
-            return dash.no_update, dash.no_update
-    except (DataUnavailable, IndexError, TypeError):
-        return dash.no_update, dash.no_update
+    geoid = clicked_town(click)
+    choice = _from_inputs(release, measure, year, group, region)
+    if pick(geoid, aq.town_list(settings(), choice.release_id)["town_geoid"]) is None:
+        raise NotAvailable(geoid)
     return dash.get_relative_path(f"/towns/{geoid}"), query_string(**choice.params)
+
+
+def clicked_town(click: object) -> object:
+    """The location of the first point of a map click, or None for anything that is not one."""
+    points = click.get("points") if isinstance(click, dict) else None
+    point = points[0] if isinstance(points, list) and points else None
+    return point.get("location") if isinstance(point, dict) else None
 
 
 @callback(Output("access-data-collapse", "is_open"), Output("access-data", "children"),
@@ -280,15 +280,14 @@ def show_data(clicks, measure, year, group, region, release):
     """The data table alternative, built only while it is open."""
     if not isinstance(clicks, int) or clicks % 2 == 0:
         return False, None, _("Show data"), "false"
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None:
-            return True, notice(_(NOT_AVAILABLE), "warning"), _("Hide data"), "true"
-        headers, rows = data_rows(_shown(choice), choice.measure["unit"])
-    except DataUnavailable:
-        return True, notice(_(DB_DOWN), "danger"), _("Hide data"), "true"
-    table = long_table(headers, rows, numeric=range(2, len(headers)), id_="access-data-table")
-    return True, table, _("Hide data"), "true"
+    return True, _data_table(release, measure, year, group, region), _("Hide data"), "true"
+
+
+@guarded()
+def _data_table(release, measure, year, group, region):
+    choice = _from_inputs(release, measure, year, group, region)
+    headers, rows = data_rows(_shown(choice), choice.measure["unit"])
+    return long_table(headers, rows, numeric=range(2, len(headers)), id_="access-data-table")
 
 
 def _shown(choice: Choice) -> pd.DataFrame:
@@ -299,14 +298,12 @@ def _shown(choice: Choice) -> pd.DataFrame:
 @callback(Output("access-download", "data"), Input("access-download-button", "n_clicks"),
           State("access-measure", "value"), State("access-year", "value"), State("access-group", "value"),
           State("access-region", "value"), State("access-release", "data"), prevent_initial_call=True)
+@guarded(unchanged=1, silent=True)
 def download(clicks, measure, year, group, region, release):
     """A CSV of exactly the towns and figures shown."""
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None or not clicks:
-            return dash.no_update
-        frame = data_frame(_shown(choice), choice.measure["measure_id"], choice.year, choice.measure["unit"])
-    except DataUnavailable:
+    choice = _from_inputs(release, measure, year, group, region)
+    if not clicks:
         return dash.no_update
+    frame = data_frame(_shown(choice), choice.measure["measure_id"], choice.year, choice.measure["unit"])
     name = f"ct-equity-{choice.release_id}-{choice.measure['measure_id']}-{choice.year}.csv"
     return dcc.send_string(csv_text(list(frame.columns), frame.to_dict("records")), name, type="text/csv")

@@ -11,10 +11,9 @@ from components.panel import parts_panel
 from components.shell import notice, page_header
 from components.skeleton import page_skeleton
 from components.tables import data_table
-from dashboards._shared import DB_DOWN, query_string, settings, view_state, viewer
+from dashboards._shared import guarded, query_string, settings, view_state, viewer
 from data_access import access_queries as aq
 from data_access import codes, queries
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
 from .town_parts import profile_parts, profile_year
@@ -54,21 +53,19 @@ def _no_such_town(back: str) -> html.Div:
                      dcc.Link(_("Go to the service-access map"), href=back, id="towns-back")])
 
 
+@guarded()
 def layout(geoid: str | None = None, release: str | None = None, measure: str | None = None,
            year: str | None = None, group: str | None = None, region: str | None = None, **_query):
     """Every access measure of the town against its region and the state, its trend and population."""
     access = dash.get_relative_path("/access")
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None:
-            return notice(_("No release has been published yet."))
-        towns = aq.town_list(settings(), info.release_id)
-        if not isinstance(geoid, str) or not GEOID.match(geoid) or geoid not in set(towns["town_geoid"]):
-            return _no_such_town(access)
-        back = access + query_string(**_back_params(info.release_id, measure, year, group, region))
-        return _profile(info, towns[towns["town_geoid"] == geoid].iloc[0], year, back)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+    if info is None:
+        return notice(_("No release has been published yet."))
+    towns = aq.town_list(settings(), info.release_id)
+    if not isinstance(geoid, str) or not GEOID.match(geoid) or geoid not in set(towns["town_geoid"]):
+        return _no_such_town(access)
+    back = access + query_string(**_back_params(info.release_id, measure, year, group, region))
+    return _profile(info, towns[towns["town_geoid"] == geoid].iloc[0], year, back)
 
 
 def _profile(info, town, year, back: str) -> html.Div:

@@ -16,7 +16,17 @@ from components.i18n import N_, _, language
 from components.panel import chart_panel
 from components.shell import labelled_select, notice, synthetic_notice
 from components.skeleton import filters_row, page_skeleton, release_select
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from dashboards.workforce.transforms import (
     CONVENTIONS,
     DEFAULT_CONVENTION,
@@ -37,7 +47,6 @@ from dashboards.workforce.transforms import (
 )
 from data_access import codes, queries
 from data_access import workforce_queries as wq
-from data_access.queries import DataUnavailable
 from data_access.viewer import Viewer
 from embeds.button import embed_options
 
@@ -101,6 +110,7 @@ def _choices(release_id: str, year, dimension, convention, strict: bool) -> tupl
     return None if None in chosen else chosen
 
 
+@guarded()
 def layout(
     code: str | None = None,
     release: str | None = None,
@@ -114,18 +124,15 @@ def layout(
     skip_if_shown(
         view, f"/agencies/{code}", {"release": release, "year": year, "dimension": dimension, "convention": convention}
     )
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return notice(_("No release has been published yet."))
-        agency = find_agency(code, wq.agency_list(settings(), info.release_id))
-        if agency is None:
-            return html.Div([synthetic_notice(info.synthetic), *no_such_agency(code)])
-        chosen = _choices(info.release_id, year, dimension, convention, strict=False)
-        releases = queries.visible_releases(settings(), viewer())
-        years = wq.workforce_years(settings(), info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return notice(_("No release has been published yet."))
+    agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+    if agency is None:
+        return html.Div([synthetic_notice(info.synthetic), *no_such_agency(code)])
+    chosen = _choices(info.release_id, year, dimension, convention, strict=False)
+    releases = queries.visible_releases(settings(), viewer())
+    years = wq.workforce_years(settings(), info.release_id)
     if chosen is None:
         return notice(_("This release has no workforce figures."))
     back = html.P(
@@ -272,27 +279,23 @@ def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, con
     State("agency-code", "data"),
     prevent_initial_call="initial_duplicate",
 )
+@guarded(unchanged=2)
 def show(release, year, dimension, convention, code):
     """The scorecard for the chosen filters; the filters go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        agency = find_agency(code, wq.agency_list(settings(), info.release_id))
-        chosen = _choices(info.release_id, year, dimension, convention, strict=True)
-        if agency is None or chosen is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        body = rendered(
-            settings().database_url,
-            viewer(),
-            info.release_id,
-            agency["agency_code"],
-            int(chosen[0]),
-            chosen[1],
-            chosen[2],
-            language(),
-        )
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    info = chosen_release(release)
+    agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+    chosen = _choices(info.release_id, year, dimension, convention, strict=True)
+    if agency is None or chosen is None:
+        raise NotAvailable("filters")
+    body = rendered(
+        settings().database_url,
+        viewer(),
+        info.release_id,
+        agency["agency_code"],
+        int(chosen[0]),
+        chosen[1],
+        chosen[2],
+        language(),
+    )
     query = params(info.release_id, *chosen)
     return body, query_string(**query), view_state(f"/agencies/{agency['agency_code']}", **query)

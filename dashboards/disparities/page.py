@@ -9,12 +9,21 @@ from dash import Input, Output, State, callback, html
 from components.formatting import group_label
 from components.i18n import N_, _
 from components.panel import parts_panel
-from components.shell import labelled_select, notice
+from components.shell import labelled_select
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import codes, queries
 from data_access import public_queries as pq
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
@@ -84,6 +93,7 @@ def _filters(info, releases, opts: Options, choice: Choice) -> dbc.Row:
     ])
 
 
+@guarded()
 def layout(release: str | None = None, measure: str | None = None, year: str | None = None,
            level: str | None = None, area: str | None = None, group: str | None = None,
            view: dict | None = None, **_query):
@@ -92,17 +102,14 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
                                "area": area, "group": group})
     title = _("Disparities in access")
     question = _("Do residents of every group live where state services are as easy to reach?")
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return empty_page(title, question)
-        opts = options(info.release_id)
-        if opts.measures.empty or not opts.groups:
-            return empty_page(title, question, _("This release has no group-weighted access figures."), info)
-        choice = choose(info.release_id, opts, measure, year, level, area, group, strict=False)
-        releases = queries.visible_releases(settings(), viewer())
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    opts = options(info.release_id)
+    if opts.measures.empty or not opts.groups:
+        return empty_page(title, question, _("This release has no group-weighted access figures."), info)
+    choice = choose(info.release_id, opts, measure, year, level, area, group, strict=False)
+    releases = queries.visible_releases(settings(), viewer())
     return page_skeleton(info, title, question, _filters(info, releases, opts, choice),
                          [html.Div(id="disparities-content", **{"aria-live": "polite"}),
                           html.Div(id="disparities-indices")], location="disparities-url")
@@ -111,16 +118,14 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
 @callback(Output("disparities-area", "options"), Output("disparities-area", "value"),
           Input("disparities-level", "value"), State("disparities-area", "value"),
           State("disparities-release", "value"), prevent_initial_call=True)
+@guarded(unchanged=2, silent=True)
 def level_areas(level, area, release):
     """The area list follows the chosen geography level (the state stays available)."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        chosen = pick(level, [k for k, _ in LEVELS])
-        if info is None or info.release_id != release or chosen is None:
-            return dash.no_update, dash.no_update
-        pairs = area_options(pq.geographies(settings(), info.release_id), chosen)
-    except DataUnavailable:
-        return dash.no_update, dash.no_update
+    info = chosen_release(release)
+    chosen = pick(level, [k for k, _ in LEVELS])
+    if chosen is None:
+        raise NotAvailable(level)
+    pairs = area_options(pq.geographies(settings(), info.release_id), chosen)
     options_ = [{"label": text, "value": val} for val, text in pairs]
     return options_, pick(area, [v for v, _ in pairs], codes.STATE_ID)
 
@@ -131,17 +136,13 @@ def level_areas(level, area, release):
           Input("disparities-year", "value"), Input("disparities-level", "value"),
           Input("disparities-area", "value"), Input("disparities-group", "value"),
           prevent_initial_call="initial_duplicate")
+@guarded(unchanged=2)
 def show(release, measure, year, level, area, group):
     """The group panels for the chosen filters; the filters go into the URL."""
-    try:
-        choice = _from_inputs(release, measure, year, level, area, group)
-        if choice is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        access = pq.access_groups(settings(), choice.release_id, choice.measure["measure_id"])
-        reference = dt.reference_of(access, settings().reference_group)
-        content = [group_panel(choice, access, reference), ratio_panel(choice, access, reference)]
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    choice = _from_inputs(release, measure, year, level, area, group)
+    access = pq.access_groups(settings(), choice.release_id, choice.measure["measure_id"])
+    reference = dt.reference_of(access, settings().reference_group)
+    content = [group_panel(choice, access, reference), ratio_panel(choice, access, reference)]
     return content, query_string(**choice.params), view_state(PATH, **choice.params)
 
 
@@ -149,31 +150,28 @@ def show(release, measure, year, level, area, group):
           Input("disparities-release", "value"), Input("disparities-measure", "value"),
           Input("disparities-year", "value"), Input("disparities-level", "value"),
           Input("disparities-area", "value"))
+@guarded()
 def show_indices(release, measure, year, level, area):
     """Dissimilarity and Theil panels (they do not depend on the group, so a group change skips them)."""
-    try:
-        choice = _from_inputs(release, measure, year, level, area, None, any_group=True)
-        if choice is None:
-            return notice(_(NOT_AVAILABLE), "warning")
-        ineq = pq.inequality(settings(), choice.release_id, choice.measure["measure_id"])
-        geos = pq.geographies(settings(), choice.release_id)
-        access = pq.access_groups(settings(), choice.release_id, choice.measure["measure_id"])
-        reference = dt.reference_of(access, settings().reference_group)
-        return [dissimilarity_panel(choice, geos, reference), theil_split_panel(choice, ineq),
-                theil_trend_panel(choice, ineq)]
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    choice = _from_inputs(release, measure, year, level, area, None, any_group=True)
+    ineq = pq.inequality(settings(), choice.release_id, choice.measure["measure_id"])
+    geos = pq.geographies(settings(), choice.release_id)
+    access = pq.access_groups(settings(), choice.release_id, choice.measure["measure_id"])
+    reference = dt.reference_of(access, settings().reference_group)
+    return [dissimilarity_panel(choice, geos, reference), theil_split_panel(choice, ineq),
+            theil_trend_panel(choice, ineq)]
 
 
-def _from_inputs(release, measure, year, level, area, group, any_group: bool = False) -> Choice | None:
-    """A callback's inputs checked against the viewer's releases and the release's lists."""
-    info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-    if info is None or info.release_id != release:
-        return None
+def _from_inputs(release, measure, year, level, area, group, any_group: bool = False) -> Choice:
+    """A callback's inputs checked against the viewer's releases and the release's lists (else NotAvailable)."""
+    info = chosen_release(release)
     opts = options(info.release_id)
     if any_group and opts.groups:
         group = opts.groups[0]
-    return choose(info.release_id, opts, measure, year, level, area, group, strict=True)
+    choice = choose(info.release_id, opts, measure, year, level, area, group, strict=True)
+    if choice is None:
+        raise NotAvailable("filters")
+    return choice
 
 
 def group_panel(choice: Choice, access: pd.DataFrame, reference: str) -> html.Section:

@@ -7,10 +7,9 @@ from dash import Input, Output, callback, html
 from components.cards import card_grid
 from components.i18n import N_, _
 from components.panel import embed_controls
-from components.shell import labelled_select, notice
+from components.shell import labelled_select
 from components.skeleton import empty_page, page_skeleton, release_select
 from dashboards._shared import (
-    DB_DOWN,
     NotAvailable,
     guarded,
     pick,
@@ -21,7 +20,6 @@ from dashboards._shared import (
     viewer,
 )
 from data_access import queries
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
@@ -38,19 +36,17 @@ def _years(release_id: str) -> list[str]:
     return sorted({str(int(y)) for y in progress["year"]}, reverse=True) if not progress.empty else []
 
 
+@guarded()
 def layout(release: str | None = None, year: str | None = None, view: dict | None = None, **_query):
     """Controls pinned to one release; the cards are filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "year": year})
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return empty_page(_("Statewide overview"), _("Is Connecticut closing its equity gaps?"),
-                              _("No release has been published yet. An administrator publishes one with "
-                                "`ct-equity releases publish ID`."))
-        releases = queries.visible_releases(settings(), viewer())
-        years = _years(info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(_("Statewide overview"), _("Is Connecticut closing its equity gaps?"),
+                          _("No release has been published yet. An administrator publishes one with "
+                            "`ct-equity releases publish ID`."))
+    releases = queries.visible_releases(settings(), viewer())
+    years = _years(info.release_id)
     chosen_year = pick(year, years, years[0] if years else None)
     filters = html.Div([
         release_select("overview-release", releases, info.release_id),

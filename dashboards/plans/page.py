@@ -8,12 +8,21 @@ from dash import Input, Output, callback, dcc, html
 
 from components.i18n import N_, _
 from components.panel import parts_panel
-from components.shell import labelled_select, notice
+from components.shell import labelled_select
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import public_queries as pq
 from data_access import queries
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
@@ -70,23 +79,21 @@ def _filters(releases, info, chosen: dict) -> dbc.Row:
     ])
 
 
+@guarded()
 def layout(release: str | None = None, year: str | None = None, status: str | None = None,
            peer: str | None = None, q: str | None = None, view: dict | None = None, **_query):
     """Filters pinned to one release; the directory is filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "year": year, "status": status, "peer": peer, "q": q})
     title = _("Agency equity plans")
     question = _("Has every state agency published its equity plan, and is it keeping its commitments?")
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return empty_page(title, question)
-        chosen = _choose(info.release_id, year, status, peer, q, strict=False)
-        if chosen is None:
-            return empty_page(title, question,
-                              _("This release has no equity plans (equity_plans.csv was not supplied)."), info)
-        releases = queries.visible_releases(settings(), viewer())
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    chosen = _choose(info.release_id, year, status, peer, q, strict=False)
+    if chosen is None:
+        return empty_page(title, question,
+                          _("This release has no equity plans (equity_plans.csv was not supplied)."), info)
+    releases = queries.visible_releases(settings(), viewer())
     intro = html.P(_("Every executive-branch agency writes an equity plan each year. This is the one place to find "
                      "them all: follow a link to read a published plan."))
     return page_skeleton(info, title, question, _filters(releases, info, chosen),
@@ -99,18 +106,16 @@ def layout(release: str | None = None, year: str | None = None, status: str | No
           Input("plans-release", "value"), Input("plans-year", "value"), Input("plans-status", "value"),
           Input("plans-peer", "value"), Input("plans-search", "value"),
           prevent_initial_call="initial_duplicate")
+@guarded(unchanged=2)
 def show(release, year, status, peer, q):
     """The summary, status chart and directory for the chosen filters; filters and search go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release or not (q is None or isinstance(q, str)):
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        chosen = _choose(info.release_id, year, status, peer, q, strict=True)
-        if chosen is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        content = panels(chosen, info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    info = chosen_release(release)
+    if not (q is None or isinstance(q, str)):
+        raise NotAvailable(q)
+    chosen = _choose(info.release_id, year, status, peer, q, strict=True)
+    if chosen is None:
+        raise NotAvailable("filters")
+    content = panels(chosen, info.release_id)
     params = {"release": info.release_id, "year": chosen["year"],
               "status": None if chosen["status"] == pl.ALL else chosen["status"],
               "peer": None if chosen["peer"] == pl.ALL else chosen["peer"], "q": chosen["q"] or None}

@@ -14,10 +14,19 @@ from components.i18n import N_, _, language
 from components.panel import parts_panel
 from components.shell import labelled_select, notice
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import codes, queries
 from data_access import workforce_queries as wq
-from data_access.queries import DataUnavailable
 from data_access.viewer import Viewer
 from embeds.button import embed_options
 
@@ -110,6 +119,7 @@ def _filters(choice: Choice, releases, years: list[int], agencies: pd.DataFrame)
     )
 
 
+@guarded()
 def layout(
     release: str | None = None,
     year: str | None = None,
@@ -136,18 +146,15 @@ def layout(
     title = _("Workforce representation")
     question = _("Does the state workforce reflect the qualified labour pool — statewide, by agency and by job "
                  "category?")
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return empty_page(title, question)
-        choice = choose(info.release_id, year, agency, category, dimension, convention, strict=False)
-        if choice is None:
-            return empty_page(title, question, _("This release has no workforce figures."), info)
-        releases = queries.visible_releases(settings(), viewer())
-        years = wq.workforce_years(settings(), info.release_id)
-        agencies = wq.agency_list(settings(), info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    choice = choose(info.release_id, year, agency, category, dimension, convention, strict=False)
+    if choice is None:
+        return empty_page(title, question, _("This release has no workforce figures."), info)
+    releases = queries.visible_releases(settings(), viewer())
+    years = wq.workforce_years(settings(), info.release_id)
+    agencies = wq.agency_list(settings(), info.release_id)
     return page_skeleton(
         info, title, question, _filters(choice, releases, years, agencies),
         [html.Nav(id="workforce-breadcrumb", **{"aria-label": _("Breadcrumb")}),
@@ -257,16 +264,12 @@ def content(choice: Choice) -> list:
     Input("workforce-convention", "value"),
     prevent_initial_call="initial_duplicate",
 )
+@guarded(unchanged=2, cleared=1)
 def show(release, year, agency, category, dimension, convention):
     """The view for the chosen filters; the filters go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release:
-            return notice(_(NOT_AVAILABLE), "warning"), None, dash.no_update, dash.no_update
-        choice = choose(info.release_id, year, agency, category, dimension, convention, strict=True)
-        if choice is None:
-            return notice(_(NOT_AVAILABLE), "warning"), None, dash.no_update, dash.no_update
-        body = rendered(settings().database_url, viewer(), choice, language())
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), None, dash.no_update, dash.no_update
+    info = chosen_release(release)
+    choice = choose(info.release_id, year, agency, category, dimension, convention, strict=True)
+    if choice is None:
+        raise NotAvailable("filters")
+    body = rendered(settings().database_url, viewer(), choice, language())
     return body, breadcrumb(choice), query_string(**choice.params), view_state(PATH, **choice.params)
