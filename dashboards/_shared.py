@@ -14,7 +14,6 @@ from data_access.queries import DataUnavailable, current_settings
 from data_access.releases import ReleaseInfo
 from data_access.settings import Settings
 from data_access.viewer import ANONYMOUS, RESOLVER, Viewer
-from embeds.signing import choose
 
 __all__ = ["DB_DOWN", "NOT_AVAILABLE", "NotAvailable", "chosen_release", "guarded"]
 
@@ -73,10 +72,35 @@ def pick(value: object, allowed: Iterable[str], default: str | None = None) -> s
     return text if text in allowed else default
 
 
-def measure_and_year(measures: pd.DataFrame, p: dict) -> tuple[pd.Series, str]:
-    """The measure (default: the first) and one of its years (default: the latest) of an address."""
+LENIENT, STRICT, EMBED = "lenient", "strict", "embed"
+
+
+def allowed(value: object, choices: Iterable[str], default: str | None, mode: str,
+            missing_is_default: bool = False) -> str | None:
+    """One filter value checked against its list. LENIENT (a page's address): anything not on the list gives
+    the default; STRICT (a callback's input): only the list (a missing value is the default only when
+    `missing_is_default`); EMBED (an embed's address): a missing value gives the default, anything else not on
+    the list None (the embed answers "not available")."""
+    if value in (None, "") and (missing_is_default or mode == EMBED):
+        return default
+    return pick(value, choices, default if mode == LENIENT else None)
+
+
+def release_years(measures: pd.DataFrame) -> list[str]:
+    """Every year any measure of a release has, newest first (what a page's year filter offers)."""
+    return sorted({str(y) for ys in measures["years"] for y in ys}, reverse=True)
+
+
+def measure_and_year(measures: pd.DataFrame, measure: object, year: object,
+                     mode: str = LENIENT) -> tuple[pd.Series, str] | None:
+    """The one rule for a measure and its year, on every page and its embeds: a measure of the release (default:
+    the first) and a year the release offers (default: that measure's own latest year, since a measure may have
+    no figures in the newest year overall); None when `mode` (see `allowed`) refuses a value."""
     ids = measures["measure_id"].tolist()
-    measure_id = choose(p.get("measure"), ids, ids[0] if ids else None)
-    years = sorted({str(y) for ys in measures["years"] for y in ys}, reverse=True)
-    year = choose(p.get("year"), years, years[0] if years else None)
-    return measures[measures["measure_id"] == measure_id].iloc[0], year
+    measure_id = allowed(measure, ids, ids[0] if ids else None, mode)
+    if measure_id is None:
+        return None
+    row = measures[measures["measure_id"] == measure_id].iloc[0]
+    own = sorted((str(y) for y in row["years"]), key=int)
+    chosen = allowed(year, release_years(measures), own[-1] if own else None, mode)
+    return None if chosen is None else (row, chosen)

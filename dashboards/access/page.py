@@ -16,6 +16,8 @@ from components.shell import labelled_select, notice
 from components.skeleton import empty_page, filters_row, page_skeleton
 from components.tables import long_table
 from dashboards._shared import (
+    LENIENT,
+    STRICT,
     NotAvailable,
     chosen_release,
     guarded,
@@ -27,11 +29,12 @@ from dashboards._shared import (
     viewer,
 )
 from data_access import access_queries as aq
-from data_access import codes, queries
+from data_access import queries
 from data_access.csv_export import csv_text
 from embeds.button import embed_options, png_href
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
+from . import filters
 from .parts import lens_parts, map_figure, ranked_parts
 from .transforms import (
     ALL_REGIONS,
@@ -53,35 +56,13 @@ PATH = "/access"
 
 
 def options(release_id: str) -> Options:
-    """What the filters offer in a release."""
-    measures = aq.access_measures(settings(), release_id)
-    years = sorted({str(y) for ys in measures["years"] for y in ys}, reverse=True)
-    groups = []
-    if not measures.empty:
-        first = measures.iloc[0]
-        rows = aq.group_access(settings(), release_id, first["measure_id"], first["years"][-1])
-        present = set(rows["group_code"])
-        groups = [g for g in codes.POPULATION_GROUPS if g in present and g != "total"]
-    towns = aq.town_list(settings(), release_id)
-    regions = sorted(set(zip(towns["region_id"], towns["region_name"])), key=lambda r: r[1])
-    return Options(measures, years, groups, regions)
+    """What the filters offer in a release (see `filters.options`)."""
+    return filters.options(settings(), release_id)
 
 
 def choose(release_id: str, opts: Options, measure, year, group, region, strict: bool) -> Choice | None:
     """Allow-list every filter; strict (callbacks) rejects unknown values, else they fall back to defaults."""
-    ids = opts.measures["measure_id"].tolist()
-    chosen = {
-        "measure": pick(measure, ids, None if strict else ids[0]),
-        "year": pick(year, opts.years, None if strict else opts.years[0]),
-        "group": pick(group or EVERYONE, [EVERYONE, *opts.groups], None if strict else EVERYONE),
-        "region": pick(region or ALL_REGIONS, [ALL_REGIONS, *[r for r, _ in opts.regions]],
-                       None if strict else ALL_REGIONS),
-    }
-    if None in chosen.values():
-        return None
-    row = opts.measures[opts.measures["measure_id"] == chosen["measure"]].iloc[0]
-    region_id = None if chosen["region"] == ALL_REGIONS else chosen["region"]
-    return Choice(release_id, row, int(chosen["year"]), chosen["group"], region_id)
+    return filters.choose(release_id, opts, measure, year, group, region, STRICT if strict else LENIENT)
 
 
 def _from_inputs(release, measure, year, group, region) -> Choice:

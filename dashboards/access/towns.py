@@ -16,6 +16,7 @@ from data_access import access_queries as aq
 from data_access import codes, queries
 from embeds.button import embed_options
 
+from . import filters
 from .town_parts import profile_parts, profile_year
 from .town_transforms import population_rows, trend_rows
 from .transforms import reliability_convention
@@ -30,16 +31,8 @@ NO_SUCH_TOWN = N_("There is no Connecticut town with that code. Town codes are t
 
 def _back_params(release_id: str, measure, year, group, region) -> dict:
     """The /access filters the visitor came from, allow-listed (anything else is dropped)."""
-    measures = aq.access_measures(settings(), release_id)
-    towns = aq.town_list(settings(), release_id)
-    years = {str(y) for ys in measures["years"] for y in ys}
-    return {
-        "release": release_id,
-        "measure": measure if measure in set(measures["measure_id"]) else None,
-        "year": year if year in years else None,
-        "group": group if group in codes.POPULATION_GROUPS and group != "total" else None,
-        "region": region if region in set(towns["region_id"]) else None,
-    }
+    return {"release": release_id, **filters.known(filters.options(settings(), release_id), measure, year, group,
+                                                   region)}
 
 
 def _view_reset(geoid: str) -> dcc.Store:

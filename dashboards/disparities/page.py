@@ -12,6 +12,8 @@ from components.panel import parts_panel
 from components.shell import labelled_select
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
 from dashboards._shared import (
+    LENIENT,
+    STRICT,
     NotAvailable,
     chosen_release,
     guarded,
@@ -27,25 +29,20 @@ from data_access import public_queries as pq
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
+from . import filters
 from . import transforms as dt
+from .filters import LEVELS
 from .transforms import Choice, Options
 
 dash.register_page(__name__, path="/disparities", name=N_("Disparities"), order=5,
                    title=lambda **_kw: _("Disparities in access across groups and places — CT Equity Benchmarks"))
 
 PATH = "/disparities"
-LEVELS = (("region", N_("Planning regions")), ("county", N_("Former counties (before 2022)")))
 
 
 def options(release_id: str) -> Options:
-    """What the filters offer in a release."""
-    measures = pq.disparity_measures(settings(), release_id)
-    years = sorted({str(y) for ys in measures["years"] for y in ys}, reverse=True)
-    groups = []
-    if not measures.empty:
-        present = set(pq.access_groups(settings(), release_id, measures["measure_id"].iloc[0])["group_code"])
-        groups = [g for g in dt.ACCESS_GROUPS if g in present and g != "total"]
-    return Options(measures, years, pq.geographies(settings(), release_id), groups)
+    """What the filters offer in a release (see `filters.options`)."""
+    return filters.options(settings(), release_id)
 
 
 def area_options(geos: pd.DataFrame, level: str) -> list[tuple[str, str]]:
@@ -57,21 +54,8 @@ def area_options(geos: pd.DataFrame, level: str) -> list[tuple[str, str]]:
 
 def choose(release_id: str, opts: Options, measure, year, level, area, group, strict: bool) -> Choice | None:
     """Allow-list every filter; strict (callbacks) rejects unknown values, lenient (layout) falls back."""
-    ids = opts.measures["measure_id"].tolist()
-    default_group = next((g for g in opts.groups if g != settings().reference_group), None)
-    chosen = {
-        "measure": pick(measure, ids, None if strict else ids[0]),
-        "year": pick(year, opts.years, None if strict else opts.years[0]),
-        "level": pick(level, [k for k, _ in LEVELS], None if strict else "region"),
-        "area": pick(area, opts.geos["geography_id"], None if strict else codes.STATE_ID),
-        "group": pick(group, opts.groups, None if strict else default_group),
-    }
-    if None in chosen.values():
-        return None
-    row = opts.measures[opts.measures["measure_id"] == chosen["measure"]].iloc[0]
-    place = opts.geos[opts.geos["geography_id"] == chosen["area"]].iloc[0]
-    return Choice(release_id, row, int(chosen["year"]), chosen["level"], place["geography_level"],
-                  chosen["area"], place["geography_name"], chosen["group"])
+    return filters.choose(settings(), release_id, opts, measure, year, level, area, group,
+                          STRICT if strict else LENIENT)
 
 
 def _filters(info, releases, opts: Options, choice: Choice) -> dbc.Row:
@@ -122,7 +106,7 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
 def level_areas(level, area, release):
     """The area list follows the chosen geography level (the state stays available)."""
     info = chosen_release(release)
-    chosen = pick(level, [k for k, _ in LEVELS])
+    chosen = filters.level_of(level, STRICT)
     if chosen is None:
         raise NotAvailable(level)
     pairs = area_options(pq.geographies(settings(), info.release_id), chosen)
