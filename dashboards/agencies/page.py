@@ -22,7 +22,7 @@ from dashboards._shared import (
     view_state,
     viewer,
 )
-from dashboards.workforce.transforms import RENDERED_VIEWS
+from dashboards._shared.workforce import RENDERED_VIEWS
 from data_access import queries
 from data_access import workforce_queries as wq
 from data_access.viewer import Viewer

@@ -27,7 +27,7 @@ from dashboards._shared import (
     view_state,
     viewer,
 )
-from dashboards.workforce.transforms import (
+from dashboards._shared.workforce import (
     CONVENTIONS,
     DEFAULT_CONVENTION,
     DEFAULT_DIMENSION,

@@ -22,7 +22,7 @@ from dashboards._shared import (
     view_state,
     viewer,
 )
-from dashboards.contracting.transforms import goal_text
+from dashboards._shared.wording import goal_text
 from data_access import public_queries as pq
 from data_access import queries
 from data_access.releases import ReleaseInfo

@@ -25,6 +25,16 @@ from dashboards._shared import (
     view_state,
     viewer,
 )
+from dashboards._shared.workforce import (
+    CONVENTIONS,
+    DEFAULT_CONVENTION,
+    DEFAULT_DIMENSION,
+    DIMENSIONS,
+    RENDERED_VIEWS,
+    category_phrase,
+    job_label,
+    workforce_href,
+)
 from data_access import codes, queries
 from data_access import workforce_queries as wq
 from data_access.viewer import Viewer
@@ -32,19 +42,7 @@ from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from .parts import level_cells, level_parts, representation_parts, trend_parts
-from .transforms import (
-    CONVENTIONS,
-    DEFAULT_CONVENTION,
-    DEFAULT_DIMENSION,
-    DIMENSIONS,
-    RENDERED_VIEWS,
-    Choice,
-    category_phrase,
-    convention_options,
-    dimension_options,
-    job_label,
-    workforce_href,
-)
+from .transforms import Choice, convention_options, dimension_options
 
 dash.register_page(
     __name__, path="/workforce", name=N_("Workforce"), order=1,
