@@ -21,9 +21,12 @@ class NotAvailable(Exception):
 
 def answers_failure(outages: tuple[type[BaseException], ...], unchanged: int = 0,
                     not_available: str = NOT_AVAILABLE,
-                    frame: Callable[[object], object] | None = None) -> Callable[[Callable], Callable]:
+                    frame: Callable[[object], object] | None = None, cleared: int = 0,
+                    silent: bool = False) -> Callable[[Callable], Callable]:
     """Decorate a callback or layout: `NotAvailable` gives a warning notice and an outage a danger notice,
-    (put in `frame` if given) followed by `unchanged` outputs left as they are."""
+    (put in `frame` if given) followed by `cleared` outputs emptied and `unchanged` outputs left as they are.
+    `silent` answers no notice, only the `unchanged` outputs left as they are (a figure, a link or a download
+    cannot hold a notice)."""
     def decorate(function: Callable) -> Callable:
         @functools.wraps(function)
         def guarded(*args, **kwargs):
@@ -33,7 +36,10 @@ def answers_failure(outages: tuple[type[BaseException], ...], unchanged: int = 0
                 shown = notice(_(not_available), "warning")
             except outages:
                 shown = notice(_(DB_DOWN), "danger")
+            if silent:
+                return dash.no_update if unchanged <= 1 else (dash.no_update,) * unchanged
             shown = frame(shown) if frame else shown
-            return (shown, *[dash.no_update] * unchanged) if unchanged else shown
+            rest = [None] * cleared + [dash.no_update] * unchanged
+            return (shown, *rest) if rest else shown
         return guarded
     return decorate

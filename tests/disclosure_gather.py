@@ -72,10 +72,10 @@ class Maps:
 
     def __init__(self, app, settings, rid: str) -> None:
         from components.formatting import group_label
+        from dashboards._shared.workforce import GROUPS, job_label
         from dashboards.agencies.compare import scope_names
         from dashboards.agencies.listing import LIST_LABELS
         from dashboards.agencies.transforms import ACTIONS
-        from dashboards.workforce.transforms import GROUPS, job_label
         from data_access import codes
         from data_access import workforce_queries as wq
 
@@ -248,7 +248,7 @@ class Gatherer:
 
     def embed(self, chart: str, params: dict) -> object:
         """The Embed button's iframe code for a view, then the embed page that iframe opens (its layout)."""
-        from dashboards.workforce.transforms import DEFAULT_DIMENSION
+        from dashboards._shared.workforce import DEFAULT_DIMENSION
 
         values = {"panel-embed.n_clicks": 1, "panel-embed-params.data": params, "_pages_location.pathname": "/",
                   "panel-embed.id": {"type": "panel-embed", "chart": chart}, "_pages_location.search": ""}
@@ -320,7 +320,7 @@ def gather(app, client, settings, rid: str) -> Gatherer:
     """Everything the anonymous caller can obtain, by every route the app offers."""
     import dash
 
-    from dashboards.workforce.transforms import CONVENTIONS, DIMENSIONS
+    from dashboards._shared.workforce import CONVENTIONS, DIMENSIONS
     from data_access import codes
     from data_access import workforce_queries as wq
     from data_access.queries import read_table

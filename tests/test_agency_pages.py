@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from dashboards._shared.workforce import with_flags
 from dashboards.agencies.listing import agency_overview, list_summary
-from dashboards.workforce.transforms import with_flags
 from tests.agency_rows import ASIAN, HISPANIC, K_TEXT, WHITE
 from tests.layouts import walk
 

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
+from dashboards._shared.wording import goal_text
 from dashboards.agencies.compare import compare_sentence, contracting_sentence, plan_sentence
 from dashboards.agencies.transforms import (
     finding_words,
     gap_closing,
-    goal_text,
     impact_finding,
     metric_words,
     selection_findings,

@@ -113,6 +113,19 @@ def forbidden(edges: dict[str, set[str]]) -> list[str]:
                   if folder(a) in MAY_IMPORT and folder(b) != folder(a) and folder(b) not in MAY_IMPORT[folder(a)])
 
 
+def area_of(name: str) -> str | None:
+    """The page area of a module (`dashboards.access.page` → access), `_shared` for the shared helpers."""
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "dashboards" and parts[1] in (*PAGE_AREAS, "_shared") else None
+
+
+def cross_area(edges: dict[str, set[str]]) -> list[str]:
+    """Imports from one page area into another, or from the shared helpers into an area (what two areas share
+    lives in `dashboards._shared`)."""
+    return sorted(f"{a} -> {b}" for a, targets in edges.items() for b in targets
+                  if area_of(a) and area_of(b) not in (None, "_shared", area_of(a)))
+
+
 @pytest.fixture(scope="module")
 def graph() -> dict[str, set[str]]:
     return imports(module_files())
@@ -146,11 +159,25 @@ def test_the_forbidden_edge_check_names_the_edge():
     assert forbidden(edges) == ["embeds.render -> web.server", "web.png -> dashboards.access.page"]
 
 
-def test_dashboards_holds_area_packages_and_one_shared_module():
-    loose = sorted(p.name for p in (ROOT / "dashboards").glob("*.py") if p.name not in ("__init__.py", "_shared.py"))
+def test_no_page_area_imports_another(graph):
+    assert not cross_area(graph), "an area imports another (share it through dashboards._shared): " + "; ".join(
+        cross_area(graph))
+
+
+def test_the_cross_area_check_names_the_edge():
+    edges = {"dashboards.agencies.page": {"dashboards.workforce.transforms", "dashboards._shared.workforce",
+                                          "dashboards.agencies.parts"},
+             "dashboards._shared.wording": {"dashboards.overview.transforms"},
+             "dashboards.methodology.page": {"dashboards._shared", "components.shell"}}
+    assert cross_area(edges) == ["dashboards._shared.wording -> dashboards.overview.transforms",
+                                 "dashboards.agencies.page -> dashboards.workforce.transforms"]
+
+
+def test_dashboards_holds_area_packages_and_one_shared_package():
+    loose = sorted(p.name for p in (ROOT / "dashboards").glob("*.py") if p.name != "__init__.py")
     assert not loose, f"modules loose in dashboards/: {loose}"
     areas = {p.name for p in (ROOT / "dashboards").iterdir() if (p / "__init__.py").exists()}
-    assert areas == PAGE_AREAS
+    assert areas == PAGE_AREAS | {"_shared"}
 
 
 def test_only_page_modules_are_taken_for_pages():

@@ -21,7 +21,8 @@ def interface_messages() -> dict[str, str]:
     found: dict[str, str] = {}
     for folder in ("components", "dashboards", "embeds", "web"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
-                ROOT / folder, [("**.py", "python")], keywords=KEYWORDS):
+                ROOT / folder, [("**.py", "python")], keywords=KEYWORDS,
+                directory_filter=lambda path: not Path(path).name.startswith(".")):  # dashboards/_shared too
             msgid = message[0] if isinstance(message, tuple) else message  # a plural is filed under its singular
             if msgid:
                 found.setdefault(msgid, f"{folder}/{filename}:{lineno}")

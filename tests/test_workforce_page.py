@@ -10,17 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binom
 
-from dashboards.workforce.transforms import (
-    bars_frame,
+from dashboards._shared.workforce import (
     gap_sentence,
     heatmap_frame,
     next_level_rows,
     people,
-    trend_frame,
     utilization_summary,
     with_flags,
     workforce_href,
 )
+from dashboards.workforce.transforms import bars_frame, trend_frame
 from tests.layouts import walk
 
 K_TEXT = "suppressed (fewer than 5)"
@@ -409,6 +408,6 @@ def test_an_unreachable_database_gives_a_plain_notice_on_every_page(app_env, mon
     ],
 )
 def test_grid_links_cannot_be_broken_by_their_text(name, href, link):
-    from dashboards.workforce.transforms import markdown_link
+    from dashboards._shared.workforce import markdown_link
 
     assert markdown_link(name, href) == link

@@ -7,7 +7,7 @@ import dash
 
 from components.i18n import _
 from components.panel import ChartParts
-from dashboards._shared import measure_and_year, query_string
+from dashboards._shared import EMBED, query_string
 from data_access import access_queries as aq
 from data_access import codes, queries
 from data_access.settings import Settings
@@ -15,6 +15,7 @@ from data_access.viewer import ANONYMOUS
 from embeds.registry import Builder, Built, own_params, register_chart
 from embeds.signing import Unavailable, choose
 
+from . import filters
 from . import parts as am
 from . import town_parts as tp
 from . import transforms as ac
@@ -22,20 +23,22 @@ from . import transforms as ac
 PARAMS = ("release", "measure", "year", "group", "region")
 
 
+def _choice(settings: Settings, rid: str, p: dict) -> ac.Choice:
+    """The view an embed's address names, on the page's own lists (`filters`); anything else is unavailable."""
+    choice = filters.choose(rid, filters.options(settings, rid), p.get("measure"), p.get("year"), p.get("group"),
+                            p.get("region"), EMBED)
+    if choice is None:
+        raise Unavailable("not on the lists")
+    return choice
+
+
 def access_map(settings: Settings, rid: str, p: dict, image: bool) -> Built:
     """The town map of a measure (measure, year, group lens, region); as an image, geometry inline."""
-    measures = aq.access_measures(settings, rid)
-    measure_id = choose(p.get("measure"), measures["measure_id"].tolist(),
-                        measures["measure_id"].iloc[0] if not measures.empty else None)
-    measure = measures[measures["measure_id"] == measure_id].iloc[0]
-    years = [str(y) for y in measure["years"]]
-    year = choose(p.get("year"), years, years[-1])
-    rows = aq.group_access(settings, rid, measure_id, int(year))
-    groups = [g for g in codes.POPULATION_GROUPS if g in set(rows["group_code"]) and g != "total"]
-    group = choose(p.get("group"), [ac.EVERYONE, *groups], ac.EVERYONE)
+    choice = _choice(settings, rid, p)
+    measure, measure_id, year, group, region = (choice.measure, choice.measure["measure_id"], choice.year,
+                                                choice.group, choice.region)
+    rows = aq.group_access(settings, rid, measure_id, year)
     towns = aq.town_list(settings, rid)
-    region = choose(p.get("region"), [ac.ALL_REGIONS, *towns["region_id"].unique().tolist()], ac.ALL_REGIONS)
-    region = None if region == ac.ALL_REGIONS else region
     frame = aq.town_values(settings, rid, ANONYMOUS, measure_id, int(year))
     shapes = aq.town_shapes(settings, rid)
     if shapes is None and image:
@@ -55,28 +58,14 @@ def access_map(settings: Settings, rid: str, p: dict, image: bool) -> Built:
         (_("Towns are shaded by map class (darker = worse); ◉ marks a low-reliability estimate; grey means no "
            "estimate. Source: %(source)s.", source=source) if shapes is not None else
          _("This release has no town boundaries, so no map. Source: %(source)s.", source=source)))
-    params = {"measure": measure_id, "year": year, "group": None if group == ac.EVERYONE else group,
-              "region": region}
-    return parts, params, "/access" + query_string(release=rid, **params)
-
-
-def _access_choice(settings: Settings, rid: str, p: dict) -> ac.Choice:
-    measures = aq.access_measures(settings, rid)
-    measure, year = measure_and_year(measures, p)
-    first = measures.iloc[0]
-    present = set(aq.group_access(settings, rid, first["measure_id"], first["years"][-1])["group_code"])
-    groups = [g for g in codes.POPULATION_GROUPS if g in present and g != "total"]
-    regions = aq.town_list(settings, rid)["region_id"].unique().tolist()
-    region = choose(p.get("region"), [ac.ALL_REGIONS, *regions], ac.ALL_REGIONS)
-    return ac.Choice(rid, measure, int(year),
-                     choose(p.get("group"), [ac.EVERYONE, *groups], ac.EVERYONE),
-                     None if region == ac.ALL_REGIONS else region)
+    params = {k: v for k, v in choice.params.items() if k != "release"}
+    return parts, params, "/access" + query_string(**choice.params)
 
 
 def access_side(chart_id: str) -> Builder:
     """The ranked towns or the group lens of an `/access` view (measure, year, group, region)."""
     def build(settings: Settings, rid: str, p: dict, image: bool) -> Built:
-        choice = _access_choice(settings, rid, p)
+        choice = _choice(settings, rid, p)
         measure = choice.measure
         towns = aq.town_list(settings, rid)
         rows = aq.group_access(settings, rid, measure["measure_id"], choice.year)

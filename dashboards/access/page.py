@@ -12,16 +12,29 @@ from components.formatting import group_label
 from components.i18n import N_, _
 from components.maps import LOW_MARK, town_map_patch
 from components.panel import ChartParts, embed_controls
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
+from components.shell import labelled_select, notice
+from components.skeleton import empty_page, filters_row, page_skeleton
 from components.tables import long_table
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from dashboards._shared import (
+    LENIENT,
+    STRICT,
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import access_queries as aq
-from data_access import codes, queries
+from data_access import queries
 from data_access.csv_export import csv_text
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options, png_href
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
+from . import filters
 from .parts import lens_parts, map_figure, ranked_parts
 from .transforms import (
     ALL_REGIONS,
@@ -43,43 +56,22 @@ PATH = "/access"
 
 
 def options(release_id: str) -> Options:
-    """What the filters offer in a release."""
-    measures = aq.access_measures(settings(), release_id)
-    years = sorted({str(y) for ys in measures["years"] for y in ys}, reverse=True)
-    groups = []
-    if not measures.empty:
-        first = measures.iloc[0]
-        rows = aq.group_access(settings(), release_id, first["measure_id"], first["years"][-1])
-        present = set(rows["group_code"])
-        groups = [g for g in codes.POPULATION_GROUPS if g in present and g != "total"]
-    towns = aq.town_list(settings(), release_id)
-    regions = sorted(set(zip(towns["region_id"], towns["region_name"])), key=lambda r: r[1])
-    return Options(measures, years, groups, regions)
+    """What the filters offer in a release (see `filters.options`)."""
+    return filters.options(settings(), release_id)
 
 
 def choose(release_id: str, opts: Options, measure, year, group, region, strict: bool) -> Choice | None:
     """Allow-list every filter; strict (callbacks) rejects unknown values, else they fall back to defaults."""
-    ids = opts.measures["measure_id"].tolist()
-    chosen = {
-        "measure": pick(measure, ids, None if strict else ids[0]),
-        "year": pick(year, opts.years, None if strict else opts.years[0]),
-        "group": pick(group or EVERYONE, [EVERYONE, *opts.groups], None if strict else EVERYONE),
-        "region": pick(region or ALL_REGIONS, [ALL_REGIONS, *[r for r, _ in opts.regions]],
-                       None if strict else ALL_REGIONS),
-    }
-    if None in chosen.values():
-        return None
-    row = opts.measures[opts.measures["measure_id"] == chosen["measure"]].iloc[0]
-    region_id = None if chosen["region"] == ALL_REGIONS else chosen["region"]
-    return Choice(release_id, row, int(chosen["year"]), chosen["group"], region_id)
+    return filters.choose(release_id, opts, measure, year, group, region, STRICT if strict else LENIENT)
 
 
-def _from_inputs(release, measure, year, group, region) -> Choice | None:
-    """Validate a callback's inputs against the viewer's releases and the release's lists."""
-    info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-    if info is None or info.release_id != release:
-        return None
-    return choose(info.release_id, options(info.release_id), measure, year, group, region, strict=True)
+def _from_inputs(release, measure, year, group, region) -> Choice:
+    """Validate a callback's inputs against the viewer's releases and the release's lists (else NotAvailable)."""
+    info = chosen_release(release)
+    choice = choose(info.release_id, options(info.release_id), measure, year, group, region, strict=True)
+    if choice is None:
+        raise NotAvailable("filters")
+    return choice
 
 
 def _map_state(choice: Choice, shapes: pd.DataFrame):
@@ -125,8 +117,8 @@ def _map_block(choice: Choice, shapes: pd.DataFrame | None) -> list:
     ]
 
 
-def _filters(opts: Options, choice: Choice) -> html.Div:
-    return dbc.Row([
+def _filters(opts: Options, choice: Choice) -> dbc.Row:
+    return filters_row([
         dbc.Col(labelled_select("access-measure", _("Measure"), list(zip(opts.measures["measure_id"],
                                                                       opts.measures["label"])),
                                 choice.measure["measure_id"]), md=6, xl=4),
@@ -139,32 +131,28 @@ def _filters(opts: Options, choice: Choice) -> html.Div:
                                 [(ALL_REGIONS, _("All of Connecticut")), *opts.regions],
                                 choice.region or ALL_REGIONS),
                 md=6, xl=4),
-    ], className="g-2")
+    ])
 
 
+@guarded()
 def layout(release: str | None = None, measure: str | None = None, year: str | None = None,
            group: str | None = None, region: str | None = None, view: dict | None = None, **_query):
     """Filters pinned to one release; the map is drawn once here, callbacks patch its values."""
     skip_if_shown(view, PATH, {"release": release, "measure": measure, "year": year, "group": group,
                                "region": region})
-    header = page_header(_("Access to state services across towns"),
-                         _("Where in Connecticut is access to state services weakest, and for whom?"))
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return [*header, notice(_("No release has been published yet."))]
-        opts = options(info.release_id)
-        if opts.measures.empty:
-            return [synthetic_notice(info.synthetic), *header,
-                    notice(_("This release has no service-access measures for towns."))]
-        choice = choose(info.release_id, opts, measure, year, group, region, strict=False)
-        map_block = _map_block(choice, aq.town_shapes(settings(), info.release_id))
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
-    return html.Div([
-        url_sync("access-url"), dcc.Location(id="access-go", refresh="callback-nav"),
-        dcc.Store(id="access-release", data=info.release_id), dcc.Download(id="access-download"),
-        synthetic_notice(info.synthetic), *header, _filters(opts, choice),
+    title = _("Access to state services across towns")
+    question = _("Where in Connecticut is access to state services weakest, and for whom?")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    opts = options(info.release_id)
+    if opts.measures.empty:
+        return empty_page(title, question, _("This release has no service-access measures for towns."), info)
+    choice = choose(info.release_id, opts, measure, year, group, region, strict=False)
+    map_block = _map_block(choice, aq.town_shapes(settings(), info.release_id))
+    before = [dcc.Location(id="access-go", refresh="callback-nav"),
+              dcc.Store(id="access-release", data=info.release_id), dcc.Download(id="access-download")]
+    return page_skeleton(info, title, question, _filters(opts, choice), [
         html.Div(id="access-notice", **{"aria-live": "polite"}),
         dbc.Row([
             dbc.Col(map_block, lg=7),
@@ -186,9 +174,7 @@ def layout(release: str | None = None, measure: str | None = None, year: str | N
             *embed_controls("access-map", "access-map", None, png_href("access-map", choice.params)),
         ], className="d-flex flex-wrap gap-2 mt-2 align-items-start"),
         dbc.Collapse(html.Div(id="access-data", className="mt-2"), id="access-data-collapse", is_open=False),
-        release_line(info.release_id, info.status,
-                     info.published_at),
-    ])
+    ], location="access-url", before=before)
 
 
 FILTERS = [Input("access-measure", "value"), Input("access-year", "value"), Input("access-group", "value"),
@@ -198,43 +184,31 @@ FILTERS = [Input("access-measure", "value"), Input("access-year", "value"), Inpu
 @callback(Output("access-map", "figure"), Output("access-url", "search"),
           Output("shell-view", "data", allow_duplicate=True), *FILTERS,
           prevent_initial_call="initial_duplicate")
+@guarded(unchanged=3, silent=True)
 def update_map(measure, year, group, region, release):
     """Patch the map's values (never its geometry) and write the filters into the URL."""
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None:
-            return dash.no_update, dash.no_update, dash.no_update
-        shapes = aq.town_shapes(settings(), choice.release_id)
-        patch = dash.no_update
-        if shapes is not None:
-            values, view = _map_state(choice, shapes)[1:]
-            patch = town_map_patch(values, view)
-    except DataUnavailable:
-        return dash.no_update, dash.no_update, dash.no_update
+    choice = _from_inputs(release, measure, year, group, region)
+    shapes = aq.town_shapes(settings(), choice.release_id)
+    patch = dash.no_update
+    if shapes is not None:
+        values, view = _map_state(choice, shapes)[1:]
+        patch = town_map_patch(values, view)
     return patch, query_string(**choice.params), view_state(PATH, **choice.params)
 
 
 @callback(Output({"type": "panel-png", "chart": "access-map"}, "href"), *FILTERS)
+@guarded(unchanged=1, silent=True)
 def png_link(measure, year, group, region, release):
     """The map's image download follows the filters (the embed code reads the address bar)."""
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-    except DataUnavailable:
-        return dash.no_update
-    return dash.no_update if choice is None else png_href("access-map", choice.params)
+    return png_href("access-map", _from_inputs(release, measure, year, group, region).params)
 
 
 @callback(Output("access-notice", "children"), Output("access-summary", "children"),
           Output("access-lens", "children"), Output("access-ranked", "children"), *FILTERS)
+@guarded(cleared=3)
 def update_panel(measure, year, group, region, release):
     """Summary sentence, group lens and the ranked table for the chosen filters."""
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None:
-            return notice(_(NOT_AVAILABLE), "warning"), "", None, None
-        return None, *_panel(choice)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), "", None, None
+    return None, *_panel(_from_inputs(release, measure, year, group, region))
 
 
 def _panel(choice: Choice) -> tuple:
@@ -263,17 +237,21 @@ def _lens(choice: Choice, parts: ChartParts | None):
 @callback(Output("access-go", "pathname"), Output("access-go", "search"), Input("access-map", "clickData"),
           State("access-measure", "value"), State("access-year", "value"), State("access-group", "value"),
           State("access-region", "value"), State("access-release", "data"), prevent_initial_call=True)
+@guarded(unchanged=2, silent=True)
 def open_town(click, measure, year, group, region, release):
     """A click on a town opens its profile (the geoid is checked against the release's towns)."""
-    try:
-        point = (click or {}).get("points", [{}])[0] if isinstance(click, dict) else {}
-        geoid = point.get("location") if isinstance(point, dict) else None
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None or pick(geoid, aq.town_list(settings(), choice.release_id)["town_geoid"]) is None:
-            return dash.no_update, dash.no_update
-    except (DataUnavailable, IndexError, TypeError):
-        return dash.no_update, dash.no_update
+    geoid = clicked_town(click)
+    choice = _from_inputs(release, measure, year, group, region)
+    if pick(geoid, aq.town_list(settings(), choice.release_id)["town_geoid"]) is None:
+        raise NotAvailable(geoid)
     return dash.get_relative_path(f"/towns/{geoid}"), query_string(**choice.params)
+
+
+def clicked_town(click: object) -> object:
+    """The location of the first point of a map click, or None for anything that is not one."""
+    points = click.get("points") if isinstance(click, dict) else None
+    point = points[0] if isinstance(points, list) and points else None
+    return point.get("location") if isinstance(point, dict) else None
 
 
 @callback(Output("access-data-collapse", "is_open"), Output("access-data", "children"),
@@ -283,15 +261,14 @@ def show_data(clicks, measure, year, group, region, release):
     """The data table alternative, built only while it is open."""
     if not isinstance(clicks, int) or clicks % 2 == 0:
         return False, None, _("Show data"), "false"
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None:
-            return True, notice(_(NOT_AVAILABLE), "warning"), _("Hide data"), "true"
-        headers, rows = data_rows(_shown(choice), choice.measure["unit"])
-    except DataUnavailable:
-        return True, notice(_(DB_DOWN), "danger"), _("Hide data"), "true"
-    table = long_table(headers, rows, numeric=range(2, len(headers)), id_="access-data-table")
-    return True, table, _("Hide data"), "true"
+    return True, _data_table(release, measure, year, group, region), _("Hide data"), "true"
+
+
+@guarded()
+def _data_table(release, measure, year, group, region):
+    choice = _from_inputs(release, measure, year, group, region)
+    headers, rows = data_rows(_shown(choice), choice.measure["unit"])
+    return long_table(headers, rows, numeric=range(2, len(headers)), id_="access-data-table")
 
 
 def _shown(choice: Choice) -> pd.DataFrame:
@@ -302,14 +279,12 @@ def _shown(choice: Choice) -> pd.DataFrame:
 @callback(Output("access-download", "data"), Input("access-download-button", "n_clicks"),
           State("access-measure", "value"), State("access-year", "value"), State("access-group", "value"),
           State("access-region", "value"), State("access-release", "data"), prevent_initial_call=True)
+@guarded(unchanged=1, silent=True)
 def download(clicks, measure, year, group, region, release):
     """A CSV of exactly the towns and figures shown."""
-    try:
-        choice = _from_inputs(release, measure, year, group, region)
-        if choice is None or not clicks:
-            return dash.no_update
-        frame = data_frame(_shown(choice), choice.measure["measure_id"], choice.year, choice.measure["unit"])
-    except DataUnavailable:
+    choice = _from_inputs(release, measure, year, group, region)
+    if not clicks:
         return dash.no_update
+    frame = data_frame(_shown(choice), choice.measure["measure_id"], choice.year, choice.measure["unit"])
     name = f"ct-equity-{choice.release_id}-{choice.measure['measure_id']}-{choice.year}.csv"
     return dcc.send_string(csv_text(list(frame.columns), frame.to_dict("records")), name, type="text/csv")

@@ -8,14 +8,15 @@ from dash import Input, Output, callback, dcc, html
 
 from components.i18n import N_, _
 from components.panel import parts_panel
-from components.shell import notice, page_header, release_line, synthetic_notice
+from components.shell import notice, page_header
+from components.skeleton import page_skeleton
 from components.tables import data_table
-from dashboards._shared import DB_DOWN, query_string, settings, view_state, viewer
+from dashboards._shared import guarded, query_string, settings, view_state, viewer
 from data_access import access_queries as aq
 from data_access import codes, queries
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
+from . import filters
 from .town_parts import profile_parts, profile_year
 from .town_transforms import population_rows, trend_rows
 from .transforms import reliability_convention
@@ -30,16 +31,8 @@ NO_SUCH_TOWN = N_("There is no Connecticut town with that code. Town codes are t
 
 def _back_params(release_id: str, measure, year, group, region) -> dict:
     """The /access filters the visitor came from, allow-listed (anything else is dropped)."""
-    measures = aq.access_measures(settings(), release_id)
-    towns = aq.town_list(settings(), release_id)
-    years = {str(y) for ys in measures["years"] for y in ys}
-    return {
-        "release": release_id,
-        "measure": measure if measure in set(measures["measure_id"]) else None,
-        "year": year if year in years else None,
-        "group": group if group in codes.POPULATION_GROUPS and group != "total" else None,
-        "region": region if region in set(towns["region_id"]) else None,
-    }
+    return {"release": release_id, **filters.known(filters.options(settings(), release_id), measure, year, group,
+                                                   region)}
 
 
 def _view_reset(geoid: str) -> dcc.Store:
@@ -53,21 +46,19 @@ def _no_such_town(back: str) -> html.Div:
                      dcc.Link(_("Go to the service-access map"), href=back, id="towns-back")])
 
 
+@guarded()
 def layout(geoid: str | None = None, release: str | None = None, measure: str | None = None,
            year: str | None = None, group: str | None = None, region: str | None = None, **_query):
     """Every access measure of the town against its region and the state, its trend and population."""
     access = dash.get_relative_path("/access")
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None:
-            return notice(_("No release has been published yet."))
-        towns = aq.town_list(settings(), info.release_id)
-        if not isinstance(geoid, str) or not GEOID.match(geoid) or geoid not in set(towns["town_geoid"]):
-            return _no_such_town(access)
-        back = access + query_string(**_back_params(info.release_id, measure, year, group, region))
-        return _profile(info, towns[towns["town_geoid"] == geoid].iloc[0], year, back)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
+    if info is None:
+        return notice(_("No release has been published yet."))
+    towns = aq.town_list(settings(), info.release_id)
+    if not isinstance(geoid, str) or not GEOID.match(geoid) or geoid not in set(towns["town_geoid"]):
+        return _no_such_town(access)
+    back = access + query_string(**_back_params(info.release_id, measure, year, group, region))
+    return _profile(info, towns[towns["town_geoid"] == geoid].iloc[0], year, back)
 
 
 def _profile(info, town, year, back: str) -> html.Div:
@@ -82,14 +73,11 @@ def _profile(info, town, year, back: str) -> html.Div:
         sorted(int(y) for y in set(population["year"]))
     region_name = town["region_name"]
     trend_headers, trend = trend_rows(values, measures)
-    return html.Div([
-        _view_reset(geoid),
-        synthetic_notice(info.synthetic),
-        dcc.Link(_("← Back to the service-access map"), href=back, id="towns-back"),
-        *page_header(name, _("How does access to state services in %(town)s compare with the %(region)s and "
-                             "Connecticut?", town=name, region=region_name)),
-        html.P(_("%(town)s is in the %(region)s (%(county)s).", town=name, region=region_name,
-                 county=town["county_name"])),
+    question = _("How does access to state services in %(town)s compare with the %(region)s and Connecticut?",
+                 town=name, region=region_name)
+    intro = html.P(_("%(town)s is in the %(region)s (%(county)s).", town=name, region=region_name,
+                     county=town["county_name"]))
+    return page_skeleton(info, name, question, None, [
         parts_panel(profile_parts(town, measures, values, region, state, shown),
                     **embed_options("town-profile", {"release": rid, "geoid": geoid, "year": shown}))
         if not measures.empty
@@ -103,8 +91,8 @@ def _profile(info, town, year, back: str) -> html.Div:
                    numeric=(1, 2, 3), id_="towns-population"),
         html.P(reliability_convention(settings().cv_high, settings().cv_medium),
                className="small text-body-secondary mt-2"),
-        release_line(rid, info.status, info.published_at),
-    ])
+    ], before=[_view_reset(geoid)], lead=[dcc.Link(_("← Back to the service-access map"), href=back, id="towns-back")],
+        intro=[intro])
 
 
 @callback(Output("shell-view", "data", allow_duplicate=True), Input("towns-view", "data"),

@@ -6,8 +6,9 @@ import pandas as pd
 
 from components.formatting import count, percent
 from components.i18n import N_, _
+from dashboards._shared.wording import goal_text
 
-from .transforms import AAP_STATUS, PLAN_STATUS, _flag, _missing, goal_text
+from .transforms import AAP_STATUS, PLAN_STATUS, _flag, _missing
 
 SHARE_SUBJECTS = {
     "small": N_("the small-business share of eligible spend"),

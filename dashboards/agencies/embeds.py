@@ -9,7 +9,7 @@ from components.formatting import number, suppressed
 from components.i18n import _
 from components.panel import ChartParts
 from dashboards._shared import query_string
-from dashboards.workforce import transforms as wf
+from dashboards._shared import workforce as wf
 from data_access import codes, queries
 from data_access import workforce_queries as wq
 from data_access.settings import Settings

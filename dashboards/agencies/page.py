@@ -7,15 +7,24 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from components.formatting import release_status
 from components.i18n import N_, _, language
 from components.panel import parts_panel
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
-from dashboards.workforce.transforms import RENDERED_VIEWS, page_location
+from components.shell import labelled_select
+from components.skeleton import empty_page, filters_row, page_skeleton, release_select
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
+from dashboards._shared.workforce import RENDERED_VIEWS
 from data_access import queries
 from data_access import workforce_queries as wq
-from data_access.queries import DataUnavailable
 from data_access.viewer import Viewer
 from embeds.button import embed_options
 
@@ -41,43 +50,33 @@ def params(release_id: str, year: str, peer: str) -> dict:
     return {"release": release_id, "year": year, "peer": None if peer == ALL_PEERS else peer}
 
 
+@guarded()
 def layout(release: str | None = None, year: str | None = None, peer: str | None = None,
            view: dict | None = None, **_query):
     """Filters pinned to one release; the table is filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "year": year, "peer": peer})
-    header = page_header(_("State agencies at a glance"),
-                         _("Which agencies are furthest from a representative workforce, fair hiring, the set-aside "
-                           "goals, a published equity plan and trained staff?"))
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return [*header, notice(_("No release has been published yet."))]
-        chosen = _choices(info.release_id, year, peer, strict=False)
-        if chosen is None:
-            return [synthetic_notice(info.synthetic), *header, notice(_("This release has no workforce figures."))]
-        releases = queries.visible_releases(settings(), viewer())
-        years = wq.workforce_years(settings(), info.release_id)
-        peers = sorted(set(wq.agency_list(settings(), info.release_id)["peer_group"]))
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
-    return html.Div([
-        page_location("agencies-url"),
-        synthetic_notice(info.synthetic),
-        *header,
-        dbc.Row([
-            dbc.Col(labelled_select("agencies-release", _("Data release"),
-                                    [(r.release_id, f"{r.release_id} ({release_status(r.status)})")
-                                     for r in releases],
-                                    info.release_id), md=5),
-            dbc.Col(labelled_select("agencies-year", _("Fiscal year"), [(str(y), str(y)) for y in years],
-                                    chosen[0]), md=3),
-            dbc.Col(labelled_select("agencies-peer", _("Peer group"),
-                                    [(ALL_PEERS, _("All peer groups")), *[(p, p.capitalize()) for p in peers]],
-                                    chosen[1]), md=4),
-        ], className="g-2"),
-        html.Div(id="agencies-content", **{"aria-live": "polite"}),
-        release_line(info.release_id, info.status, info.published_at),
+    title = _("State agencies at a glance")
+    question = _("Which agencies are furthest from a representative workforce, fair hiring, the set-aside goals, "
+                 "a published equity plan and trained staff?")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    chosen = _choices(info.release_id, year, peer, strict=False)
+    if chosen is None:
+        return empty_page(title, question, _("This release has no workforce figures."), info)
+    releases = queries.visible_releases(settings(), viewer())
+    years = wq.workforce_years(settings(), info.release_id)
+    peers = sorted(set(wq.agency_list(settings(), info.release_id)["peer_group"]))
+    filters = filters_row([
+        dbc.Col(release_select("agencies-release", releases, info.release_id), md=5),
+        dbc.Col(labelled_select("agencies-year", _("Fiscal year"), [(str(y), str(y)) for y in years], chosen[0]),
+                md=3),
+        dbc.Col(labelled_select("agencies-peer", _("Peer group"),
+                                [(ALL_PEERS, _("All peer groups")), *[(p, p.capitalize()) for p in peers]],
+                                chosen[1]), md=4),
     ])
+    return page_skeleton(info, title, question, filters, [html.Div(id="agencies-content", **{"aria-live": "polite"})],
+                         location="agencies-url")
 
 
 @lru_cache(maxsize=RENDERED_VIEWS)
@@ -97,17 +96,13 @@ def rendered(database_url: str, viewer_: Viewer, release_id: str, year: int, pee
     Input("agencies-peer", "value"),
     prevent_initial_call="initial_duplicate",
 )
+@guarded(unchanged=2)
 def show(release, year, peer):
     """The agency table for the chosen filters; the filters go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        chosen = _choices(info.release_id, year, peer, strict=True)
-        if chosen is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        panel = rendered(settings().database_url, viewer(), info.release_id, int(chosen[0]), chosen[1], language())
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    info = chosen_release(release)
+    chosen = _choices(info.release_id, year, peer, strict=True)
+    if chosen is None:
+        raise NotAvailable("filters")
+    panel = rendered(settings().database_url, viewer(), info.release_id, int(chosen[0]), chosen[1], language())
     query = params(info.release_id, chosen[0], chosen[1])
     return panel, query_string(**query), view_state(PATH, **query)

@@ -14,7 +14,8 @@ from components.charts import impact_chart, trend_lines
 from components.formatting import count, dollars, percent
 from components.i18n import N_, _
 from components.panel import ChartParts
-from dashboards.workforce.transforms import order_groups
+from dashboards._shared.wording import goal_text
+from dashboards._shared.workforce import order_groups
 from data_access import codes
 
 from .compare import (
@@ -30,7 +31,6 @@ from .transforms import (
     IMPACT_LEGEND,
     SELECTION_LABELS,
     benchmark_rows,
-    goal_text,
     impact_frame,
     selection_findings,
     selection_summary,

@@ -11,12 +11,23 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from components.charts import utilization_heatmap
-from components.formatting import number, release_status
+from components.formatting import number
 from components.i18n import N_, _, language
 from components.panel import chart_panel
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
-from dashboards.workforce.transforms import (
+from components.shell import labelled_select, notice, synthetic_notice
+from components.skeleton import filters_row, page_skeleton, release_select
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
+from dashboards._shared.workforce import (
     CONVENTIONS,
     DEFAULT_CONVENTION,
     DEFAULT_DIMENSION,
@@ -29,7 +40,6 @@ from dashboards.workforce.transforms import (
     level_links,
     next_level_rows,
     order_groups,
-    page_location,
     utilization_summary,
     utilization_table,
     with_flags,
@@ -37,7 +47,6 @@ from dashboards.workforce.transforms import (
 )
 from data_access import codes, queries
 from data_access import workforce_queries as wq
-from data_access.queries import DataUnavailable
 from data_access.viewer import Viewer
 from embeds.button import embed_options
 
@@ -101,6 +110,7 @@ def _choices(release_id: str, year, dimension, convention, strict: bool) -> tupl
     return None if None in chosen else chosen
 
 
+@guarded()
 def layout(
     code: str | None = None,
     release: str | None = None,
@@ -114,80 +124,65 @@ def layout(
     skip_if_shown(
         view, f"/agencies/{code}", {"release": release, "year": year, "dimension": dimension, "convention": convention}
     )
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return notice(_("No release has been published yet."))
-        agency = find_agency(code, wq.agency_list(settings(), info.release_id))
-        if agency is None:
-            return html.Div([synthetic_notice(info.synthetic), *no_such_agency(code)])
-        chosen = _choices(info.release_id, year, dimension, convention, strict=False)
-        releases = queries.visible_releases(settings(), viewer())
-        years = wq.workforce_years(settings(), info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return notice(_("No release has been published yet."))
+    agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+    if agency is None:
+        return html.Div([synthetic_notice(info.synthetic), *no_such_agency(code)])
+    chosen = _choices(info.release_id, year, dimension, convention, strict=False)
+    releases = queries.visible_releases(settings(), viewer())
+    years = wq.workforce_years(settings(), info.release_id)
     if chosen is None:
         return notice(_("This release has no workforce figures."))
-    return html.Div(
+    back = html.P(
+        dcc.Link(
+            _("← All agencies"),
+            href=dash.get_relative_path("/agencies") + query_string(release=info.release_id, year=chosen[0]),
+        ),
+        className="mb-1 small",
+    )
+    question = _(
+        "How does the %(agency)s compare with the state and the other %(peer_group)s agencies?",
+        agency=agency["agency_name"],
+        peer_group=agency["peer_group"],
+    )
+    filters = filters_row(
         [
-            page_location("agency-url"),
-            dcc.Store(id="agency-code", data=agency["agency_code"]),
-            synthetic_notice(info.synthetic),
-            html.P(
-                dcc.Link(
-                    _("← All agencies"),
-                    href=dash.get_relative_path("/agencies") + query_string(release=info.release_id, year=chosen[0]),
+            dbc.Col(release_select("agency-release", releases, info.release_id), md=6, lg=4),
+            dbc.Col(
+                labelled_select("agency-year", _("Fiscal year"), [(str(y), str(y)) for y in years], chosen[0]),
+                md=6,
+                lg=2,
+            ),
+            dbc.Col(
+                labelled_select(
+                    "agency-dimension", _("Groups"), [(k, _(v)) for k, v in DIMENSIONS.items()], chosen[1]
                 ),
-                className="mb-1 small",
+                md=6,
+                lg=3,
             ),
-            *page_header(
-                agency["agency_name"],
-                _(
-                    "How does the %(agency)s compare with the state and the other %(peer_group)s agencies?",
-                    agency=agency["agency_name"],
-                    peer_group=agency["peer_group"],
+            dbc.Col(
+                labelled_select(
+                    "agency-convention",
+                    _("Under-representation test"),
+                    [(k, _(c.label)) for k, c in CONVENTIONS.items()],
+                    chosen[2],
                 ),
+                md=6,
+                lg=3,
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        labelled_select(
-                            "agency-release",
-                            _("Data release"),
-                            [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
-                            info.release_id,
-                        ),
-                        md=6,
-                        lg=4,
-                    ),
-                    dbc.Col(
-                        labelled_select("agency-year", _("Fiscal year"), [(str(y), str(y)) for y in years], chosen[0]),
-                        md=6,
-                        lg=2,
-                    ),
-                    dbc.Col(
-                        labelled_select(
-                            "agency-dimension", _("Groups"), [(k, _(v)) for k, v in DIMENSIONS.items()], chosen[1]
-                        ),
-                        md=6,
-                        lg=3,
-                    ),
-                    dbc.Col(
-                        labelled_select(
-                            "agency-convention",
-                            _("Under-representation test"),
-                            [(k, _(c.label)) for k, c in CONVENTIONS.items()],
-                            chosen[2],
-                        ),
-                        md=6,
-                        lg=3,
-                    ),
-                ],
-                className="g-2",
-            ),
-            html.Div(id="agency-content", **{"aria-live": "polite"}),
-            release_line(info.release_id, info.status, info.published_at),
         ]
+    )
+    return page_skeleton(
+        info,
+        agency["agency_name"],
+        question,
+        filters,
+        [html.Div(id="agency-content", **{"aria-live": "polite"})],
+        location="agency-url",
+        before=[dcc.Store(id="agency-code", data=agency["agency_code"])],
+        lead=[back],
     )
 
 
@@ -284,27 +279,23 @@ def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, con
     State("agency-code", "data"),
     prevent_initial_call="initial_duplicate",
 )
+@guarded(unchanged=2)
 def show(release, year, dimension, convention, code):
     """The scorecard for the chosen filters; the filters go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        agency = find_agency(code, wq.agency_list(settings(), info.release_id))
-        chosen = _choices(info.release_id, year, dimension, convention, strict=True)
-        if agency is None or chosen is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        body = rendered(
-            settings().database_url,
-            viewer(),
-            info.release_id,
-            agency["agency_code"],
-            int(chosen[0]),
-            chosen[1],
-            chosen[2],
-            language(),
-        )
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    info = chosen_release(release)
+    agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+    chosen = _choices(info.release_id, year, dimension, convention, strict=True)
+    if agency is None or chosen is None:
+        raise NotAvailable("filters")
+    body = rendered(
+        settings().database_url,
+        viewer(),
+        info.release_id,
+        agency["agency_code"],
+        int(chosen[0]),
+        chosen[1],
+        chosen[2],
+        language(),
+    )
     query = params(info.release_id, *chosen)
     return body, query_string(**query), view_state(f"/agencies/{agency['agency_code']}", **query)

@@ -8,8 +8,8 @@ import pandas as pd
 
 from components.formatting import count, group_label, number, p_value, percent, ratio, status_label
 from components.i18n import N_, _, ngettext
-from dashboards.overview.transforms import METRIC_LABELS, impact_ratio_label
-from dashboards.workforce.transforms import group_colour, p_phrase, people
+from dashboards._shared.wording import METRIC_LABELS, impact_ratio_label
+from dashboards._shared.workforce import group_colour, p_phrase, people
 
 # action → (panel name, action word, pool); the panel name is an English message id, shown through _().
 ACTIONS = {
@@ -53,14 +53,6 @@ def _missing(value: object) -> bool:
 
 def _flag(value: object) -> bool:
     return False if _missing(value) else bool(value)
-
-
-def goal_text(goal: float | None) -> str:
-    """Goals keep their statutory precision: 0.0625 → '6.25 %', 0.25 → '25 %'."""
-    if _missing(goal):
-        return "—"
-    text = f"{float(goal) * 100:g}"
-    return f"{number(float(text), len(text.partition('.')[2]))} %"
 
 
 def impact_finding(row: pd.Series) -> str:

@@ -6,14 +6,23 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from components.formatting import release_status
 from components.i18n import N_, _
 from components.panel import parts_panel
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from components.shell import labelled_select
+from components.skeleton import empty_page, filters_row, page_skeleton, release_select
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import codes, queries
 from data_access import public_queries as pq
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
@@ -59,48 +68,39 @@ def _pick_all(release_id: str, year, peer, agency, strict: bool) -> dict | None:
     return {**chosen, "frame": frame, "agencies": agencies, "years": years, "peers": peers}
 
 
+@guarded()
 def layout(release: str | None = None, year: str | None = None, peer: str | None = None,
            agency: str | None = None, view: dict | None = None, **_query):
     """Filters pinned to one release; the charts are filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "year": year, "peer": peer, "agency": agency})
-    header = page_header(_("Small and minority business contracting"),
-                         _("Are state agencies meeting the set-aside goals for small and minority businesses?"))
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return [*header, notice(_("No release has been published yet."))]
-        chosen = _pick_all(info.release_id, year, peer, agency, strict=False)
-        if chosen is None:
-            return [synthetic_notice(info.synthetic), *header,
-                    notice(_("This release has no contracting figures (contracts.csv was not supplied)."))]
-        releases = queries.visible_releases(settings(), viewer())
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    title = _("Small and minority business contracting")
+    question = _("Are state agencies meeting the set-aside goals for small and minority businesses?")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    chosen = _pick_all(info.release_id, year, peer, agency, strict=False)
+    if chosen is None:
+        return empty_page(title, question,
+                          _("This release has no contracting figures (contracts.csv was not supplied)."), info)
+    releases = queries.visible_releases(settings(), viewer())
     agencies = chosen["agencies"]
-    return html.Div([
-        url_sync("contracting-url"), synthetic_notice(info.synthetic), *header,
-        statute(settings().small_business_goal, settings().minority_business_goal),
-        dbc.Row([
-            dbc.Col(labelled_select("contracting-release", _("Data release"),
-                                    [(r.release_id, f"{r.release_id} ({release_status(r.status)})")
-                                     for r in releases],
-                                    info.release_id), md=6, xl=3),
-            dbc.Col(labelled_select("contracting-year", _("Fiscal year"),
-                                    [(y, ct.fiscal_year(int(y))) for y in chosen["years"]], chosen["year"]),
-                    md=3, xl=2),
-            dbc.Col(labelled_select("contracting-peer", _("Peer group"),
-                                    [(ALL_PEERS, _("All peer groups")),
-                                     *[(p, p.capitalize()) for p in chosen["peers"]]],
-                                    chosen["peer"]), md=3, xl=3),
-            dbc.Col(labelled_select("contracting-agency", _("Agency for the trend"),
-                                    [(codes.ALL, ct.statewide()),
-                                     *zip(agencies["agency_code"], agencies["agency_name"])],
-                                    chosen["agency"]), md=6, xl=4),
-        ], className="g-2"),
-        html.Div(id="contracting-content", **{"aria-live": "polite"}),
-        release_line(info.release_id, info.status,
-                     info.published_at),
+    filters = filters_row([
+        dbc.Col(release_select("contracting-release", releases, info.release_id), md=6, xl=3),
+        dbc.Col(labelled_select("contracting-year", _("Fiscal year"),
+                                [(y, ct.fiscal_year(int(y))) for y in chosen["years"]], chosen["year"]),
+                md=3, xl=2),
+        dbc.Col(labelled_select("contracting-peer", _("Peer group"),
+                                [(ALL_PEERS, _("All peer groups")),
+                                 *[(p, p.capitalize()) for p in chosen["peers"]]],
+                                chosen["peer"]), md=3, xl=3),
+        dbc.Col(labelled_select("contracting-agency", _("Agency for the trend"),
+                                [(codes.ALL, ct.statewide()),
+                                 *zip(agencies["agency_code"], agencies["agency_name"])],
+                                chosen["agency"]), md=6, xl=4),
     ])
+    return page_skeleton(info, title, question, filters,
+                         [html.Div(id="contracting-content", **{"aria-live": "polite"})], location="contracting-url",
+                         intro=[statute(settings().small_business_goal, settings().minority_business_goal)])
 
 
 @callback(Output("contracting-content", "children"), Output("contracting-url", "search"),
@@ -108,18 +108,14 @@ def layout(release: str | None = None, year: str | None = None, peer: str | None
           Input("contracting-release", "value"), Input("contracting-year", "value"),
           Input("contracting-peer", "value"), Input("contracting-agency", "value"),
           prevent_initial_call="initial_duplicate")
+@guarded(unchanged=2)
 def show(release, year, peer, agency):
     """Statewide line, two ranked charts and the trend for the chosen filters; the filters go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        chosen = _pick_all(info.release_id, year, peer, agency, strict=True)
-        if chosen is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        content = panels(chosen, info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    info = chosen_release(release)
+    chosen = _pick_all(info.release_id, year, peer, agency, strict=True)
+    if chosen is None:
+        raise NotAvailable("filters")
+    content = panels(chosen, info.release_id)
     params = {"release": info.release_id, "year": chosen["year"],
               "peer": None if chosen["peer"] == ALL_PEERS else chosen["peer"],
               "agency": None if chosen["agency"] == codes.ALL else chosen["agency"]}

@@ -9,6 +9,7 @@ from components.figures import Axis, Series, ranked_bars, trend_lines
 from components.formatting import by_unit, dollars, number, percent
 from components.i18n import N_, _, ngettext
 from components.panel import ChartParts
+from dashboards._shared.wording import goal_text
 from data_access import codes
 
 KINDS = {  # kind → (share column, goal column, met column, spend column, words)
@@ -48,14 +49,6 @@ def money(value: float | None) -> str:
     if abs(value) >= 1e9:
         return _("$%(amount)s billion", amount=number(value / 1e9, 1))
     return dollars(float(value))
-
-
-def goal_text(goal: float | None) -> str:
-    """A goal share without false zeros: 25 %, 6.25 %."""
-    if _missing(goal):
-        return "—"
-    text = f"{round(goal * 100, 2):g}"
-    return f"{number(float(text), len(text.split('.')[1]) if '.' in text else 0)} %"
 
 
 def met_text(met: object) -> str:

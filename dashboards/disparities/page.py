@@ -6,36 +6,43 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, html
 
-from components.formatting import group_label, release_status
+from components.formatting import group_label
 from components.i18n import N_, _
 from components.panel import parts_panel
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from components.shell import labelled_select
+from components.skeleton import empty_page, filters_row, page_skeleton, release_select
+from dashboards._shared import (
+    LENIENT,
+    STRICT,
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import codes, queries
 from data_access import public_queries as pq
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
+from . import filters
 from . import transforms as dt
+from .filters import LEVELS
 from .transforms import Choice, Options
 
 dash.register_page(__name__, path="/disparities", name=N_("Disparities"), order=5,
                    title=lambda **_kw: _("Disparities in access across groups and places — CT Equity Benchmarks"))
 
 PATH = "/disparities"
-LEVELS = (("region", N_("Planning regions")), ("county", N_("Former counties (before 2022)")))
 
 
 def options(release_id: str) -> Options:
-    """What the filters offer in a release."""
-    measures = pq.disparity_measures(settings(), release_id)
-    years = sorted({str(y) for ys in measures["years"] for y in ys}, reverse=True)
-    groups = []
-    if not measures.empty:
-        present = set(pq.access_groups(settings(), release_id, measures["measure_id"].iloc[0])["group_code"])
-        groups = [g for g in dt.ACCESS_GROUPS if g in present and g != "total"]
-    return Options(measures, years, pq.geographies(settings(), release_id), groups)
+    """What the filters offer in a release (see `filters.options`)."""
+    return filters.options(settings(), release_id)
 
 
 def area_options(geos: pd.DataFrame, level: str) -> list[tuple[str, str]]:
@@ -47,29 +54,14 @@ def area_options(geos: pd.DataFrame, level: str) -> list[tuple[str, str]]:
 
 def choose(release_id: str, opts: Options, measure, year, level, area, group, strict: bool) -> Choice | None:
     """Allow-list every filter; strict (callbacks) rejects unknown values, lenient (layout) falls back."""
-    ids = opts.measures["measure_id"].tolist()
-    default_group = next((g for g in opts.groups if g != settings().reference_group), None)
-    chosen = {
-        "measure": pick(measure, ids, None if strict else ids[0]),
-        "year": pick(year, opts.years, None if strict else opts.years[0]),
-        "level": pick(level, [k for k, _ in LEVELS], None if strict else "region"),
-        "area": pick(area, opts.geos["geography_id"], None if strict else codes.STATE_ID),
-        "group": pick(group, opts.groups, None if strict else default_group),
-    }
-    if None in chosen.values():
-        return None
-    row = opts.measures[opts.measures["measure_id"] == chosen["measure"]].iloc[0]
-    place = opts.geos[opts.geos["geography_id"] == chosen["area"]].iloc[0]
-    return Choice(release_id, row, int(chosen["year"]), chosen["level"], place["geography_level"],
-                  chosen["area"], place["geography_name"], chosen["group"])
+    return filters.choose(settings(), release_id, opts, measure, year, level, area, group,
+                          STRICT if strict else LENIENT)
 
 
 def _filters(info, releases, opts: Options, choice: Choice) -> dbc.Row:
     col = {"md": 6, "xl": 4}
-    return dbc.Row([
-        dbc.Col(labelled_select("disparities-release", _("Data release"),
-                                [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
-                                info.release_id), **col),
+    return filters_row([
+        dbc.Col(release_select("disparities-release", releases, info.release_id), **col),
         dbc.Col(labelled_select("disparities-measure", _("Measure"),
                                 list(zip(opts.measures["measure_id"], opts.measures["label"])),
                                 choice.measure["measure_id"]), **col),
@@ -82,52 +74,42 @@ def _filters(info, releases, opts: Options, choice: Choice) -> dbc.Row:
                                 choice.area), **col),
         dbc.Col(labelled_select("disparities-group", _("Group"), [(g, group_label(g)) for g in opts.groups],
                                 choice.group), **col),
-    ], className="g-2")
+    ])
 
 
+@guarded()
 def layout(release: str | None = None, measure: str | None = None, year: str | None = None,
            level: str | None = None, area: str | None = None, group: str | None = None,
            view: dict | None = None, **_query):
     """Filters pinned to one release; the panels are filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "measure": measure, "year": year, "level": level,
                                "area": area, "group": group})
-    header = page_header(_("Disparities in access"),
-                         _("Do residents of every group live where state services are as easy to reach?"))
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return [*header, notice(_("No release has been published yet."))]
-        opts = options(info.release_id)
-        if opts.measures.empty or not opts.groups:
-            return [synthetic_notice(info.synthetic), *header,
-                    notice(_("This release has no group-weighted access figures."))]
-        choice = choose(info.release_id, opts, measure, year, level, area, group, strict=False)
-        releases = queries.visible_releases(settings(), viewer())
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
-    return html.Div([
-        url_sync("disparities-url"), synthetic_notice(info.synthetic), *header,
-        _filters(info, releases, opts, choice),
-        html.Div(id="disparities-content", **{"aria-live": "polite"}),
-        html.Div(id="disparities-indices"),
-        release_line(info.release_id, info.status,
-                     info.published_at),
-    ])
+    title = _("Disparities in access")
+    question = _("Do residents of every group live where state services are as easy to reach?")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    opts = options(info.release_id)
+    if opts.measures.empty or not opts.groups:
+        return empty_page(title, question, _("This release has no group-weighted access figures."), info)
+    choice = choose(info.release_id, opts, measure, year, level, area, group, strict=False)
+    releases = queries.visible_releases(settings(), viewer())
+    return page_skeleton(info, title, question, _filters(info, releases, opts, choice),
+                         [html.Div(id="disparities-content", **{"aria-live": "polite"}),
+                          html.Div(id="disparities-indices")], location="disparities-url")
 
 
 @callback(Output("disparities-area", "options"), Output("disparities-area", "value"),
           Input("disparities-level", "value"), State("disparities-area", "value"),
           State("disparities-release", "value"), prevent_initial_call=True)
+@guarded(unchanged=2, silent=True)
 def level_areas(level, area, release):
     """The area list follows the chosen geography level (the state stays available)."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        chosen = pick(level, [k for k, _ in LEVELS])
-        if info is None or info.release_id != release or chosen is None:
-            return dash.no_update, dash.no_update
-        pairs = area_options(pq.geographies(settings(), info.release_id), chosen)
-    except DataUnavailable:
-        return dash.no_update, dash.no_update
+    info = chosen_release(release)
+    chosen = filters.level_of(level, STRICT)
+    if chosen is None:
+        raise NotAvailable(level)
+    pairs = area_options(pq.geographies(settings(), info.release_id), chosen)
     options_ = [{"label": text, "value": val} for val, text in pairs]
     return options_, pick(area, [v for v, _ in pairs], codes.STATE_ID)
 
@@ -138,17 +120,13 @@ def level_areas(level, area, release):
           Input("disparities-year", "value"), Input("disparities-level", "value"),
           Input("disparities-area", "value"), Input("disparities-group", "value"),
           prevent_initial_call="initial_duplicate")
+@guarded(unchanged=2)
 def show(release, measure, year, level, area, group):
     """The group panels for the chosen filters; the filters go into the URL."""
-    try:
-        choice = _from_inputs(release, measure, year, level, area, group)
-        if choice is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        access = pq.access_groups(settings(), choice.release_id, choice.measure["measure_id"])
-        reference = dt.reference_of(access, settings().reference_group)
-        content = [group_panel(choice, access, reference), ratio_panel(choice, access, reference)]
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    choice = _from_inputs(release, measure, year, level, area, group)
+    access = pq.access_groups(settings(), choice.release_id, choice.measure["measure_id"])
+    reference = dt.reference_of(access, settings().reference_group)
+    content = [group_panel(choice, access, reference), ratio_panel(choice, access, reference)]
     return content, query_string(**choice.params), view_state(PATH, **choice.params)
 
 
@@ -156,31 +134,28 @@ def show(release, measure, year, level, area, group):
           Input("disparities-release", "value"), Input("disparities-measure", "value"),
           Input("disparities-year", "value"), Input("disparities-level", "value"),
           Input("disparities-area", "value"))
+@guarded()
 def show_indices(release, measure, year, level, area):
     """Dissimilarity and Theil panels (they do not depend on the group, so a group change skips them)."""
-    try:
-        choice = _from_inputs(release, measure, year, level, area, None, any_group=True)
-        if choice is None:
-            return notice(_(NOT_AVAILABLE), "warning")
-        ineq = pq.inequality(settings(), choice.release_id, choice.measure["measure_id"])
-        geos = pq.geographies(settings(), choice.release_id)
-        access = pq.access_groups(settings(), choice.release_id, choice.measure["measure_id"])
-        reference = dt.reference_of(access, settings().reference_group)
-        return [dissimilarity_panel(choice, geos, reference), theil_split_panel(choice, ineq),
-                theil_trend_panel(choice, ineq)]
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    choice = _from_inputs(release, measure, year, level, area, None, any_group=True)
+    ineq = pq.inequality(settings(), choice.release_id, choice.measure["measure_id"])
+    geos = pq.geographies(settings(), choice.release_id)
+    access = pq.access_groups(settings(), choice.release_id, choice.measure["measure_id"])
+    reference = dt.reference_of(access, settings().reference_group)
+    return [dissimilarity_panel(choice, geos, reference), theil_split_panel(choice, ineq),
+            theil_trend_panel(choice, ineq)]
 
 
-def _from_inputs(release, measure, year, level, area, group, any_group: bool = False) -> Choice | None:
-    """A callback's inputs checked against the viewer's releases and the release's lists."""
-    info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-    if info is None or info.release_id != release:
-        return None
+def _from_inputs(release, measure, year, level, area, group, any_group: bool = False) -> Choice:
+    """A callback's inputs checked against the viewer's releases and the release's lists (else NotAvailable)."""
+    info = chosen_release(release)
     opts = options(info.release_id)
     if any_group and opts.groups:
         group = opts.groups[0]
-    return choose(info.release_id, opts, measure, year, level, area, group, strict=True)
+    choice = choose(info.release_id, opts, measure, year, level, area, group, strict=True)
+    if choice is None:
+        raise NotAvailable("filters")
+    return choice
 
 
 def group_panel(choice: Choice, access: pd.DataFrame, reference: str) -> html.Section:

@@ -11,12 +11,20 @@ from dash import Input, Output, callback, dcc, html
 from components.formatting import count, group_label, percent, release_status, suppressed
 from components.i18n import N_, _, language, ngettext
 from components.panel import chart_panel
-from components.shell import labelled_select, notice, release_line, synthetic_notice, url_sync
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
-from dashboards.contracting.transforms import goal_text
+from components.shell import labelled_select, release_line, synthetic_notice, url_sync
+from dashboards._shared import (
+    NotAvailable,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
+from dashboards._shared.wording import goal_text
 from data_access import public_queries as pq
 from data_access import queries
-from data_access.queries import DataUnavailable
 from data_access.releases import ReleaseInfo
 from data_access.settings import Settings
 
@@ -154,14 +162,17 @@ def _simple_table(frame: pd.DataFrame, headers: list[str], id_: str) -> html.Div
                     className="table-responsive")
 
 
+def _with_text(shown) -> list:
+    """A failure still shows the methodology text (it needs no database), the notice under it."""
+    return [dcc.Markdown(methodology_text(), dangerously_allow_html=False), shown]
+
+
+@guarded(frame=_with_text)
 def layout(release: str | None = None, view: dict | None = None, **_query):
     """The methodology text, the settings in use, release notes and a release comparison."""
     skip_if_shown(view, PATH, {"release": release})
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        releases = queries.visible_releases(settings(), viewer())
-    except DataUnavailable:
-        return [dcc.Markdown(methodology_text(), dangerously_allow_html=False), notice(_(DB_DOWN), "danger")]
+    info = queries.resolve_release(settings(), viewer(), release)
+    releases = queries.visible_releases(settings(), viewer())
     config = settings()
     notes = release_notes(releases)
     return html.Div([
@@ -188,28 +199,26 @@ def layout(release: str | None = None, view: dict | None = None, **_query):
 @callback(Output("methodology-changes", "children"), Output("methodology-url", "search"),
           Output("shell-view", "data", allow_duplicate=True), Input("methodology-release", "value"),
           prevent_initial_call="initial_duplicate")
+@guarded(unchanged=2)
 def compare(release):
     """Row counts and years of every table in the chosen release and the one before it."""
-    try:
-        releases = queries.visible_releases(settings(), viewer())
-        chosen = pick(release, [r.release_id for r in releases])
-        if chosen is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        before = previous_release(releases, chosen)
-        if before is None:
-            content = html.P(_("Release %(release)s is the first release, so there is no earlier one to compare "
-                               "with.", release=chosen), id="methodology-changes-summary")
-        else:
-            table = compare_tables(pq.table_summary(settings(), chosen),
-                                   pq.table_summary(settings(), before.release_id))
-            headers = [_("Table"), _("Rows in %(release)s", release=before.release_id),
-                       _("Rows in %(release)s", release=chosen), _("Change"),
-                       _("Years in %(release)s", release=before.release_id),
-                       _("Years in %(release)s", release=chosen)]
-            content = chart_panel("methodology-changes", _("Tables of the two releases"),
-                                  compare_sentence(table, chosen, before.release_id), table, None,
-                                  dict(zip(table.columns, headers, strict=True)),
-                                  extra=[_simple_table(table, headers, "methodology-changes-table")])
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    releases = queries.visible_releases(settings(), viewer())
+    chosen = pick(release, [r.release_id for r in releases])
+    if chosen is None:
+        raise NotAvailable(release)
+    before = previous_release(releases, chosen)
+    if before is None:
+        content = html.P(_("Release %(release)s is the first release, so there is no earlier one to compare "
+                           "with.", release=chosen), id="methodology-changes-summary")
+    else:
+        table = compare_tables(pq.table_summary(settings(), chosen),
+                               pq.table_summary(settings(), before.release_id))
+        headers = [_("Table"), _("Rows in %(release)s", release=before.release_id),
+                   _("Rows in %(release)s", release=chosen), _("Change"),
+                   _("Years in %(release)s", release=before.release_id),
+                   _("Years in %(release)s", release=chosen)]
+        content = chart_panel("methodology-changes", _("Tables of the two releases"),
+                              compare_sentence(table, chosen, before.release_id), table, None,
+                              dict(zip(table.columns, headers, strict=True)),
+                              extra=[_simple_table(table, headers, "methodology-changes-table")])
     return content, query_string(release=chosen), view_state(PATH, release=chosen)

@@ -5,12 +5,11 @@ import dash
 from dash import Input, Output, callback, html
 
 from components.cards import card_grid
-from components.formatting import release_status
 from components.i18n import N_, _
 from components.panel import embed_controls
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
+from components.shell import labelled_select
+from components.skeleton import empty_page, page_skeleton, release_select
 from dashboards._shared import (
-    DB_DOWN,
     NotAvailable,
     guarded,
     pick,
@@ -21,7 +20,6 @@ from dashboards._shared import (
     viewer,
 )
 from data_access import queries
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
@@ -38,34 +36,25 @@ def _years(release_id: str) -> list[str]:
     return sorted({str(int(y)) for y in progress["year"]}, reverse=True) if not progress.empty else []
 
 
+@guarded()
 def layout(release: str | None = None, year: str | None = None, view: dict | None = None, **_query):
     """Controls pinned to one release; the cards are filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "year": year})
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return [*page_header(_("Statewide overview"), _("Is Connecticut closing its equity gaps?")),
-                    notice(_("No release has been published yet. An administrator publishes one with "
-                             "`ct-equity releases publish ID`."))]
-        releases = queries.visible_releases(settings(), viewer())
-        years = _years(info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(_("Statewide overview"), _("Is Connecticut closing its equity gaps?"),
+                          _("No release has been published yet. An administrator publishes one with "
+                            "`ct-equity releases publish ID`."))
+    releases = queries.visible_releases(settings(), viewer())
+    years = _years(info.release_id)
     chosen_year = pick(year, years, years[0] if years else None)
-    return html.Div([
-        url_sync("overview-url"),
-        synthetic_notice(info.synthetic),
-        *page_header(_("Statewide overview"), _("Is Connecticut closing its equity gaps, benchmark by benchmark?")),
-        html.Div([
-            labelled_select("overview-release", _("Data release"),
-                            [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
-                            info.release_id),
-            labelled_select("overview-year", _("Year"), [(y, y) for y in years], chosen_year),
-        ], className="d-flex flex-wrap gap-3"),
-        html.Div(id="overview-cards", **{"aria-live": "polite"}),
-        release_line(info.release_id, info.status,
-                     info.published_at),
-    ])
+    filters = html.Div([
+        release_select("overview-release", releases, info.release_id),
+        labelled_select("overview-year", _("Year"), [(y, y) for y in years], chosen_year),
+    ], className="d-flex flex-wrap gap-3")
+    return page_skeleton(info, _("Statewide overview"), _("Is Connecticut closing its equity gaps, benchmark by "
+                                                          "benchmark?"), filters,
+                         [html.Div(id="overview-cards", **{"aria-live": "polite"})], location="overview-url")
 
 
 @callback(

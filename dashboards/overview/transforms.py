@@ -8,6 +8,7 @@ import pandas as pd
 from components.cards import DomainCard
 from components.formatting import STATUS_LABELS, group_label, number, percent, ratio, status_label
 from components.i18n import N_, _, ngettext
+from dashboards._shared.wording import METRIC_LABELS, impact_ratio_label
 
 # domain → (card title, metric-key prefix, page)
 DOMAINS = (
@@ -18,26 +19,6 @@ DOMAINS = (
     ("equity_plans", N_("Agency equity plans"), "plans.", "/equity-plans"),
     ("training", N_("Equity training"), "training.", "/agencies"),
 )
-IMPACT_RATIO_LABELS = {
-    "hire": N_("%(group)s hire impact ratio"),
-    "promotion": N_("%(group)s promotion impact ratio"),
-    "separation": N_("%(group)s separation impact ratio"),
-}
-METRIC_LABELS = {
-    "contracting.small_share": N_("Small-business share of eligible spend"),
-    "contracting.minority_share": N_("Minority-business share of eligible spend"),
-    "plans.published_share": N_("Agencies with a published equity plan"),
-    "training.completion": N_("Employees who completed equity training"),
-}
-
-
-def impact_ratio_label(action: str, group: str) -> str:
-    """'Hispanic or Latino hire impact ratio': the benchmark of a group's impact ratio for an action."""
-    if action in IMPACT_RATIO_LABELS:
-        return _(IMPACT_RATIO_LABELS[action], group=group)
-    return _("%(group)s %(action)s impact ratio", group=group, action=action)
-
-
 def metric_label(key: str, measure_labels: dict[str, str]) -> str:
     """Plain words for a metric key."""
     parts = key.split(".")

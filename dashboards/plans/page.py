@@ -6,14 +6,23 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from components.formatting import release_status
 from components.i18n import N_, _
 from components.panel import parts_panel
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from components.shell import labelled_select
+from components.skeleton import empty_page, filters_row, page_skeleton, release_select
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import public_queries as pq
 from data_access import queries
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
@@ -51,10 +60,8 @@ def _choose(release_id: str, year, status, peer, q, strict: bool) -> dict | None
 
 def _filters(releases, info, chosen: dict) -> dbc.Row:
     statuses = [(pl.ALL, _("Any status")), *[(s, pl.status_words(s)) for s in [*pl.STATUS_WORDS, pl.NO_PLAN]]]
-    return dbc.Row([
-        dbc.Col(labelled_select("plans-release", _("Data release"),
-                                [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
-                                info.release_id), md=6, xl=3),
+    return filters_row([
+        dbc.Col(release_select("plans-release", releases, info.release_id), md=6, xl=3),
         dbc.Col(labelled_select("plans-year", _("Plan year"), [(y, y) for y in chosen["years"]], chosen["year"]),
                 md=3, xl=2),
         dbc.Col(labelled_select("plans-status", _("Plan status"), statuses, chosen["status"]), md=3, xl=2),
@@ -69,36 +76,29 @@ def _filters(releases, info, chosen: dict) -> dbc.Row:
                       placeholder=_("Name or code"), className="form-control",
                       autoComplete="off"),
         ], className="mb-2"), md=6, xl=3),
-    ], className="g-2")
+    ])
 
 
+@guarded()
 def layout(release: str | None = None, year: str | None = None, status: str | None = None,
            peer: str | None = None, q: str | None = None, view: dict | None = None, **_query):
     """Filters pinned to one release; the directory is filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "year": year, "status": status, "peer": peer, "q": q})
-    header = page_header(_("Agency equity plans"),
-                         _("Has every state agency published its equity plan, and is it keeping its "
-                           "commitments?"))
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return [*header, notice(_("No release has been published yet."))]
-        chosen = _choose(info.release_id, year, status, peer, q, strict=False)
-        if chosen is None:
-            return [synthetic_notice(info.synthetic), *header,
-                    notice(_("This release has no equity plans (equity_plans.csv was not supplied)."))]
-        releases = queries.visible_releases(settings(), viewer())
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
-    return html.Div([
-        url_sync("plans-url"), synthetic_notice(info.synthetic), *header,
-        html.P(_("Every executive-branch agency writes an equity plan each year. This is the one place to find "
-                 "them all: follow a link to read a published plan.")),
-        _filters(releases, info, chosen),
-        html.Div(id="plans-content", **{"aria-live": "polite"}),
-        release_line(info.release_id, info.status,
-                     info.published_at),
-    ])
+    title = _("Agency equity plans")
+    question = _("Has every state agency published its equity plan, and is it keeping its commitments?")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    chosen = _choose(info.release_id, year, status, peer, q, strict=False)
+    if chosen is None:
+        return empty_page(title, question,
+                          _("This release has no equity plans (equity_plans.csv was not supplied)."), info)
+    releases = queries.visible_releases(settings(), viewer())
+    intro = html.P(_("Every executive-branch agency writes an equity plan each year. This is the one place to find "
+                     "them all: follow a link to read a published plan."))
+    return page_skeleton(info, title, question, _filters(releases, info, chosen),
+                         [html.Div(id="plans-content", **{"aria-live": "polite"})], location="plans-url",
+                         intro=[intro])
 
 
 @callback(Output("plans-content", "children"), Output("plans-url", "search"),
@@ -106,18 +106,16 @@ def layout(release: str | None = None, year: str | None = None, status: str | No
           Input("plans-release", "value"), Input("plans-year", "value"), Input("plans-status", "value"),
           Input("plans-peer", "value"), Input("plans-search", "value"),
           prevent_initial_call="initial_duplicate")
+@guarded(unchanged=2)
 def show(release, year, status, peer, q):
     """The summary, status chart and directory for the chosen filters; filters and search go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release or not (q is None or isinstance(q, str)):
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        chosen = _choose(info.release_id, year, status, peer, q, strict=True)
-        if chosen is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        content = panels(chosen, info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    info = chosen_release(release)
+    if not (q is None or isinstance(q, str)):
+        raise NotAvailable(q)
+    chosen = _choose(info.release_id, year, status, peer, q, strict=True)
+    if chosen is None:
+        raise NotAvailable("filters")
+    content = panels(chosen, info.release_id)
     params = {"release": info.release_id, "year": chosen["year"],
               "status": None if chosen["status"] == pl.ALL else chosen["status"],
               "peer": None if chosen["peer"] == pl.ALL else chosen["peer"], "q": chosen["q"] or None}

@@ -5,6 +5,7 @@ import dash
 
 from components.formatting import suppressed
 from dashboards._shared import query_string
+from dashboards._shared import workforce as sw
 from data_access import codes, queries
 from data_access import workforce_queries as wq
 from data_access.settings import Settings
@@ -25,8 +26,8 @@ def _workforce_choice(settings: Settings, rid: str, p: dict) -> wf.Choice:
     agency = choose(p.get("agency"), [codes.ALL, *names], codes.ALL)
     return wf.Choice(rid, int(choose(p.get("year"), years, years[0] if years else None)), agency,
                      choose(p.get("category"), [codes.ALL, *codes.JOB_CATEGORIES], codes.ALL),
-                     choose(p.get("dimension"), list(wf.DIMENSIONS), wf.DEFAULT_DIMENSION),
-                     choose(p.get("convention"), list(wf.CONVENTIONS), wf.DEFAULT_CONVENTION),
+                     choose(p.get("dimension"), list(sw.DIMENSIONS), sw.DEFAULT_DIMENSION),
+                     choose(p.get("convention"), list(sw.CONVENTIONS), sw.DEFAULT_CONVENTION),
                      names.get(agency, "state workforce"))
 
 

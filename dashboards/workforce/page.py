@@ -9,33 +9,40 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from components.formatting import release_status, suppressed
+from components.formatting import suppressed
 from components.i18n import N_, _, language
 from components.panel import parts_panel
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
-from data_access import codes, queries
-from data_access import workforce_queries as wq
-from data_access.queries import DataUnavailable
-from data_access.viewer import Viewer
-from embeds.button import embed_options
-
-from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
-from .parts import level_cells, level_parts, representation_parts, trend_parts
-from .transforms import (
+from components.shell import labelled_select, notice
+from components.skeleton import empty_page, filters_row, page_skeleton, release_select
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
+from dashboards._shared.workforce import (
     CONVENTIONS,
     DEFAULT_CONVENTION,
     DEFAULT_DIMENSION,
     DIMENSIONS,
     RENDERED_VIEWS,
-    Choice,
     category_phrase,
-    convention_options,
-    dimension_options,
     job_label,
-    page_location,
     workforce_href,
 )
+from data_access import codes, queries
+from data_access import workforce_queries as wq
+from data_access.viewer import Viewer
+from embeds.button import embed_options
+
+from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
+from .parts import level_cells, level_parts, representation_parts, trend_parts
+from .transforms import Choice, convention_options, dimension_options
 
 dash.register_page(
     __name__, path="/workforce", name=N_("Workforce"), order=1,
@@ -78,15 +85,10 @@ def _filters(choice: Choice, releases, years: list[int], agencies: pd.DataFrame)
     agency_options = [(codes.ALL, _("Statewide (all agencies)")),
                       *zip(agencies["agency_code"], agencies["agency_name"])]
     categories = [(codes.ALL, job_label(codes.ALL)), *[(c, job_label(c)) for c in codes.JOB_CATEGORIES]]
-    return dbc.Row(
+    return filters_row(
         [
             dbc.Col(
-                labelled_select(
-                    "workforce-release",
-                    _("Data release"),
-                    [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
-                    choice.release_id,
-                ),
+                release_select("workforce-release", releases, choice.release_id),
                 md=6,
                 lg=4,
             ),
@@ -111,11 +113,11 @@ def _filters(choice: Choice, releases, years: list[int], agencies: pd.DataFrame)
                 md=6,
                 lg=5,
             ),
-        ],
-        className="g-2",
+        ]
     )
 
 
+@guarded()
 def layout(
     release: str | None = None,
     year: str | None = None,
@@ -139,32 +141,23 @@ def layout(
             "convention": convention,
         },
     )
-    header = page_header(
-        _("Workforce representation"),
-        _("Does the state workforce reflect the qualified labour pool — statewide, by agency and by job category?"),
-    )
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return [*header, notice(_("No release has been published yet."))]
-        choice = choose(info.release_id, year, agency, category, dimension, convention, strict=False)
-        if choice is None:
-            return [synthetic_notice(info.synthetic), *header, notice(_("This release has no workforce figures."))]
-        releases = queries.visible_releases(settings(), viewer())
-        years = wq.workforce_years(settings(), info.release_id)
-        agencies = wq.agency_list(settings(), info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
-    return html.Div(
-        [
-            page_location("workforce-url"),
-            synthetic_notice(info.synthetic),
-            *header,
-            _filters(choice, releases, years, agencies),
-            html.Nav(id="workforce-breadcrumb", **{"aria-label": _("Breadcrumb")}),
-            html.Div(id="workforce-content", **{"aria-live": "polite"}),
-            release_line(info.release_id, info.status, info.published_at),
-        ]
+    title = _("Workforce representation")
+    question = _("Does the state workforce reflect the qualified labour pool — statewide, by agency and by job "
+                 "category?")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    choice = choose(info.release_id, year, agency, category, dimension, convention, strict=False)
+    if choice is None:
+        return empty_page(title, question, _("This release has no workforce figures."), info)
+    releases = queries.visible_releases(settings(), viewer())
+    years = wq.workforce_years(settings(), info.release_id)
+    agencies = wq.agency_list(settings(), info.release_id)
+    return page_skeleton(
+        info, title, question, _filters(choice, releases, years, agencies),
+        [html.Nav(id="workforce-breadcrumb", **{"aria-label": _("Breadcrumb")}),
+         html.Div(id="workforce-content", **{"aria-live": "polite"})],
+        location="workforce-url",
     )
 
 
@@ -269,16 +262,12 @@ def content(choice: Choice) -> list:
     Input("workforce-convention", "value"),
     prevent_initial_call="initial_duplicate",
 )
+@guarded(unchanged=2, cleared=1)
 def show(release, year, agency, category, dimension, convention):
     """The view for the chosen filters; the filters go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release:
-            return notice(_(NOT_AVAILABLE), "warning"), None, dash.no_update, dash.no_update
-        choice = choose(info.release_id, year, agency, category, dimension, convention, strict=True)
-        if choice is None:
-            return notice(_(NOT_AVAILABLE), "warning"), None, dash.no_update, dash.no_update
-        body = rendered(settings().database_url, viewer(), choice, language())
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), None, dash.no_update, dash.no_update
+    info = chosen_release(release)
+    choice = choose(info.release_id, year, agency, category, dimension, convention, strict=True)
+    if choice is None:
+        raise NotAvailable("filters")
+    body = rendered(settings().database_url, viewer(), choice, language())
     return body, breadcrumb(choice), query_string(**choice.params), view_state(PATH, **choice.params)

@@ -9,28 +9,25 @@ from dash import html
 from components.charts import representation_bars, trend_lines
 from components.i18n import N_, _
 from components.panel import ChartParts
-from data_access import codes, queries
-from data_access import workforce_queries as wq
-from data_access.settings import Settings
-from data_access.viewer import Viewer
-
-from .transforms import (
+from dashboards._shared.workforce import (
     CONVENTIONS,
     TABLE_LABELS,
-    Choice,
-    bars_frame,
     job_label,
     level_frame,
     link_grid,
     next_level_rows,
     order_groups,
-    trend_frame,
-    trend_summary,
     utilization_summary,
     utilization_table,
     with_flags,
     workforce_href,
 )
+from data_access import codes, queries
+from data_access import workforce_queries as wq
+from data_access.settings import Settings
+from data_access.viewer import Viewer
+
+from .transforms import Choice, bars_frame, trend_frame, trend_summary
 
 SOURCE = N_("Source: workforce_utilization release table (headcount against availability of the qualified labour "
             "pool).")
