@@ -129,7 +129,8 @@ def _known(tables: dict[str, pd.DataFrame]) -> dict[str, frozenset[str]]:
         "domain": frozenset(codes.DOMAINS),
         "unit": frozenset(codes.UNITS),
         "direction": frozenset(codes.DIRECTIONS),
-        "aap_status": frozenset(codes.AAP_STATUS),
+        "aap_decision": frozenset(codes.AAP_DECISIONS),
+        "aap_basis": frozenset(codes.AAP_BASES) | {""},
         "reliability": frozenset(RELIABILITY),
         "index_name": frozenset(INDEX_NAMES),
     }
