@@ -130,7 +130,7 @@ def _known(tables: dict[str, pd.DataFrame]) -> dict[str, frozenset[str]]:
         "unit": frozenset(codes.UNITS),
         "direction": frozenset(codes.DIRECTIONS),
         "aap_decision": frozenset(codes.AAP_DECISIONS),
-        "aap_basis": frozenset(codes.AAP_BASES),
+        "aap_basis": frozenset(codes.AAP_BASES) | {""},
         "forum": frozenset(codes.FORUMS) | {codes.ALL},
         "kind": frozenset(codes.ACCOMMODATION_KINDS) | {codes.ALL},
         "reliability": frozenset(RELIABILITY),

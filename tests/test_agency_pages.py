@@ -70,8 +70,10 @@ def test_agency_overview_row_per_agency():
     )
     plans = pd.DataFrame(
         [
-            {"agency_code": "DOC", "plan_year": 2024, "status": "published", "aap_status": "parity"},
-            {"agency_code": "DOC", "plan_year": 2026, "status": "drafting", "aap_status": "parity"},
+            {"agency_code": "DOC", "plan_year": 2024, "status": "published", "aap_decision": "approved",
+             "aap_basis": "parity"},
+            {"agency_code": "DOC", "plan_year": 2026, "status": "drafting", "aap_decision": "pending",
+             "aap_basis": None},
         ]
     )
     training = pd.DataFrame(
@@ -85,7 +87,8 @@ def test_agency_overview_row_per_agency():
     assert doc["employees_text"] == "5,556"
     assert doc["lowest_hire_text"] == "0.50 ▼ Hispanic or Latino"
     assert (doc["small_text"], doc["minority_text"]) == ("30.0 % ✔", "5.0 % ✖")
-    assert (doc["plan_text"], doc["aap_text"]) == ("Published (2024)", "✔ Parity reached")  # 2026 is after 2025
+    # 2026 is after 2025
+    assert (doc["plan_text"], doc["aap_text"]) == ("Published (2024)", "✔ Approved (parity reached)")
     assert doc["training_text"] == "78.9 %"
     dss = out.loc["DSS"]
     assert (dss["plan_text"], dss["employees_text"], dss["lowest_hire_text"]) == ("No plan on record", "—", "—")

@@ -169,7 +169,8 @@ def test_plan_sentence_reads_status_aap_and_published_shares():
                 "commitments_total": 19,
                 "commitments_met": 5,
                 "status": "approved",
-                "aap_status": "good_faith",
+                "aap_decision": "conditionally_approved",
+                "aap_basis": "good_faith",
             },
             {
                 "plan_year": 2025,
@@ -181,13 +182,15 @@ def test_plan_sentence_reads_status_aap_and_published_shares():
                 "commitments_total": 54,
                 "commitments_met": 19,
                 "status": None,
-                "aap_status": None,
+                "aap_decision": None,
+                "aap_basis": None,
             },
         ]
     )
     assert plan_sentence(frame, 2025, NAMES) == (
         "The Department of Correction's 2025 equity plan is approved; 5 of 19 commitments are met. "
-        "Affirmative-action plan: ◐ good-faith efforts. Published 2025 plans: 50.0 % of other public safety agencies."
+        "Affirmative-action plan (the Commission on Human Rights and Opportunities' decision): "
+        "◐ Conditionally approved (good-faith efforts). Published 2025 plans: 50.0 % of other public safety agencies."
     )
     assert (
         plan_sentence(frame, 2024, NAMES) == "No equity plan of the Department of Correction is on record for 2024 "

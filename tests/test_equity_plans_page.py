@@ -17,11 +17,12 @@ PLAN_AGENCIES = pd.DataFrame({"agency_code": ["DOH", "DPH", "DSS", "OHS"],
 
 def plans() -> pd.DataFrame:
     rows = [("DOH", 2025, "published", "2025-03-01", "2025-04-01", "https://portal.ct.gov/doh/plan", 10, 5,
-             "goals_met"),
-            ("DPH", 2025, "drafting", None, None, None, 4, 0, "good_faith"),
-            ("DSS", 2025, "approved", "2025-02-01", "2025-05-01", None, 6, 2, "parity"),
+             "approved", "goals_met"),
+            ("DPH", 2025, "drafting", None, None, None, 4, 0, "pending", None),
+            ("DSS", 2025, "approved", "2025-02-01", "2025-05-01", None, 6, 2, "conditionally_approved",
+             "good_faith"),
             ("OHS", 2024, "published", "2024-03-01", "2024-04-01", "https://portal.ct.gov/ohs/plan", 3, 3,
-             "parity")]
+             "approved", "parity")]
     return pd.DataFrame(rows, columns=["agency_code", "plan_year", *pl.COLUMNS[3:]])
 
 
@@ -34,6 +35,8 @@ def test_directory_lists_every_agency_and_says_when_no_plan_was_reported():
     assert table["status"].tolist() == ["Published", "Drafting", "Approved", "No plan reported"]
     assert table["plan_url"].tolist() == ["https://portal.ct.gov/doh/plan", "", "", ""]
     assert table["commitments_met"].tolist() == ["5 of 10", "0 of 4", "2 of 6", "—"]
+    assert table["aap_decision"].tolist() == ["✔ Approved (goals met)", "… Decision pending",
+                                              "◐ Conditionally approved (good-faith efforts)", "—"]
 
 
 def test_plans_summary_sentence():

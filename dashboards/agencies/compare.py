@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from components.casework_words import aap_text
 from components.formatting import count, percent
 from components.i18n import N_, _
 from dashboards._shared.wording import goal_text
 
-from .transforms import AAP_STATUS, PLAN_STATUS, _flag, _missing
+from .transforms import PLAN_STATUS, _flag, _missing
 
 SHARE_SUBJECTS = {
     "small": N_("the small-business share of eligible spend"),
@@ -123,14 +124,13 @@ def plan_sentence(frame: pd.DataFrame, year: int, names: dict[str, str]) -> str:
                  year=year)
     plan_year = max(y for y in own_years if y <= year)
     own = _at(frame, "plan_year", plan_year, "agency")
-    symbol, aap = AAP_STATUS.get(own["aap_status"], ("", str(own["aap_status"])))
-    aap = _(aap) if own["aap_status"] in AAP_STATUS else aap
+    aap = aap_text(own.get("aap_decision"), own.get("aap_basis"))
     status = (_(PLAN_STATUS[own["status"]]) if own["status"] in PLAN_STATUS else str(own["status"])).lower()
     text = _(
         "The %(agency)s's %(year)s equity plan is %(status)s; %(met)s of %(total)s commitments are met. "
-        "Affirmative-action plan: %(symbol)s %(aap)s.",
+        "Affirmative-action plan (the Commission on Human Rights and Opportunities' decision): %(aap)s.",
         agency=names["agency"], year=plan_year, status=status, met=count(own["commitments_met"]),
-        total=count(own["commitments_total"]), symbol=symbol, aap=aap.lower(),
+        total=count(own["commitments_total"]), aap=aap,
     )
     share = []
     for scope in ("peer", "state"):
@@ -149,13 +149,13 @@ def plan_table(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     yes, no = _("Yes"), _("No")
     for _i, r in frame.iterrows():
         own = r["scope"] == "agency"
-        symbol, aap = AAP_STATUS.get(r["aap_status"], ("", "")) if own else ("", "")
+        aap = aap_text(r.get("aap_decision"), r.get("aap_basis")) if own else "—"
         rows.append(
             {
                 _("Plan year"): int(r["plan_year"]),
                 _("Who"): names[r["scope"]],
                 _("Plan status"): _(PLAN_STATUS[r["status"]]) if own and r["status"] in PLAN_STATUS else "—",
-                _("Affirmative-action plan"): f"{symbol} {_(aap) if aap else ''}".strip() or "—",
+                _("Affirmative-action plan"): aap,
                 _("Published plan"): (yes if r["published"] else no)
                 if own
                 else _("%(n)s of %(total)s (%(share)s)", n=int(r["published"]), total=int(r["agencies"]),

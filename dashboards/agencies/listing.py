@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 from dash import html
 
+from components.casework_words import aap_text
 from components.formatting import count, group_label, percent, ratio, suppressed
 from components.i18n import N_, _, ngettext
 from components.panel import ChartParts
@@ -18,7 +19,7 @@ from data_access import workforce_queries as wq
 from data_access.settings import Settings
 from data_access.viewer import Viewer
 
-from .transforms import AAP_STATUS, FINDINGS, PLAN_STATUS, _missing, impact_finding
+from .transforms import FINDINGS, PLAN_STATUS, _missing, impact_finding
 
 
 def _lowest_hire(hires: pd.DataFrame, suppressed_text: str) -> dict[str, tuple[float | None, str]]:
@@ -46,18 +47,10 @@ def _plan_text(plans: pd.DataFrame, year: int) -> dict[str, tuple[str, str]]:
     return {
         r["agency_code"]: (
             f"{_(PLAN_STATUS[r['status']]) if r['status'] in PLAN_STATUS else r['status']} ({int(r['plan_year'])})",
-            _aap_text(r["aap_status"]),
+            aap_text(r.get("aap_decision"), r.get("aap_basis")),
         )
         for _i, r in latest.iterrows()
     }
-
-
-def _aap_text(status: object) -> str:
-    """An affirmative-action plan status as symbol and words ('◐ Good-faith efforts'), '—' when unknown."""
-    if status not in AAP_STATUS:
-        return "—"
-    symbol, words = AAP_STATUS[status]
-    return f"{symbol} {_(words)}"
 
 
 def _met_text(share: object, goal: object) -> str:

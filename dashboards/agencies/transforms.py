@@ -29,12 +29,6 @@ PLAN_STATUS = {
     "approved": N_("Approved"),
     "published": N_("Published"),
 }
-AAP_STATUS = {
-    "parity": ("✔", N_("Parity reached")),
-    "goals_met": ("✔", N_("Goals met")),
-    "good_faith": ("◐", N_("Good-faith efforts")),
-    "not_approved": ("✖", N_("Not approved")),
-}
 # finding key → (symbol in text, plotly marker symbol, words)
 FINDINGS = {
     "significant": ("▼", "triangle-down", N_("Below four-fifths and statistically significant")),

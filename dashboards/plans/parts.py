@@ -77,7 +77,7 @@ def directory_html(shown: pd.DataFrame, year: int) -> html.Div:
             html.Td(_date(row.approved_on), className="text-nowrap"),
             html.Td(_plan_link(row, year)),
             html.Td(pl.commitments(row.commitments_met, row.commitments_total), className="text-end"),
-            html.Td(pl.aap_words(row.aap_status)),
+            html.Td(pl.aap_words(row.aap_decision, row.aap_basis)),
         ]))
     table = html.Table([
         html.Caption(_("Equity plans for %(year)s, one row per agency", year=year)),

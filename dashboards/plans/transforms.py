@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from components.casework_words import aap_text
 from components.formatting import count, percent
 from components.i18n import N_, _
 
@@ -20,17 +21,11 @@ NO_PLAN = "none"
 NO_PLAN_WORDS = N_("No plan reported")
 STATUS_COLOURS = {"not_started": "#D55E00", "drafting": "#E69F00", "submitted": "#F0E442",
                   "approved": "#56B4E9", "published": "#0072B2", NO_PLAN: "#999999"}
-AAP_WORDS = {
-    "parity": N_("Parity reached"),
-    "goals_met": N_("Goals met"),
-    "good_faith": N_("Good-faith efforts"),
-    "not_approved": N_("Not approved"),
-}
 ALL = "all"
 SEARCH_MAX = 60
 _UNSAFE = re.compile(r"[^0-9A-Za-z '&.,()-]+")
 COLUMNS = ["agency_code", "agency_name", "peer_group", "status", "submitted_on", "approved_on", "url",
-           "commitments_total", "commitments_met", "aap_status"]
+           "commitments_total", "commitments_met", "aap_decision", "aap_basis"]
 
 
 def _missing(value: object) -> bool:
@@ -78,9 +73,9 @@ def status_words(status: str) -> str:
     return _(STATUS_WORDS.get(status, NO_PLAN_WORDS))
 
 
-def aap_words(aap_status: object) -> str:
-    """The affirmative-action plan's status in words, '—' when not reported."""
-    return _(AAP_WORDS[aap_status]) if isinstance(aap_status, str) and aap_status in AAP_WORDS else "—"
+def aap_words(decision: object, basis: object) -> str:
+    """The Commission's decision on the affirmative-action plan and its basis in words, '—' when not reported."""
+    return aap_text(decision, basis)
 
 
 def commitments(met: object, total: object) -> str:
@@ -102,14 +97,14 @@ def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
         "plan_url": [safe_url(u) or "" for u in frame["url"]],
         "commitments_met": [commitments(m, t)
                             for m, t in zip(frame["commitments_met"], frame["commitments_total"])],
-        "aap_status": [aap_words(a) for a in frame["aap_status"]],
+        "aap_decision": [aap_words(d, b) for d, b in zip(frame["aap_decision"], frame["aap_basis"])],
     })
 
 
 DIRECTORY_LABELS = {"agency": N_("Agency"), "agency_code": N_("Code"), "peer_group": N_("Peer group"),
                     "status": N_("Plan status"), "submitted_on": N_("Submitted"), "approved_on": N_("Approved"),
                     "plan_url": N_("Plan (link)"),
-                    "commitments_met": N_("Commitments met"), "aap_status": N_("Affirmative-action plan")}
+                    "commitments_met": N_("Commitments met"), "aap_decision": N_("Affirmative-action plan")}
 
 
 def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
