@@ -13,6 +13,18 @@ from .db import create_schema
 from .schema import RELEASE_TABLES, columns, releases
 
 CHUNK_ROWS = 20_000
+# The version of the statistical rules a build applies, stored with each release. Raise it when a rule changes
+# what a figure means, and say what changed in METHOD_NOTES: the first release built with the new rules carries
+# the note in its release notes (`method_note`).
+METHOD_VERSION = 2
+METHOD_NOTES = {
+    2: "Change of method: adverse impact now needs all three of an impact ratio below four-fifths against a "
+       "reference group large enough to be one, a statistically significant difference (each group against all "
+       "others; Cochran–Mantel–Haenszel across job categories and agencies; Holm-adjusted within a comparison) "
+       "and more than one person; separations are judged on retention. Benchmark statuses are now met, on track, "
+       "improving too slowly, no detectable change, moving away or insufficient data, from the trend since the "
+       "baseline against the required pace. Earlier releases used the previous rules.",
+}
 
 
 class ReleaseError(RuntimeError):
@@ -29,6 +41,7 @@ class ReleaseInfo:
     notes: str
     synthetic: bool
     published_at: datetime | None
+    method_version: int = 1
 
 
 def _records(frame: pd.DataFrame, names: list[str]) -> Iterable[list[dict]]:
@@ -131,6 +144,17 @@ def rollback(engine: Engine) -> str:
         # published_at is kept, so a second rollback steps back once more.
         conn.execute(update(releases).where(releases.c.release_id == previous).values(status="published"))
     return previous
+
+
+def method_note(engine: Engine, version: int = METHOD_VERSION) -> str:
+    """The change-of-method note for a new release: its rules' note when the latest release was built with other
+    rules, else '' (also for the very first release, which has nothing to change from)."""
+    create_schema(engine)
+    with engine.connect() as conn:
+        latest = conn.execute(
+            select(releases.c.method_version).order_by(releases.c.created_at.desc()).limit(1)
+        ).scalar_one_or_none()
+    return METHOD_NOTES.get(version, "") if latest is not None and latest != version else ""
 
 
 def release_count(engine: Engine) -> int:

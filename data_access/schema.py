@@ -42,6 +42,8 @@ releases = Table(
     Column("notes", Text, nullable=False, default=""),
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("published_at", DateTime(timezone=True)),
+    # The version of the statistical rules the release was built with (releases.METHOD_VERSION); 1 = before #13.
+    Column("method_version", Integer, nullable=False, default=1, server_default="1"),
 )
 
 agencies = Table(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_access.db import get_engine
-from data_access.releases import write_release
+from data_access.releases import METHOD_VERSION, method_note, write_release
 from data_access.settings import Settings
 from geo.boundaries import import_boundaries, load_layers
 from geo.shipped import shipped_layers
@@ -64,6 +64,8 @@ def build_release(inputs: Path, settings: Settings, progress: Progress = lambda 
     release_id = f"{now:%Y%m%d-%H%M%S}-{digest[:8]}-{secrets.token_hex(2)}"
     missing = sorted({"contracts", "training", "equity_plans", "benchmarks", "personnel_actions", "aap_goals",
                       "complaints", "accommodations"} - set(frames))
+    engine = get_engine(settings.database_url)
+    notes += [note] if (note := method_note(engine)) else []
     notes += [f"Optional input {name}.csv was not given; its page is empty." for name in missing]
     release = {
         "release_id": release_id,
@@ -72,9 +74,10 @@ def build_release(inputs: Path, settings: Settings, progress: Progress = lambda 
         "code_version": code_version(),
         "notes": " ".join(notes),
         "synthetic": synthetic,
+        "method_version": METHOD_VERSION,
     }
     validate_release(tables)  # raises ReleaseCheckError (a ValidationError) before anything is written
     progress("writing the release")
-    write_release(get_engine(settings.database_url), release, tables)
+    write_release(engine, release, tables)
     counts = {name: len(frame) for name, frame in tables.items()}
     return BuildResult(release_id, counts, time.perf_counter() - started, synthetic, notes, tables)

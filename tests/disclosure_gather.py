@@ -75,7 +75,7 @@ class Maps:
         from dashboards._shared.workforce import GROUPS, job_label
         from dashboards.agencies.compare import scope_names
         from dashboards.agencies.listing import LIST_LABELS
-        from dashboards.agencies.transforms import ACTIONS
+        from dashboards.agencies.selection import ACTIONS
         from data_access import codes
         from data_access import workforce_queries as wq
 
@@ -107,7 +107,8 @@ def parse_grid(seen: Seen, maps: Maps, chart: str, rows: list, fields: list, ctx
             key = ("wu", year, maps.agencies[clean(r[fields[0]])], "ALL", "all", "ALL")
             seen.cell(key, r[fields[maps.employees_column]], "headcount", source, row)
         elif chart == "agency-selection":
-            key = ("sr", year, agency, "ALL", maps.actions[r["action"]], dim, maps.groups[dim][r["group"]])
+            key = ("sr", year, agency, ctx.get("category") or "ALL", maps.actions[r["action"]], dim,
+                   maps.groups[dim][r["group"]])
             seen.cell(key, r["pool"], "pool", source, row)
             seen.cell(key, r["selected"], "selected", source, row)
             if number(r.get("impact_ratio")) is not None:

@@ -85,18 +85,39 @@ def test_agency_overview_row_per_agency():
     doc = out.loc["DOC"]
     assert (doc["flagged_cells"], doc["cells_shown"], doc["cells_hidden"]) == (1, 2, 1)
     assert doc["employees_text"] == "5,556"
-    assert doc["lowest_hire_text"] == "0.50 ▼ Hispanic or Latino"
+    assert doc["hire_text"] == "▼ Hispanic or Latino (0.50)"  # Asian, below four-fifths only, is not named
     assert (doc["small_text"], doc["minority_text"]) == ("30.0 % ✔", "5.0 % ✖")
     # 2026 is after 2025
     assert (doc["plan_text"], doc["aap_text"]) == ("Published (2024)", "✔ Approved (parity reached)")
     assert doc["training_text"] == "78.9 %"
     dss = out.loc["DSS"]
-    assert (dss["plan_text"], dss["employees_text"], dss["lowest_hire_text"]) == ("No plan on record", "—", "—")
-    assert list_summary(out.reset_index(), 2025, None).startswith(
+    assert (dss["plan_text"], dss["employees_text"], dss["hire_text"]) == ("No plan on record", "—", "—")
+    summary = list_summary(out.reset_index(), 2025, None)
+    assert summary.startswith(
         "In 2025, 1 of the 2 agencies have at least one job category × race/ethnicity group significantly "
         "under-represented against availability (exact binomial test, p < 0.05); the most: Department of "
         "Correction (1 of 2)"
     )
+    assert summary.endswith(
+        ". 1 has adverse impact in hiring for at least one race/ethnicity group (below four-fifths, statistically "
+        "significant, and not resting on a single person). On the impact ratio alone (below four-fifths, not "
+        "tested), 1 agency has such a group."
+    )
+
+
+def test_an_agency_below_four_fifths_only_is_not_listed_with_adverse_impact():
+    agencies = pd.DataFrame({"agency_code": ["DOC"], "agency_name": ["Department of Correction"],
+                             "peer_group": ["public safety"]})
+    empty = pd.DataFrame(columns=["agency_code", "job_category", "utilization_ratio", "flag_significant",
+                                  "suppressed"])
+    heads = pd.DataFrame(columns=["agency_code", "job_category", "headcount", "suppressed"])
+    out = agency_overview(agencies, with_flags(empty, "significant"), heads, pd.DataFrame([ASIAN, WHITE]),
+                          pd.DataFrame(columns=["fiscal_year", "agency_code"]),
+                          pd.DataFrame(columns=["agency_code", "plan_year", "status", "aap_status"]),
+                          pd.DataFrame(columns=["fiscal_year", "agency_code"]), 2025, K_TEXT)
+    assert out["hire_text"].iat[0] == "✓ None"
+    summary = list_summary(out, 2025, None)
+    assert "0 have adverse impact in hiring" in summary and "1 agency has such a group" in summary
 
 
 # ---------------------------------------------------------------- queries against the raw inputs
@@ -181,7 +202,7 @@ def test_scorecard_shows_every_section_and_links_categories_into_workforce(env):
 
     app_env, _ = env
     release = app_env["release_id"]
-    content, search, view = agency.show(release, "2025", "sex", "80pct", "DOC")
+    content, search, view = agency.show(release, "2025", "sex", "80pct", "ALL", "DOC")
     text = str(content)
     for title in (
         "Utilization by job category and group, 2025",
@@ -204,6 +225,38 @@ def test_scorecard_shows_every_section_and_links_categories_into_workforce(env):
     }
 
 
+def test_opening_a_job_category_shows_its_own_rows_and_goes_into_the_url(env):
+    from dashboards.agencies import scorecard as agency
+    from data_access.queries import read_table
+
+    app_env, settings = env
+    release = app_env["release_id"]
+    pooled, *_ = agency.show(release, "2025", "race_ethnicity", "significant", "ALL", "DOC")
+    assert "Hiring, promotion and separation: adverse impact, 2025" in str(pooled)
+    assert "Cochran–Mantel–Haenszel, across job categories" in str(pooled)
+    content, search, view = agency.show(release, "2025", "race_ethnicity", "significant", "professionals", "DOC")
+    assert search == f"?release={release}&year=2025&category=professionals"
+    assert view["query"]["category"] == "professionals"
+    title = next(c for c in walk(content) if getattr(c, "id", None) == "agency-selection-title")
+    assert title.children == "Hiring, promotion and separation in Professionals: adverse impact, 2025"
+    # The rows shown are the professionals rows of the release table (public view), tested by Fisher exact.
+    raw = read_table(settings, "selection_rates", release, agency_code="DOC", job_category="professionals",
+                     fiscal_year=2025, group_dimension="race_ethnicity")
+    grid_id = {"type": "panel-grid", "chart": "agency-selection"}
+    grid = next(c for c in walk(content) if getattr(c, "id", None) == grid_id)
+    assert len(grid.rowData) == len(raw)
+    assert {r["test"] for r in grid.rowData} == {"Fisher exact"}
+    hires = raw[(raw["action"] == "hire") & ~raw["suppressed"].astype(bool)]
+    shown = {r["group"]: r["pool"] for r in grid.rowData if r["action"] == "Hires"}
+    from components.formatting import count, group_label
+
+    for r in hires.itertuples():
+        assert shown[group_label(r.group_code)] in (count(r.pool), "suppressed (fewer than 5)")
+    # The layout keeps the choice from the address.
+    layout = agency.layout(code="DOC", release=release, year="2025", category="professionals")
+    assert {c.id: c.value for c in walk(layout) if type(c).__name__ == "Select"}["agency-category"] == "professionals"
+
+
 @pytest.mark.parametrize("code", ["ZZZ", "<script>alert(1)</script>", "../../etc/passwd", "D" * 5000, "", "ALL"])
 def test_unknown_or_hostile_agency_gets_a_no_such_agency_page(env, code):
     from dashboards.agencies import scorecard as agency
@@ -217,15 +270,18 @@ def test_unknown_or_hostile_agency_gets_a_no_such_agency_page(env, code):
 @pytest.mark.parametrize(
     "args",
     [
-        ("RELEASE", "2025", "race_ethnicity", "significant", "ZZZ"),
-        ("RELEASE", "2025", "race_ethnicity", "significant", {"code": "DOC"}),
-        ("RELEASE", "2025", "race_ethnicity", "significant", None),
-        ("RELEASE", 2025.5, "race_ethnicity", "significant", "DOC"),
-        ("RELEASE", "2025", "nonsense", "significant", "DOC"),
-        ("RELEASE", "2025", "race_ethnicity", ["80pct"], "DOC"),
-        ("RELEASE", "2025", "race_ethnicity", "significant", "DOC' --"),
-        (["RELEASE"], "2025", "race_ethnicity", "significant", "DOC"),
-        ("x" * 100_000, "2025", "race_ethnicity", "significant", "DOC"),
+        ("RELEASE", "2025", "race_ethnicity", "significant", "ALL", "ZZZ"),
+        ("RELEASE", "2025", "race_ethnicity", "significant", "ALL", {"code": "DOC"}),
+        ("RELEASE", "2025", "race_ethnicity", "significant", "ALL", None),
+        ("RELEASE", 2025.5, "race_ethnicity", "significant", "ALL", "DOC"),
+        ("RELEASE", "2025", "nonsense", "significant", "ALL", "DOC"),
+        ("RELEASE", "2025", "race_ethnicity", ["80pct"], "ALL", "DOC"),
+        ("RELEASE", "2025", "race_ethnicity", "significant", "ALL", "DOC' --"),
+        (["RELEASE"], "2025", "race_ethnicity", "significant", "ALL", "DOC"),
+        ("x" * 100_000, "2025", "race_ethnicity", "significant", "ALL", "DOC"),
+        ("RELEASE", "2025", "race_ethnicity", "significant", "astronauts", "DOC"),
+        ("RELEASE", "2025", "race_ethnicity", "significant", ["professionals"], "DOC"),
+        ("RELEASE", "2025", "race_ethnicity", "significant", "'; DROP TABLE selection_rates; --", "DOC"),
     ],
 )
 def test_hostile_scorecard_callback_inputs(env, args):

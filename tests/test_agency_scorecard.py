@@ -11,78 +11,134 @@ from scipy.stats import fisher_exact
 
 from dashboards._shared.wording import goal_text
 from dashboards.agencies.compare import compare_sentence, contracting_sentence, plan_sentence
-from dashboards.agencies.transforms import (
+from dashboards.agencies.selection import (
     finding_words,
-    gap_closing,
     impact_finding,
-    metric_words,
     selection_findings,
     selection_summary,
+    selection_table,
 )
-from tests.agency_rows import ASIAN, BLACK, HISPANIC, K_TEXT, SMALL, WHITE, selection
+from dashboards.agencies.transforms import gap_closing, metric_words
+from tests.agency_rows import AIAN, ASIAN, BLACK, HISPANIC, K_TEXT, SMALL, SMALL_GROUP, WHITE, selection
 
 
 @pytest.mark.parametrize(
     "row,key",
     [
-        (HISPANIC, "significant"),
+        (HISPANIC, "adverse_impact"),
         (ASIAN, "four_fifths_only"),
+        (AIAN, "four_fifths_only"),
         (BLACK, "none"),
         (WHITE, "reference"),
         (SMALL, "suppressed"),
-        ({**BLACK, "impact_ratio": math.nan}, "undefined"),
+        (SMALL_GROUP, "small_group"),
+        ({**BLACK, "impact_ratio": math.nan, "reference_group": None}, "no_reference"),
+        ({**BLACK, "impact_ratio": math.nan}, "reference_zero"),
+        ({**BLACK, "impact_ratio": math.nan, "reference_suppressed": True}, "reference_suppressed"),
         ({**BLACK, "flag_significant": True}, "significant_only"),
     ],
 )
-def test_each_row_gets_one_finding(row, key):
+def test_each_row_gets_one_finding_headlined_by_adverse_impact(row, key):
     assert impact_finding(pd.Series(row)) == key
 
 
 def test_reference_values_of_the_rows_above():
-    assert fisher_exact([[10, 90], [40, 160]]).pvalue < 0.05
-    assert fisher_exact([[3, 17], [40, 160]]).pvalue > 0.05
     assert HISPANIC["impact_ratio"] == pytest.approx(0.5) and ASIAN["impact_ratio"] == pytest.approx(0.75)
+    assert HISPANIC["adverse_impact"] and not ASIAN["adverse_impact"] and not AIAN["adverse_impact"]
+    assert AIAN["flag_significant"] and not AIAN["practically_significant"]  # 10/60 / 0.2 = 0.83 with one more
+    assert fisher_exact([[6, 34], [40, 160]]).pvalue > 0.05  # Asian: not significant by any test
 
 
 @pytest.mark.parametrize(
     "row,words",
     [
-        (ASIAN, "△ Below four-fifths, not statistically significant — would pass with one more hire"),
-        (HISPANIC, "▼ Below four-fifths and statistically significant"),  # 11/100 / 0.2 = 0.55: still fails
-        (WHITE, "◆ Reference group (highest rate)"),
+        (HISPANIC, "▼ Adverse impact"),
+        (ASIAN, "△ Below four-fifths (ratio only), not adverse impact — not statistically significant, so the "
+                "difference could be chance"),
+        (AIAN, "△ Below four-fifths (ratio only), not adverse impact — one more hire would lift it to four-fifths"),
+        (WHITE, "◆ Reference group (highest hiring rate)"),
         (SMALL, K_TEXT),
-        # separations: reference 10 of 200 (5 %) against 4 of 50 (8 %) → 0.05/0.08 = 0.625; one fewer: 0.05/0.06 = 0.83
-        (
-            selection("black", 50, 4, 200, 10, action="separation"),
-            "△ Below four-fifths, not statistically significant — would pass with one fewer separation",
-        ),
+        (SMALL_GROUP, "◌ Too few people to judge: the group is below the reference minimum"),
+        ({**BLACK, "impact_ratio": math.nan, "reference_group": None},
+         "— No ratio: no group is large enough to be the reference"),
+        ({**BLACK, "impact_ratio": math.nan}, "— No ratio: the reference group had no hires"),
+        ({**selection("black", 50, 20, 50, 50, action="separation"), "impact_ratio": math.nan},
+         "— No ratio: everyone in the reference group left"),
+        # separations are judged on retention: reference 10 of 200 left (95 % stayed), 15 of 50 left (70 %):
+        # 0.70/0.95 = 0.737; one fewer separation: 0.72/0.95 = 0.758, still below → significant: adverse impact.
+        (selection("black", 50, 15, 200, 10, action="separation", significant=True), "▼ Adverse impact"),
     ],
 )
-def test_finding_words_carry_symbol_word_and_the_flip_flop(row, words):
+def test_finding_words_carry_symbol_word_and_why_a_ratio_is_not_adverse_impact(row, words):
     assert finding_words(pd.Series(row), K_TEXT) == words
 
 
-def test_significant_and_four_fifths_only_findings_are_kept_apart():
-    frame = pd.DataFrame([ASIAN, HISPANIC, BLACK, WHITE, SMALL])
+def test_adverse_impact_is_the_headline_and_the_four_fifths_view_is_labelled_apart():
+    frame = pd.DataFrame([ASIAN, HISPANIC, AIAN, BLACK, WHITE, SMALL, SMALL_GROUP])
     findings = selection_findings(frame)
-    assert [line.split(",")[0] for line in findings["significant"]] == ["Hispanic or Latino"]
-    assert findings["four_fifths_only"] == [
-        "Asian, hires: impact ratio 0.75, Fisher p = 0.77 — would pass with one more hire"
+    assert findings["adverse_impact"] == [
+        "Hispanic or Latino, hires: impact ratio 0.50 against White, p = 0.002 (Cochran–Mantel–Haenszel, across "
+        "job categories) — adverse impact"
+    ]
+    # The four-fifths-only view: every ratio under 0.8 with the test's verdict; the Asian row is not adverse impact.
+    assert findings["four_fifths"] == [
+        findings["adverse_impact"][0],
+        "Asian, hires: impact ratio 0.75 against White, p = 0.41 (Cochran–Mantel–Haenszel, across job categories) "
+        "— not adverse impact: not statistically significant, so the difference could be chance",
+        "American Indian or Alaska Native, hires: impact ratio 0.75 against White, p = 0.03 (Cochran–Mantel–"
+        "Haenszel, across job categories) — not adverse impact: one more hire would lift it to four-fifths",
     ]
     text = selection_summary(frame, 2025, K_TEXT)
-    assert text.startswith("In 2025, 1 group result is below four-fifths and statistically significant")
-    assert (
-        "; 1 group result is below four-fifths but not statistically significant, so it could be chance (1 would "
-        "pass with a single selection more)" in text
+    assert text.startswith(
+        "In 2025, 1 group result shows adverse impact: its impact ratio is below four-fifths, the difference is "
+        "statistically significant, and it does not rest on a single person. 2 more are below four-fifths on the "
+        "ratio alone, but are not adverse impact"
     )
+    assert "for separations it compares retention" in text and "Choose a job category" in text
     assert text.endswith("1 group figure is suppressed (fewer than 5).")
+
+
+def test_nothing_but_four_fifths_is_never_called_adverse_impact():
+    frame = pd.DataFrame([ASIAN, BLACK, WHITE])
+    assert selection_findings(frame)["adverse_impact"] == []
+    text = selection_summary(frame, 2025, K_TEXT)
+    assert text.startswith("In 2025, no group result shows adverse impact. 1 more is below four-fifths on the ratio "
+                           "alone, but is not adverse impact")
+    asian = selection_table(frame, K_TEXT).iloc[0]
+    assert "not adverse impact" in asian["finding"] and not asian["finding"].startswith("▼")
+
+
+def test_the_table_shows_eligibility_the_test_of_each_level_and_its_p():
+    category = selection("hispanic", 100, 10, significant=True, p=0.004, category="professionals")
+    small = SMALL_GROUP
+    table = selection_table(pd.DataFrame([HISPANIC, category, small]), K_TEXT)
+    assert table["test"].tolist() == ["Cochran–Mantel–Haenszel, across job categories", "Fisher exact",
+                                      "Cochran–Mantel–Haenszel, across job categories"]
+    assert table["test_p"].tolist() == ["0.002", "0.004", "0.9"]
+    assert table["reference_eligible"].tolist() == ["yes", "yes", "no"]
+    statewide = selection_table(pd.DataFrame([{**HISPANIC, "agency_code": "ALL"}]), K_TEXT)
+    assert statewide["test"].iat[0] == "Cochran–Mantel–Haenszel, across agencies and job categories"
+
+
+def test_a_separation_where_a_group_lost_nobody_shows_no_ratio_of_zero():
+    # White: 0 of 60 left (100 % stayed) — the reference; Hispanic: 12 of 60 left (80 % stayed) → 0.80/1.00.
+    # (Under the old rule, reference separation rate 0 over the group's gave 0.00.)
+    white = selection("white", 60, 0, 60, 0, action="separation")
+    hispanic = selection("hispanic", 60, 12, 60, 0, action="separation")
+    assert white["impact_ratio"] == 1.0 and hispanic["impact_ratio"] == pytest.approx(0.8)
+    frame = pd.DataFrame([white, hispanic])
+    table = selection_table(frame, K_TEXT)
+    assert table["impact_ratio"].tolist() == ["1.00", "0.80"]
+    assert table["rate"].tolist() == ["0.0 %", "20.0 %"]  # the separation rate stays what is shown
+    assert table["finding"].iat[0] == "◆ Reference group (highest retention: the lowest separation rate)"
+    assert "0.00" not in str(table.to_dict()) and "0.00" not in selection_summary(frame, 2025, K_TEXT)
 
 
 def test_impact_chart_draws_the_four_fifths_line_and_a_symbol_per_finding():
     import plotly.graph_objects as go
 
     from components.charts import impact_chart
-    from dashboards.agencies.transforms import IMPACT_LEGEND, impact_frame
+    from dashboards.agencies.selection import IMPACT_LEGEND, impact_frame
 
     frame = pd.DataFrame([HISPANIC, ASIAN, WHITE, SMALL, {**BLACK, "action": "promotion"}])
     figure = go.Figure(impact_chart(impact_frame(frame), {"legend": IMPACT_LEGEND}).to_dict())  # validates
@@ -94,6 +150,8 @@ def test_impact_chart_draws_the_four_fifths_line_and_a_symbol_per_finding():
     assert len(lines) == 2 and all(s.line.width > 0 and s.opacity == 1 for s in lines)  # visible, one per panel
     assert {s.xref for s in lines} == {"x", "x2"} and {s.yref for s in lines} == {"y domain"}  # full height
     assert [a.text for a in figure.layout.annotations] == ["Hires", "Promotions"]
+    legend = [t.name for t in figure.data if t.x == (None,)]
+    assert legend[:2] == ["Adverse impact", "Below four-fifths (ratio only), not adverse impact"]
 
 
 @pytest.mark.parametrize("goal,text", [(0.25, "25 %"), (0.0625, "6.25 %"), (None, "—")])

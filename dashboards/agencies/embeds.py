@@ -71,7 +71,7 @@ def agencies_list(settings: Settings, rid: str, p: dict, image: bool) -> Built:
 
 
 def scorecard(chart_id: str) -> Builder:
-    """One chart of an agency's scorecard (agency, year; dimension for selection), for the public."""
+    """One chart of an agency's scorecard (agency, year; dimension and job category for selection), for the public."""
     def build(settings: Settings, rid: str, p: dict, image: bool) -> Built:
         agencies = wq.agency_list(settings, rid)
         code = choose((p.get("agency") or "").upper() or None, agencies["agency_code"].tolist(), None)
@@ -79,19 +79,24 @@ def scorecard(chart_id: str) -> Builder:
         years = [str(y) for y in wq.workforce_years(settings, rid)]
         year = choose(p.get("year"), years, years[0] if years else None)
         dimension = choose(p.get("dimension"), list(wf.DIMENSIONS), wf.DEFAULT_DIMENSION)
-        parts = _scorecard_parts(settings, rid, chart_id, agency, int(year), dimension)
+        category = choose(p.get("category") or codes.ALL, [codes.ALL, *codes.JOB_CATEGORIES], codes.ALL)
+        parts = _scorecard_parts(settings, rid, chart_id, agency, int(year), dimension, category)
         page_dimension = None if dimension == wf.DEFAULT_DIMENSION else dimension
+        page_category = None if category == codes.ALL else category
         params = {"agency": code, "year": year,
-                  **({"dimension": page_dimension} if chart_id == "agency-selection" else {})}
-        return parts, params, f"/agencies/{code}" + query_string(release=rid, year=year, dimension=page_dimension)
+                  **({"dimension": page_dimension, "category": page_category}
+                     if chart_id == "agency-selection" else {})}
+        return parts, params, f"/agencies/{code}" + query_string(release=rid, year=year, dimension=page_dimension,
+                                                                 category=page_category)
     return build
 
 
 def _scorecard_parts(settings: Settings, rid: str, chart_id: str, agency: pd.Series, year: int,
-                     dimension: str) -> ChartParts:
+                     dimension: str, category: str = codes.ALL) -> ChartParts:
     code, text = agency["agency_code"], suppressed(settings.suppression_k)
     if chart_id == "agency-selection":
-        return ap.selection_parts(wq.agency_selection(settings, rid, ANONYMOUS, code), year, dimension, text)
+        rows = wq.agency_selection(settings, rid, ANONYMOUS, code, category)
+        return ap.selection_parts(rows, year, dimension, text, category)
     if chart_id == "agency-benchmarks":
         return ap.benchmark_parts(wq.agency_benchmarks(settings, rid, code), agency, year)
     if chart_id.startswith("agency-contracting-"):
@@ -111,6 +116,7 @@ def _scorecard_parts(settings: Settings, rid: str, chart_id: str, agency: pd.Ser
 
 register_chart("agency-utilization", ("release", "agency", "year", "dimension", "convention"), agency_utilization)
 register_chart("agencies-list", ("release", "year", "peer"), agencies_list)
-register_chart("agency-selection", ("release", "agency", "year", "dimension"), scorecard("agency-selection"))
+register_chart("agency-selection", ("release", "agency", "year", "dimension", "category"),
+               scorecard("agency-selection"))
 for _chart in SCORECARD_CHARTS[1:]:
     register_chart(_chart, ("release", "agency", "year"), scorecard(_chart))

@@ -19,24 +19,29 @@ from data_access import workforce_queries as wq
 from data_access.settings import Settings
 from data_access.viewer import Viewer
 
-from .transforms import FINDINGS, PLAN_STATUS, _missing, impact_finding
+from .selection import FINDINGS, impact_finding
+from .transforms import PLAN_STATUS, _missing
 
 
-def _lowest_hire(hires: pd.DataFrame, suppressed_text: str) -> dict[str, tuple[float | None, str]]:
-    """Per agency: the lowest visible hire impact ratio with its finding symbol and group."""
+def _hire_findings(hires: pd.DataFrame, suppressed_text: str) -> dict[str, tuple[int, int, str]]:
+    """Per agency: groups with adverse impact in hiring, groups below four-fifths on the ratio alone, and the
+    words ('▼ Hispanic or Latino (0.50)', '✓ None', or the suppressed text when every group is hidden)."""
     if hires.empty:
         return {}
-    hidden = hires["suppressed"].astype(bool)
-    ratios = pd.to_numeric(hires["impact_ratio"], errors="coerce").where(~hidden)
-    lowest = ratios.dropna().groupby(hires.loc[ratios.dropna().index, "agency_code"]).idxmin()
-    out = {code: (None, suppressed_text) for code in hires.loc[hidden, "agency_code"].unique()}
-    for code, index in lowest.items():
-        row = hires.loc[index]
-        symbol = FINDINGS[impact_finding(row)][0]
-        out[code] = (
-            float(row["impact_ratio"]),
-            f"{ratio(row['impact_ratio'])} {symbol} {group_label(row['group_code'])}",
-        )
+    out = {}
+    for code, rows in hires.groupby("agency_code", sort=False):
+        visible = rows[~rows["suppressed"].astype("boolean").fillna(False).astype(bool)]
+        if visible.empty:
+            out[code] = (0, 0, suppressed_text)
+            continue
+        keys = visible.apply(impact_finding, axis=1)
+        adverse = visible[keys == "adverse_impact"].assign(
+            _r=lambda f: pd.to_numeric(f["impact_ratio"], errors="coerce")).sort_values("_r", kind="stable")
+        fifths = int(visible["flag_four_fifths"].astype("boolean").fillna(False).astype(bool).sum())
+        text = ("▼ " + "; ".join(f"{group_label(r['group_code'])} ({ratio(r['impact_ratio'])})"
+                                 for _i, r in adverse.iterrows())
+                if not adverse.empty else f"{FINDINGS['none'][0]} {_('None')}")
+        out[code] = (len(adverse), fifths, text)
     return out
 
 
@@ -75,7 +80,8 @@ def agency_overview(
     year: int,
     suppressed_text: str,
 ) -> pd.DataFrame:
-    """One row per agency for the year: headcount, flagged cells, lowest hire ratio, contracting, plan, training.
+    """One row per agency for the year: headcount, flagged cells, adverse impact in hiring, contracting, plan,
+    training.
 
     `flagged` comes from `_workforce.with_flags` (race/ethnicity, the significance convention); the other frames
     are the release tables of that year (contracting, training) or all years (plans), masked for the viewer.
@@ -92,7 +98,7 @@ def agency_overview(
     counts = counts.groupby("agency_code").sum().to_dict("index")
     heads = _by_agency(headcounts[headcounts["job_category"] == "ALL"])
     money, train = _by_agency(contracting, year), _by_agency(training, year)
-    low, plan = _lowest_hire(hires, suppressed_text), _plan_text(plans, year)
+    hire, plan = _hire_findings(hires, suppressed_text), _plan_text(plans, year)
     rows = []
     for code, name, peer in zip(agencies["agency_code"], agencies["agency_name"], agencies["peer_group"]):
         head, c, m, t = heads.get(code), counts.get(code, {}), money.get(code), train.get(code)
@@ -109,8 +115,9 @@ def agency_overview(
                 "flagged_cells": int(c.get("flagged", 0)),
                 "cells_shown": int(c.get("shown", 0)),
                 "cells_hidden": int(c.get("hidden", 0)),
-                "lowest_hire": low.get(code, (None, "—"))[0],
-                "lowest_hire_text": low.get(code, (None, "—"))[1],
+                "hire_adverse": hire.get(code, (0, 0, "—"))[0],
+                "hire_four_fifths": hire.get(code, (0, 0, "—"))[1],
+                "hire_text": hire.get(code, (0, 0, "—"))[2],
                 "small_text": _met_text(m["small_share"], m["small_goal"]) if m else "—",
                 "minority_text": _met_text(m["minority_share"], m["minority_goal"]) if m else "—",
                 "plan_text": plan[code][0] if code in plan else _("No plan on record"),
@@ -128,7 +135,7 @@ LIST_LABELS = {
     "peer_group": N_("Peer group"),
     "employees_text": N_("Employees"),
     "cells_text": N_("Significantly under-represented cells"),
-    "lowest_hire_text": N_("Lowest hire impact ratio"),
+    "hire_text": N_("Adverse impact in hiring"),
     "small_text": N_("Small business (goal 25 %)"),
     "minority_text": N_("Minority business (goal 6.25 %)"),
     "plan_text": N_("Equity plan"),
@@ -169,14 +176,16 @@ def list_summary(overview: pd.DataFrame, year: int, peer: str | None) -> str:
         top = with_cells.sort_values(["flagged_cells", "agency_name"], ascending=[False, True]).iloc[0]
         text = _("%(summary)s; the most: %(agency)s (%(n)s of %(total)s)", summary=text, agency=top["agency_name"],
                  n=int(top["flagged_cells"]), total=int(top["cells_shown"]))
-    fifths = int((overview["lowest_hire"].astype(float) < 0.8).sum())
-    return ngettext(
-        "%(summary)s. %(num)s have a group whose hire impact ratio is below four-fifths (whether it is statistically "
-        "significant is shown beside it).",
-        "%(summary)s. %(num)s have a group whose hire impact ratio is below four-fifths (whether it is statistically "
-        "significant is shown beside it).",
-        fifths, summary=text,
-    )
+    adverse = int((overview["hire_adverse"] > 0).sum())
+    fifths = int((overview["hire_four_fifths"] > 0).sum())
+    text = ngettext("%(summary)s. %(num)s has adverse impact in hiring for at least one race/ethnicity group "
+                    "(below four-fifths, statistically significant, and not resting on a single person).",
+                    "%(summary)s. %(num)s have adverse impact in hiring for at least one race/ethnicity group "
+                    "(below four-fifths, statistically significant, and not resting on a single person).",
+                    adverse, summary=text)
+    return text + " " + ngettext(
+        "On the impact ratio alone (below four-fifths, not tested), %(num)s agency has such a group.",
+        "On the impact ratio alone (below four-fifths, not tested), %(num)s agencies have such a group.", fifths)
 
 
 ALL_PEERS = "all"
@@ -203,9 +212,10 @@ def agency_grid(overview: pd.DataFrame, release_id: str, year: int, link: Callab
     hrefs = [link(f"/agencies/{code}") + query_string(release=release_id, year=year)
              for code in overview["agency_code"]]
     caption = _("Fiscal year %(year)s. Cells: job category × race/ethnicity groups below availability by the exact "
-                "binomial test (p < 0.05). ✔ goal met, ✖ not met. Hire impact ratio: ▼ below four-fifths and "
-                "statistically significant, △ below four-fifths but not statistically significant, ✓ no adverse "
-                "impact indicated, ◆ reference group. Sort or filter by any column.", year=year)
+                "binomial test (p < 0.05). ✔ goal met, ✖ not met. Adverse impact in hiring: ▼ the groups whose hiring "
+                "rate is below four-fifths of the reference group's, with a statistically significant difference "
+                "across job categories that does not rest on a single person, and their impact ratios; ✓ none. "
+                "Sort or filter by any column.", year=year)
     return html.Div([html.P(caption, className="small", id="agencies-caption"),
                      link_grid("agencies-table", list_table(overview), _(LIST_LABELS["agency_name"]), hrefs)])
 

@@ -15,6 +15,7 @@ from components.i18n import _
 from components.panel import parts_panel
 from components.shell import notice
 from dashboards._shared import settings, viewer
+from data_access import codes
 from data_access import workforce_queries as wq
 from embeds.button import embed_options
 
@@ -30,11 +31,13 @@ def _options(chart_id: str, release_id: str, agency: pd.Series, year: int, **ext
     return embed_options(chart_id, {"release": release_id, "agency": agency["agency_code"], "year": year, **extra})
 
 
-def selection_panel(release_id: str, agency: pd.Series, year: int, dimension: str) -> html.Section:
-    """Hires, promotions and separations: rate, impact ratio, z and Fisher p, findings kept apart."""
-    rows = wq.agency_selection(settings(), release_id, viewer(), agency["agency_code"])
-    return parts_panel(selection_parts(rows, year, dimension, k_text()),
-                       **_options("agency-selection", release_id, agency, year, dimension=dimension))
+def selection_panel(release_id: str, agency: pd.Series, year: int, dimension: str,
+                    category: str = codes.ALL) -> html.Section:
+    """Hires, promotions and separations headlined by adverse impact, for all job categories or one."""
+    rows = wq.agency_selection(settings(), release_id, viewer(), agency["agency_code"], category)
+    extra = {"category": category} if category != codes.ALL else {}
+    return parts_panel(selection_parts(rows, year, dimension, k_text(), category),
+                       **_options("agency-selection", release_id, agency, year, dimension=dimension, **extra))
 
 
 def contracting_panels(release_id: str, agency: pd.Series, year: int) -> dbc.Row:

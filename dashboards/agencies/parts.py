@@ -11,7 +11,7 @@ import pandas as pd
 from dash import html
 
 from components.charts import impact_chart, trend_lines
-from components.formatting import count, dollars, percent
+from components.formatting import count, dollars, job_label, percent
 from components.i18n import N_, _
 from components.panel import ChartParts
 from dashboards._shared.wording import goal_text
@@ -27,19 +27,19 @@ from .compare import (
     plan_table,
     scope_names,
 )
-from .transforms import (
+from .selection import (
     IMPACT_LEGEND,
     SELECTION_LABELS,
-    benchmark_rows,
     impact_frame,
     selection_findings,
     selection_summary,
     selection_table,
 )
+from .transforms import benchmark_rows
 
 FINDING_HEADINGS = (
-    ("significant", N_("▼ Below four-fifths and statistically significant")),
-    ("four_fifths_only", N_("△ Below four-fifths, not statistically significant (could be chance)")),
+    ("adverse_impact", N_("▼ Adverse impact: below four-fifths, statistically significant, more than one person")),
+    ("four_fifths", N_("△ Below four-fifths (ratio only, not tested): every ratio under 0.8, with the test's verdict")),
 )
 KINDS = ("small", "minority")
 
@@ -48,9 +48,10 @@ def _source(tables: str) -> str:
     return _("Source: %(tables)s release table.", tables=tables)
 
 
-def selection_parts(rows: pd.DataFrame, year: int, dimension: str, suppressed_text: str) -> ChartParts:
-    """Hires, promotions and separations: rate, impact ratio, z and Fisher p, findings kept apart
-    (chart id `agency-selection`; `rows` are the agency's selection rates of every year)."""
+def selection_parts(rows: pd.DataFrame, year: int, dimension: str, suppressed_text: str,
+                    category: str = codes.ALL) -> ChartParts:
+    """Hires, promotions and separations headlined by adverse impact, with the four-fifths-only view labelled as
+    such (chart id `agency-selection`; `rows` are the agency's selection rates of every year for `category`)."""
     rows = rows[(rows["fiscal_year"] == year) & (rows["group_dimension"] == dimension)]
     rows = order_groups(rows, dimension).sort_values("action", key=lambda s: s.map(list(codes.ACTIONS).index),
                                                      kind="stable")
@@ -62,12 +63,16 @@ def selection_parts(rows: pd.DataFrame, year: int, dimension: str, suppressed_te
                          id=f"agency-findings-{key.replace('_', '-')}", className="small")], md=6)
         for key, heading in FINDING_HEADINGS
     ])
+    title = (_("Hiring, promotion and separation: adverse impact, %(year)s", year=year) if category == codes.ALL
+             else _("Hiring, promotion and separation in %(category)s: adverse impact, %(year)s",
+                    category=job_label(category), year=year))
     return ChartParts(
-        "agency-selection", _("Hiring, promotion and separation: adverse impact, %(year)s", year=year),
-        selection_summary(rows, year, suppressed_text), selection_table(rows, suppressed_text), figure,
-        SELECTION_LABELS,
-        _source("selection_rates") + " " + _("Fisher exact test, two-sided; four-fifths rule and flip-flop check "
-                                             "as in the Uniform Guidelines (29 CFR 1607.4)."),
+        "agency-selection", title, selection_summary(rows, year, suppressed_text, category),
+        selection_table(rows, suppressed_text), figure, SELECTION_LABELS,
+        _source("selection_rates") + " " + _(
+            "Adverse impact = below four-fifths, statistically significant (Fisher exact within a job category, "
+            "Cochran–Mantel–Haenszel across job categories; Holm-adjusted for the groups tested) and not resting on "
+            "one person, as in the Uniform Guidelines (29 CFR 1607.4(D))."),
         extra=[lists])
 
 

@@ -90,22 +90,25 @@ def no_such_agency(code: object) -> list:
     ]
 
 
-def params(release_id: str, year: str, dimension: str, convention: str) -> dict:
-    """The scorecard's query in its canonical order; default dimension and convention are left out."""
+def params(release_id: str, year: str, dimension: str, convention: str, category: str = codes.ALL) -> dict:
+    """The scorecard's query in its canonical order; default dimension, convention and job category are left out."""
     return {
         "release": release_id,
         "year": str(year),
         "dimension": None if dimension == DEFAULT_DIMENSION else dimension,
         "convention": None if convention == DEFAULT_CONVENTION else convention,
+        "category": None if category == codes.ALL else category,
     }
 
 
-def _choices(release_id: str, year, dimension, convention, strict: bool) -> tuple[str, str, str] | None:
+def _choices(release_id: str, year, dimension, convention, strict: bool,
+             category=None) -> tuple[str, str, str, str] | None:
     years = [str(y) for y in wq.workforce_years(settings(), release_id)]
     chosen = (
         pick(year, years, None if strict else (years[0] if years else None)),
         pick(dimension or DEFAULT_DIMENSION, DIMENSIONS, None if strict else DEFAULT_DIMENSION),
         pick(convention or DEFAULT_CONVENTION, CONVENTIONS, None if strict else DEFAULT_CONVENTION),
+        pick(category or codes.ALL, [codes.ALL, *codes.JOB_CATEGORIES], None if strict else codes.ALL),
     )
     return None if None in chosen else chosen
 
@@ -117,12 +120,14 @@ def layout(
     year: str | None = None,
     dimension: str | None = None,
     convention: str | None = None,
+    category: str | None = None,
     view: dict | None = None,
     **_query,
 ):
     """The agency's header and filters, pinned to one release; the scorecard is filled by the callback."""
     skip_if_shown(
-        view, f"/agencies/{code}", {"release": release, "year": year, "dimension": dimension, "convention": convention}
+        view, f"/agencies/{code}",
+        {"release": release, "year": year, "dimension": dimension, "convention": convention, "category": category},
     )
     info = queries.resolve_release(settings(), viewer(), release)
     if info is None:
@@ -130,7 +135,7 @@ def layout(
     agency = find_agency(code, wq.agency_list(settings(), info.release_id))
     if agency is None:
         return html.Div([synthetic_notice(info.synthetic), *no_such_agency(code)])
-    chosen = _choices(info.release_id, year, dimension, convention, strict=False)
+    chosen = _choices(info.release_id, year, dimension, convention, strict=False, category=category)
     releases = queries.visible_releases(settings(), viewer())
     years = wq.workforce_years(settings(), info.release_id)
     if chosen is None:
@@ -172,6 +177,7 @@ def layout(
                 md=6,
                 lg=3,
             ),
+            dbc.Col(category_select(chosen[3]), md=6, lg=4),
         ]
     )
     return page_skeleton(
@@ -238,6 +244,13 @@ def utilization_panel(release_id: str, agency: pd.Series, year: int, dimension: 
     )
 
 
+def category_select(chosen: str):
+    """The job category of the hiring, promotion and separation panel: all (pooled) or one, to open the rows
+    behind a pooled finding."""
+    options = [(codes.ALL, job_label(codes.ALL)), *[(c, job_label(c)) for c in codes.JOB_CATEGORIES]]
+    return labelled_select("agency-category", _("Job category for hiring, promotion and separation"), options, chosen)
+
+
 @lru_cache(maxsize=RENDERED_VIEWS)
 def rendered(
     database_url: str,
@@ -248,18 +261,20 @@ def rendered(
     dimension: str,
     convention: str,
     lang: str,
+    category: str = codes.ALL,
 ) -> list:
     """The scorecard of one view in one language, kept per process: a release never changes, so the key fixes it."""
     agency = find_agency(code, wq.agency_list(settings(), release_id))
-    return scorecard(release_id, agency, year, dimension, convention)
+    return scorecard(release_id, agency, year, dimension, convention, category)
 
 
-def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, convention: str) -> list:
+def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, convention: str,
+              category: str = codes.ALL) -> list:
     """Every section of the scorecard for one valid choice."""
     return [
         html.H2(_("Workforce"), className="h3 mt-3"),
         utilization_panel(release_id, agency, year, dimension, convention),
-        selection_panel(release_id, agency, year, dimension),
+        selection_panel(release_id, agency, year, dimension, category),
         html.H2(_("Benchmarks, contracting, equity plan and training"), className="h3 mt-3"),
         benchmark_panel(release_id, agency, year),
         contracting_panels(release_id, agency, year),
@@ -276,15 +291,16 @@ def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, con
     Input("agency-year", "value"),
     Input("agency-dimension", "value"),
     Input("agency-convention", "value"),
+    Input("agency-category", "value"),
     State("agency-code", "data"),
     prevent_initial_call="initial_duplicate",
 )
 @guarded(unchanged=2)
-def show(release, year, dimension, convention, code):
+def show(release, year, dimension, convention, category, code=None):
     """The scorecard for the chosen filters; the filters go into the URL."""
     info = chosen_release(release)
     agency = find_agency(code, wq.agency_list(settings(), info.release_id))
-    chosen = _choices(info.release_id, year, dimension, convention, strict=True)
+    chosen = _choices(info.release_id, year, dimension, convention, strict=True, category=category)
     if agency is None or chosen is None:
         raise NotAvailable("filters")
     body = rendered(
@@ -296,6 +312,7 @@ def show(release, year, dimension, convention, code):
         chosen[1],
         chosen[2],
         language(),
+        chosen[3],
     )
     query = params(info.release_id, *chosen)
     return body, query_string(**query), view_state(f"/agencies/{agency['agency_code']}", **query)

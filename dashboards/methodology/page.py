@@ -25,7 +25,7 @@ from dashboards._shared import (
 from dashboards._shared.wording import goal_text
 from data_access import public_queries as pq
 from data_access import queries
-from data_access.releases import ReleaseInfo
+from data_access.releases import METHOD_NOTES, ReleaseInfo
 from data_access.settings import Settings
 
 dash.register_page(__name__, path="/methodology", name=N_("Methodology"), order=9,
@@ -93,6 +93,25 @@ def settings_rows(config: Settings) -> list[tuple[str, str]]:
             (_("Intervals for group-weighted access"), intervals)]
 
 
+# The change-of-method notes a build stores in English (data_access.releases.METHOD_NOTES), as message ids.
+METHOD_NOTE_TEXT = {
+    2: N_("Change of method: adverse impact now needs all three of an impact ratio below four-fifths against a "
+          "reference group large enough to be one, a statistically significant difference (each group against all "
+          "others; Cochran–Mantel–Haenszel across job categories and agencies; Holm-adjusted within a comparison) "
+          "and more than one person; separations are judged on retention. Benchmark statuses are now met, on "
+          "track, improving too slowly, no detectable change, moving away or insufficient data, from the trend "
+          "since the baseline against the required pace. Earlier releases used the previous rules."),
+}
+
+
+def notes_text(notes: str) -> str:
+    """A release's notes, with a change-of-method note in the viewer's language."""
+    for version, english in METHOD_NOTES.items():
+        if english in notes and version in METHOD_NOTE_TEXT:
+            notes = notes.replace(english, _(METHOD_NOTE_TEXT[version]))
+    return notes
+
+
 def _date(value) -> str:
     return f"{value:%Y-%m-%d}" if value is not None and not pd.isna(value) else "—"
 
@@ -102,7 +121,7 @@ def release_notes(releases: list[ReleaseInfo]) -> pd.DataFrame:
     return pd.DataFrame([{"release": r.release_id, "status": release_status(r.status),
                           "created": _date(r.created_at), "published": _date(r.published_at),
                           "synthetic": _("yes") if r.synthetic else _("no"),
-                          "notes": r.notes or "—"} for r in releases],
+                          "notes": notes_text(r.notes) or "—"} for r in releases],
                         columns=["release", "status", "created", "published", "synthetic", "notes"])
 
 
