@@ -416,7 +416,7 @@ def test_the_areas_register_the_26_embeddable_charts_with_their_parameters():
         "disparities-theil-trend": ("release", "measure", "area"),
         "contracting-trend": ("release", "agency"),
         "agencies-list": ("release", "year", "peer"),
-        "agency-selection": ("release", "agency", "year", "dimension"),
+        "agency-selection": ("release", "agency", "year", "dimension", "category"),
         **{f"agency-{c}": ("release", "agency", "year")
            for c in ("contracting-small", "contracting-minority", "plans", "training", "benchmarks")},
         "plans-status": plans, "plans-directory": plans,

@@ -97,7 +97,7 @@ def views(modules: dict, rid: str) -> dict[str, tuple[object, str, dict]]:
         "workforce job category": (wf.show(rid, year, codes.ALL, job, "race_ethnicity", "2sd")[0], "/workforce",
                                    {"release": rid, "year": year, "category": job}),
         "agencies": (modules["agencies"].show(rid, year, "all")[0], "/agencies", {"release": rid}),
-        "agency": (modules["agency"].show(rid, year, "race_ethnicity", "significant", "DSS")[0], "/agencies/DSS",
+        "agency": (modules["agency"].show(rid, year, "race_ethnicity", "significant", "ALL", "DSS")[0], "/agencies/DSS",
                    {"release": rid, "year": year}),
         "disparities groups": (dis.show(rid, d.measure["measure_id"], str(d.year), d.level, CAPITOL, d.group)[0],
                                "/disparities", d.params),
@@ -190,7 +190,7 @@ def test_a_signed_in_viewer_gets_embed_code_of_the_public_figures(site, monkeypa
     def scorecard(viewer) -> dict:
         monkeypatch.setattr(_helpers, "resolve_viewer", lambda: viewer)
         modules["agency"].rendered.cache_clear()
-        page = tree(modules["agency"].show(rid, year, "race_ethnicity", "significant", "DSS")[0])
+        page = tree(modules["agency"].show(rid, year, "race_ethnicity", "significant", "ALL", "DSS")[0])
         return {embed_buttons(s)[0]: s for s in panels(page)}
 
     public, statewide = scorecard(ANONYMOUS), scorecard(Viewer("statewide"))
@@ -215,6 +215,7 @@ def test_a_signed_in_viewer_gets_embed_code_of_the_public_figures(site, monkeypa
     ("agencies-list", {"peer": "aliens"}),
     ("agency-plans", {}),  # the agency is required
     ("agency-selection", {"agency": "DSS", "dimension": "height"}),
+    ("agency-selection", {"agency": "DSS", "category": "astronauts"}),
     ("plans-directory", {"status": "lost"}),
     ("access-lens", {"measure": "uninsured"}),  # no group chosen: there is no lens
     ("town-profile", {"geoid": "0911000000"}),

@@ -385,7 +385,7 @@ def test_an_unreachable_database_gives_a_plain_notice_on_every_page(app_env, mon
     release = app_env["release_id"]
     outputs = [
         workforce.show(release, "2025", "ALL", "ALL", "race_ethnicity", "significant")[0],
-        agency.show(release, "2025", "race_ethnicity", "significant", "DOC")[0],
+        agency.show(release, "2025", "race_ethnicity", "significant", "ALL", "DOC")[0],
         agencies.show(release, "2025", "all")[0],
         workforce.layout(release=release),
         agency.layout(code="DOC", release=release),
