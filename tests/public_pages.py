@@ -17,6 +17,7 @@ PAGE_MODULES = {  # the pages' short names in tests → their modules
     "access": "dashboards.access.page", "towns": "dashboards.access.towns",
     "disparities": "dashboards.disparities.page", "contracting": "dashboards.contracting.page",
     "equity_plans": "dashboards.plans.page", "methodology": "dashboards.methodology.page",
+    "casework": "dashboards.casework.page",
     "embed": "embeds.page", "_embed_button": "embeds.button",
 }
 

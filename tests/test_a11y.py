@@ -24,6 +24,8 @@ PAGES = [
     "/disparities",
     "/contracting",
     "/equity-plans",
+    "/casework",
+    "/casework?agency=DSS&by=outcome",
     "/methodology",
     "/login",
     # embeds of other sites' frames: one chart of each page
@@ -41,6 +43,8 @@ PAGES = [
     "/embed/access-map",
     "/embed/disparities-groups",
     "/embed/contracting-small",
+    "/embed/casework-closing?agency=DSS",
+    "/embed/casework-goals",
 ]
 
 

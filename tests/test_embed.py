@@ -396,7 +396,7 @@ def test_recent_images_keep_the_last_ones_used():
     assert (kept.get("a"), kept.get("b"), kept.get("c")) == (b"1", None, b"3")
 
 
-def test_the_areas_register_the_26_embeddable_charts_with_their_parameters():
+def test_the_areas_register_the_31_embeddable_charts_with_their_parameters():
     """The registry, filled by each page area, holds exactly the charts and parameters of the README's list."""
     import app  # noqa: F401  (the pages, and with them their areas' charts)
 
@@ -421,5 +421,7 @@ def test_the_areas_register_the_26_embeddable_charts_with_their_parameters():
            for c in ("contracting-small", "contracting-minority", "plans", "training", "benchmarks")},
         "plans-status": plans, "plans-directory": plans,
         "town-profile": ("release", "geoid", "year"),
+        **{f"casework-{c}": ("release", "agency", "by", "year")
+           for c in ("complaints", "forums", "closing", "accommodations", "goals")},
     }
     assert registry.CHARTS["access-map"].image_width == 800 and registry.CHARTS["town-profile"].image_width == 1000

@@ -24,7 +24,8 @@ NEW_CHARTS = [
     "disparities-dissimilarity", "disparities-theil-split", "disparities-theil-trend", "contracting-trend",
     "agencies-list", "agency-selection", "agency-contracting-small", "agency-contracting-minority", "agency-plans",
     "agency-training", "agency-benchmarks", "plans-status", "plans-directory", "access-ranked", "access-lens",
-    "town-profile",
+    "town-profile", "casework-complaints", "casework-forums", "casework-closing", "casework-accommodations",
+    "casework-goals",
 ]
 
 
@@ -68,7 +69,7 @@ def site(app_env):
     with app_module.app.server.test_request_context("/"):
         modules = {name: importlib.import_module(PAGE_MODULES[name]) for name in (
             "overview", "workforce", "agencies", "agency", "disparities", "contracting", "equity_plans", "access",
-            "towns", "embed", "_embed_button")}
+            "towns", "casework", "embed", "_embed_button")}
         yield modules, app_env["release_id"]
 
 
@@ -111,6 +112,10 @@ def views(modules: dict, rid: str) -> dict[str, tuple[object, str, dict]]:
         "access side": ([lens, ranked], "/access", access_query),
         "town profile": (modules["towns"].layout(geoid=HARTFORD, release=rid), f"/towns/{HARTFORD}",
                          {"release": rid}),
+        "casework statewide": (modules["casework"].show(rid, codes.ALL, "basis", None)[0], "/casework",
+                               {"release": rid}),
+        "casework agency": (modules["casework"].show(rid, "DSS", "outcome", None)[0], "/casework",
+                            {"release": rid, "agency": "DSS", "by": "outcome"}),
     }
 
 

@@ -24,7 +24,8 @@ MAY_IMPORT = {
     "geo": set(),
     "api": {"data_access"},
 }
-PAGE_AREAS = {"access", "agencies", "contracting", "disparities", "methodology", "overview", "plans", "workforce"}
+PAGE_AREAS = {"access", "agencies", "casework", "contracting", "disparities", "methodology", "overview", "plans",
+              "workforce"}
 
 
 def module_files(root: Path = ROOT) -> dict[str, Path]:
@@ -186,7 +187,8 @@ def test_only_page_modules_are_taken_for_pages():
     mentions = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "dashboards").rglob("*.py")
                       if "register_page" in p.read_text(encoding="utf-8") and not p.name.startswith("_"))
     assert mentions == ["dashboards/access/page.py", "dashboards/access/towns.py", "dashboards/agencies/page.py",
-                        "dashboards/agencies/scorecard.py", "dashboards/contracting/page.py",
+                        "dashboards/agencies/scorecard.py", "dashboards/casework/page.py",
+                        "dashboards/contracting/page.py",
                         "dashboards/disparities/page.py", "dashboards/methodology/page.py",
                         "dashboards/overview/page.py", "dashboards/plans/page.py", "dashboards/workforce/page.py"]
 
