@@ -224,7 +224,8 @@ def test_margin_of_error_change_moves_reliability_and_the_intervals_of_its_geogr
     changed = keyset(access["changed"], ["year", "measure_id", "geography_level", "geography_id", "group_code"])
     assert {(lvl, gid) for *_, lvl, gid, _g in changed} == geographies  # weighted means elsewhere: untouched
     assert all(y == 2022 and m == "broadband" for y, m, *_ in changed)
-    assert all(set(item["columns"]) <= {"ci_low", "ci_high"} for item in access["changed"])  # values stay
+    assert all(set(item["columns"]) <= {"ci_low", "ci_high", "ratio_ci_low", "ratio_ci_high"}
+               for item in access["changed"])  # values and ratios stay; only intervals move
     assert {(lvl, gid) for *_, lvl, gid, g in changed if g == "total"} == geographies
 
 
