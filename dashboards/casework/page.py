@@ -5,14 +5,23 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from components.formatting import release_status
 from components.i18n import N_, _
 from components.panel import parts_panel
-from components.shell import labelled_select, notice, page_header, release_line, synthetic_notice, url_sync
-from dashboards._shared import DB_DOWN, NOT_AVAILABLE, pick, query_string, settings, skip_if_shown, view_state, viewer
+from components.shell import labelled_select, notice
+from components.skeleton import empty_page, filters_row, page_skeleton, release_select
+from dashboards._shared import (
+    NotAvailable,
+    chosen_release,
+    guarded,
+    pick,
+    query_string,
+    settings,
+    skip_if_shown,
+    view_state,
+    viewer,
+)
 from data_access import public_queries as pq
 from data_access import queries
-from data_access.queries import DataUnavailable
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
@@ -44,58 +53,46 @@ def _choose(release_id: str, agency, view, year, strict: bool) -> dict | None:
 
 def _filters(releases, info, chosen: dict) -> dbc.Row:
     views = [(v, _(words)) for v, words in tr.VIEW_WORDS.items()]
-    return dbc.Row([
-        dbc.Col(labelled_select("casework-release", _("Data release"),
-                                [(r.release_id, f"{r.release_id} ({release_status(r.status)})") for r in releases],
-                                info.release_id), md=6, xl=3),
+    return filters_row([
+        dbc.Col(release_select("casework-release", releases, info.release_id), md=6, xl=3),
         dbc.Col(labelled_select("casework-agency", _("Agency"),
                                 [(tr.ALL, _(tr.STATEWIDE)), *sorted(chosen["names"].items(), key=lambda i: i[1])],
                                 chosen["agency"]), md=6, xl=4),
         dbc.Col(labelled_select("casework-by", _("Complaints by"), views, chosen["view"]), md=6, xl=2),
         dbc.Col(labelled_select("casework-year", _("Plan year"), [(y, y) for y in chosen["years"]],
                                 chosen["year"] or None), md=6, xl=3),
-    ], className="g-2")
+    ])
 
 
+@guarded()
 def layout(release: str | None = None, agency: str | None = None, by: str | None = None,
            year: str | None = None, view: dict | None = None, **_query):
     """Filters pinned to one release; the panels are filled by the callback below."""
     skip_if_shown(view, PATH, {"release": release, "agency": agency, "by": by, "year": year})
-    header = page_header(_("The EEO officer's casework"),
-                         _("How many discrimination complaints do state agencies receive, how fast are they closed, "
-                           "are accommodation requests decided in time, and are affirmative action goals met?"))
-    try:
-        info = queries.resolve_release(settings(), viewer(), release)
-        if info is None:
-            return [*header, notice(_("No release has been published yet."))]
-        chosen = _choose(info.release_id, agency, by, year, strict=False)
-        releases = queries.visible_releases(settings(), viewer())
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger")
-    return html.Div([
-        url_sync("casework-url"), synthetic_notice(info.synthetic), *header,
-        _filters(releases, info, chosen),
-        html.Div(id="casework-content", **{"aria-live": "polite"}),
-        release_line(info.release_id, info.status, info.published_at),
-    ])
+    title = _("The EEO officer's casework")
+    question = _("How many discrimination complaints do state agencies receive, how fast are they closed, "
+                 "are accommodation requests decided in time, and are affirmative action goals met?")
+    info = queries.resolve_release(settings(), viewer(), release)
+    if info is None:
+        return empty_page(title, question)
+    chosen = _choose(info.release_id, agency, by, year, strict=False)
+    releases = queries.visible_releases(settings(), viewer())
+    return page_skeleton(info, title, question, _filters(releases, info, chosen),
+                         [html.Div(id="casework-content", **{"aria-live": "polite"})], location="casework-url")
 
 
 @callback(Output("casework-content", "children"), Output("casework-url", "search"),
           Output("shell-view", "data", allow_duplicate=True),
           Input("casework-release", "value"), Input("casework-agency", "value"), Input("casework-by", "value"),
           Input("casework-year", "value"), prevent_initial_call="initial_duplicate")
+@guarded(unchanged=2)
 def show(release, agency, by, year):
     """The five casework panels for the chosen agency, view and plan year; the filters go into the URL."""
-    try:
-        info = queries.resolve_release(settings(), viewer(), release if isinstance(release, str) else None)
-        if info is None or info.release_id != release:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        chosen = _choose(info.release_id, agency, by, year, strict=True)
-        if chosen is None:
-            return notice(_(NOT_AVAILABLE), "warning"), dash.no_update, dash.no_update
-        content = panels(chosen, info.release_id)
-    except DataUnavailable:
-        return notice(_(DB_DOWN), "danger"), dash.no_update, dash.no_update
+    info = chosen_release(release)
+    chosen = _choose(info.release_id, agency, by, year, strict=True)
+    if chosen is None:
+        raise NotAvailable("filters")
+    content = panels(chosen, info.release_id)
     params = _params(chosen)
     return content, query_string(release=info.release_id, **params), view_state(PATH, release=info.release_id,
                                                                               **params)
