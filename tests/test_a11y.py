@@ -45,6 +45,7 @@ PAGES = [
     "/embed/contracting-small",
     "/embed/casework-closing?agency=DSS",
     "/embed/casework-goals",
+    "/embed/agency-casework-complaints?agency=DSS",
 ]
 
 

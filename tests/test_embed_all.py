@@ -25,7 +25,7 @@ NEW_CHARTS = [
     "agencies-list", "agency-selection", "agency-contracting-small", "agency-contracting-minority", "agency-plans",
     "agency-training", "agency-benchmarks", "plans-status", "plans-directory", "access-ranked", "access-lens",
     "town-profile", "casework-complaints", "casework-forums", "casework-closing", "casework-accommodations",
-    "casework-goals",
+    "casework-goals", "agency-casework-complaints", "agency-casework-accommodations", "agency-casework-goals",
 ]
 
 

@@ -17,11 +17,12 @@ from data_access.viewer import ANONYMOUS
 from embeds.registry import Builder, Built, register_chart
 from embeds.signing import Unavailable, choose
 
+from . import casework as ac
 from . import listing as al
 from . import parts as ap
 
 SCORECARD_CHARTS = ("agency-selection", "agency-contracting-small", "agency-contracting-minority", "agency-plans",
-                    "agency-training", "agency-benchmarks")
+                    "agency-training", "agency-benchmarks", *ac.CHARTS)
 
 
 def agency_utilization(settings: Settings, rid: str, p: dict, image: bool) -> Built:
@@ -97,6 +98,11 @@ def _scorecard_parts(settings: Settings, rid: str, chart_id: str, agency: pd.Ser
     if chart_id == "agency-selection":
         rows = wq.agency_selection(settings, rid, ANONYMOUS, code, category)
         return ap.selection_parts(rows, year, dimension, text, category)
+    if chart_id in ac.CHARTS:
+        inputs = ac.casework_inputs(settings, rid, ANONYMOUS, agency, wq.agency_list(settings, rid))
+        if not ac.on_record(inputs, chart_id):
+            raise Unavailable("no casework")
+        return ac.BUILDERS[chart_id](inputs, agency, [ac.casework_link(rid, code, dash.get_relative_path)])
     if chart_id == "agency-benchmarks":
         return ap.benchmark_parts(wq.agency_benchmarks(settings, rid, code), agency, year)
     if chart_id.startswith("agency-contracting-"):

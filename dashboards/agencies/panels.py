@@ -1,4 +1,5 @@
-"""The scorecard's panels beyond utilization: selection, contracting, equity plan, training, own benchmarks.
+"""The scorecard's panels beyond utilization: selection, contracting, equity plan, training, own benchmarks,
+casework.
 
 Each panel is its chart's ChartParts (`_agency_parts`) for this viewer, with the Embed button and image link of
 the same chart for the public.
@@ -6,6 +7,7 @@ the same chart for the public.
 
 from __future__ import annotations
 
+import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
@@ -19,6 +21,7 @@ from data_access import codes
 from data_access import workforce_queries as wq
 from embeds.button import embed_options
 
+from .casework import BUILDERS, CHARTS, casework_inputs, casework_link, none_on_record, on_record
 from .parts import KINDS, benchmark_parts, contracting_parts, plan_parts, selection_parts, training_parts
 
 
@@ -72,3 +75,17 @@ def benchmark_panel(release_id: str, agency: pd.Series, year: int):
     progress = wq.agency_benchmarks(settings(), release_id, agency["agency_code"])
     return parts_panel(benchmark_parts(progress, agency, year),
                        **_options("agency-benchmarks", release_id, agency, year))
+
+
+def casework_panels(release_id: str, agency: pd.Series, year: int) -> list:
+    """Complaints, accommodations and affirmative action goals against the peer group and the state, as this
+    viewer may see them; a notice for each one the agency has no rows of."""
+    inputs = casework_inputs(settings(), release_id, viewer(), agency, wq.agency_list(settings(), release_id))
+    link = casework_link(release_id, agency["agency_code"], dash.get_relative_path)
+    shown = [chart_id for chart_id in CHARTS if on_record(inputs, chart_id)]
+    if not shown:
+        return [notice(_("No discrimination complaints, accommodation requests or affirmative action goals of the "
+                         "%(agency)s are on record in this release.", agency=agency["agency_name"])), link]
+    return [parts_panel(BUILDERS[chart_id](inputs, agency, [link]), **_options(chart_id, release_id, agency, year))
+            if chart_id in shown else notice(none_on_record(chart_id, agency["agency_name"]))
+            for chart_id in CHARTS]

@@ -52,6 +52,7 @@ from embeds.button import embed_options
 
 from .panels import (
     benchmark_panel,
+    casework_panels,
     contracting_panels,
     k_text,
     plan_panel,
@@ -280,6 +281,8 @@ def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, con
         contracting_panels(release_id, agency, year),
         plan_panel(release_id, agency, year),
         training_panel(release_id, agency, year),
+        html.H2(_("Casework: complaints, accommodations and affirmative action goals"), className="h3 mt-3"),
+        *casework_panels(release_id, agency, year),
     ]
 
 

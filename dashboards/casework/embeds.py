@@ -1,6 +1,7 @@
 """The casework page's embeddable charts: complaints, forums, days to close, accommodations, goals (public role)."""
 from __future__ import annotations
 
+from dashboards._shared import casework as tr
 from dashboards._shared import query_string
 from data_access import public_queries as pq
 from data_access.settings import Settings
@@ -9,7 +10,6 @@ from embeds.registry import Builder, Built, register_chart
 from embeds.signing import Unavailable, choose
 
 from . import parts as cp
-from . import transforms as tr
 
 PARAMS = ("release", "agency", "by", "year")
 

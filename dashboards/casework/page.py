@@ -20,13 +20,13 @@ from dashboards._shared import (
     view_state,
     viewer,
 )
+from dashboards._shared import casework as tr
 from data_access import public_queries as pq
 from data_access import queries
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from . import parts as cp
-from . import transforms as tr
 
 dash.register_page(__name__, path="/casework", name=N_("Casework"), order=8,
                    title=lambda **_kw: _("Complaints, accommodations and affirmative action — CT Equity Benchmarks"))

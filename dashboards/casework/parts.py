@@ -8,11 +8,10 @@ from components.figures import Axis, Series, ranked_bars, trend_lines
 from components.formatting import count
 from components.i18n import N_, _
 from components.panel import ChartParts
+from dashboards._shared import casework as tr
 from data_access import casework_queries as cq
 from data_access.settings import Settings
 from data_access.viewer import Viewer
-
-from . import transforms as tr
 
 SOURCE = N_("Source: agencies' complaint and accommodation logs and affirmative action plans; release tables "
             "complaint_stats, accommodation_stats and aap_goals.")

@@ -1,4 +1,5 @@
-"""Pure frame-in/frame-out helpers of `/casework`: readable tables and plain-words sentences (DESIGN §4.6, §11)."""
+"""Pure frame-in/frame-out helpers of the casework panels (`/casework` and the agency scorecard): readable tables
+and plain-words sentences (DESIGN §4.6, §11)."""
 from __future__ import annotations
 
 import math
