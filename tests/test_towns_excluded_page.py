@@ -267,3 +267,12 @@ ALLOWED = {"access-ranked": ("release", "measure", "year", "group", "region"),
            "disparities-ratio-trend": ("release", "measure", "area", "group"),
            "disparities-theil-trend": ("release", "measure", "area"),
            "disparities-theil-split": ("release", "measure", "year")}
+
+
+def test_the_show_data_table_marks_a_suppressed_town():
+    from dashboards.access.transforms import data_rows
+
+    f = fixture(True)
+    rows = {r[0]: r[2] for r in data_rows(f["frame"][f["frame"]["region_id"] == "09110"].dropna(subset=["suppressed"]),
+                                         "percent", k=5)[1]}
+    assert rows["Avon"] == MARK and rows["Hartford"] == "10.0 %"

@@ -266,7 +266,7 @@ def show_data(clicks, measure, year, group, region, release):
 @guarded()
 def _data_table(release, measure, year, group, region):
     choice = _from_inputs(release, measure, year, group, region)
-    headers, rows = data_rows(_shown(choice), choice.measure["unit"])
+    headers, rows = data_rows(_shown(choice), choice.measure["unit"], settings().suppression_k)
     return long_table(headers, rows, numeric=range(2, len(headers)), id_="access-data-table")
 
 
