@@ -7,7 +7,7 @@ from datetime import date, datetime
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .i18n import N_, _, language
+from .i18n import N_, _, language, ngettext
 
 GROUP_LABELS = {
     "hispanic": N_("Hispanic or Latino"),
@@ -102,6 +102,19 @@ def status_label(code: str | None) -> tuple[str, str]:
 def suppressed(k: int) -> str:
     """What a suppressed cell says instead of its value (never a zero)."""
     return _("suppressed (fewer than %(k)s)", k=k)
+
+
+def towns_excluded_note(count: object) -> str:
+    """'3 towns not included: their figures are suppressed' (DESIGN §5): the suppressed towns a region, county or
+    state figure leaves out; '' when it leaves none out (or the count is missing)."""
+    try:
+        n = int(count)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    if n <= 0:
+        return ""
+    return ngettext("%(num)s town not included: its figure is suppressed",
+                    "%(num)s towns not included: their figures are suppressed", n)
 
 
 RELEASE_STATUS = {"draft": N_("draft"), "published": N_("published"), "retired": N_("retired")}

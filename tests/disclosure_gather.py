@@ -19,7 +19,8 @@ WU, SR, TR = "workforce_utilization", "selection_rates", "training"
 ROUTER = "_pages_content.children"
 UTILIZATION = ("workforce-representation", "workforce-trend", "agency-utilization")
 ROW_TABLES = (*UTILIZATION, "agency-selection", "agency-training", "agencies-list")  # a row per cell
-ALIASES = {"workforce-level-table": "workforce-level", "agencies-table": "agencies-list"}
+ALIASES = {"workforce-level-table": "workforce-level", "agencies-table": "agencies-list",
+           "workforce-selection": "agency-selection"}  # the same adverse-impact panel, on /workforce
 DRIVEN_APART = (ROUTER, "panel-download", "panel-embed-code", "agency-content.", "workforce-content.")
 OPTIONS_PER_FILTER, EMBEDS_PER_CHART = 4, 1  # samples where the space is large (every agency is swept apart)
 KEY = ["fiscal_year", "agency_code", "job_category", "action", "group_dimension", "group_code"]
@@ -72,10 +73,10 @@ class Maps:
 
     def __init__(self, app, settings, rid: str) -> None:
         from components.formatting import group_label
+        from dashboards._shared.selection import ACTIONS
         from dashboards._shared.workforce import GROUPS, job_label
         from dashboards.agencies.compare import scope_names
         from dashboards.agencies.listing import LIST_LABELS
-        from dashboards.agencies.selection import ACTIONS
         from data_access import codes
         from data_access import workforce_queries as wq
 
@@ -146,7 +147,7 @@ def parse_figure(seen: Seen, maps: Maps, chart: str, figure: dict, ctx: dict, so
         panels = [a["text"] for a in figure.get("layout", {}).get("annotations", [])]
         for panel, trace in zip(panels, (t for t in data if t.get("customdata"))):
             for label, x in zip(trace["y"], trace["x"]):
-                key = ("sr", int(ctx["year"]), agency, "ALL", maps.actions[clean(panel)], dim,
+                key = ("sr", int(ctx["year"]), agency, ctx.get("category") or "ALL", maps.actions[clean(panel)], dim,
                        groups[clean(label)])
                 seen.cell(key, x, None, source)
                 if number(x) is not None:  # the chart draws each group's impact ratio

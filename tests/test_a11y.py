@@ -33,6 +33,7 @@ PAGES = [
     "/embed/workforce-level",
     "/embed/agencies-list",
     "/embed/agency-selection?agency=DSS",
+    "/embed/workforce-selection?agency=DSS&category=professionals",
     "/embed/access-lens?measure=uninsured&group=hispanic&region=09110",
     "/embed/town-profile?geoid=0911037070",
     "/embed/disparities-dissimilarity?level=county",

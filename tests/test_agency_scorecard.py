@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
 
-from dashboards._shared.wording import goal_text
-from dashboards.agencies.compare import compare_sentence, contracting_sentence, plan_sentence
-from dashboards.agencies.selection import (
+from dashboards._shared.selection import (
     finding_words,
     impact_finding,
     selection_findings,
     selection_summary,
     selection_table,
 )
+from dashboards._shared.wording import goal_text
+from dashboards.agencies.compare import compare_sentence, contracting_sentence, plan_sentence
 from dashboards.agencies.transforms import gap_closing, metric_words
 from tests.agency_rows import AIAN, ASIAN, BLACK, HISPANIC, K_TEXT, SMALL, SMALL_GROUP, WHITE, selection
 
@@ -138,7 +138,7 @@ def test_impact_chart_draws_the_four_fifths_line_and_a_symbol_per_finding():
     import plotly.graph_objects as go
 
     from components.charts import impact_chart
-    from dashboards.agencies.selection import IMPACT_LEGEND, impact_frame
+    from dashboards._shared.selection import IMPACT_LEGEND, impact_frame
 
     frame = pd.DataFrame([HISPANIC, ASIAN, WHITE, SMALL, {**BLACK, "action": "promotion"}])
     figure = go.Figure(impact_chart(impact_frame(frame), {"legend": IMPACT_LEGEND}).to_dict())  # validates

@@ -396,7 +396,7 @@ def test_recent_images_keep_the_last_ones_used():
     assert (kept.get("a"), kept.get("b"), kept.get("c")) == (b"1", None, b"3")
 
 
-def test_the_areas_register_the_31_embeddable_charts_with_their_parameters():
+def test_the_areas_register_the_32_embeddable_charts_with_their_parameters():
     """The registry, filled by each page area, holds exactly the charts and parameters of the README's list."""
     import app  # noqa: F401  (the pages, and with them their areas' charts)
 
@@ -410,6 +410,7 @@ def test_the_areas_register_the_31_embeddable_charts_with_their_parameters():
         "disparities-groups": ("release", "measure", "year", "level", "area", "group"),
         "contracting-small": ("release", "year", "peer"), "contracting-minority": ("release", "year", "peer"),
         "workforce-representation": workforce, "workforce-trend": workforce, "workforce-level": workforce,
+        "workforce-selection": ("release", "year", "agency", "category", "dimension"),
         "disparities-ratio-trend": ("release", "measure", "area", "group"),
         "disparities-dissimilarity": ("release", "measure", "year", "level"),
         "disparities-theil-split": ("release", "measure", "year"),

@@ -26,6 +26,7 @@ NEW_CHARTS = [
     "agency-training", "agency-benchmarks", "plans-status", "plans-directory", "access-ranked", "access-lens",
     "town-profile", "casework-complaints", "casework-forums", "casework-closing", "casework-accommodations",
     "casework-goals", "agency-casework-complaints", "agency-casework-accommodations", "agency-casework-goals",
+    "workforce-selection",
 ]
 
 
@@ -221,6 +222,8 @@ def test_a_signed_in_viewer_gets_embed_code_of_the_public_figures(site, monkeypa
     ("agency-plans", {}),  # the agency is required
     ("agency-selection", {"agency": "DSS", "dimension": "height"}),
     ("agency-selection", {"agency": "DSS", "category": "astronauts"}),
+    ("workforce-selection", {"agency": "DSS", "category": "astronauts"}),
+    ("workforce-selection", {"agency": "ALL", "dimension": "height"}),
     ("plans-directory", {"status": "lost"}),
     ("access-lens", {"measure": "uninsured"}),  # no group chosen: there is no lens
     ("town-profile", {"geoid": "0911000000"}),

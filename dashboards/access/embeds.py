@@ -72,7 +72,7 @@ def access_side(chart_id: str) -> Builder:
         if chart_id == "access-ranked":
             frame = aq.town_values(settings, rid, ANONYMOUS, measure["measure_id"], choice.year)
             parts = am.ranked_parts(frame, rows, towns, measure, choice.year, choice.region,
-                                    query_string(**choice.params), dash.get_relative_path)
+                                    query_string(**choice.params), dash.get_relative_path, settings.suppression_k)
         else:
             parts = am.lens_parts(rows, towns, measure, choice.year, choice.region, choice.group)
             if parts is None:
@@ -94,7 +94,7 @@ def town_profile(settings: Settings, rid: str, p: dict, image: bool) -> Built:
     year = int(choose(p.get("year"), years, years[-1]))
     region = aq.geography_totals(settings, rid, "region", town["region_id"])
     state = aq.geography_totals(settings, rid, "state", codes.STATE_ID)
-    parts = tp.profile_parts(town, measures, values, region, state, year)
+    parts = tp.profile_parts(town, measures, values, region, state, year, settings.suppression_k)
     return parts, {"geoid": geoid, "year": str(year)}, f"/towns/{geoid}" + query_string(release=rid, year=year)
 
 

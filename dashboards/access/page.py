@@ -35,13 +35,12 @@ from embeds.button import embed_options, png_href
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from . import filters
-from .parts import lens_parts, map_figure, ranked_parts
+from .parts import lens_parts, map_figure, map_table, ranked_parts
 from .transforms import (
     ALL_REGIONS,
     EVERYONE,
     Choice,
     Options,
-    data_frame,
     data_rows,
     fit_view,
     map_values,
@@ -217,7 +216,7 @@ def _panel(choice: Choice) -> tuple:
     towns = aq.town_list(settings(), choice.release_id)
     rows = aq.group_access(settings(), choice.release_id, measure["measure_id"], choice.year)
     ranked = ranked_parts(frame, rows, towns, measure, choice.year, choice.region, query_string(**choice.params),
-                          dash.get_relative_path)
+                          dash.get_relative_path, settings().suppression_k)
     lens = lens_parts(rows, towns, measure, choice.year, choice.region, choice.group)
     return ranked.summary, _lens(choice, lens), ranked.extra[0]
 
@@ -267,7 +266,7 @@ def show_data(clicks, measure, year, group, region, release):
 @guarded()
 def _data_table(release, measure, year, group, region):
     choice = _from_inputs(release, measure, year, group, region)
-    headers, rows = data_rows(_shown(choice), choice.measure["unit"])
+    headers, rows = data_rows(_shown(choice), choice.measure["unit"], settings().suppression_k)
     return long_table(headers, rows, numeric=range(2, len(headers)), id_="access-data-table")
 
 
@@ -285,6 +284,7 @@ def download(clicks, measure, year, group, region, release):
     choice = _from_inputs(release, measure, year, group, region)
     if not clicks:
         return dash.no_update
-    frame = data_frame(_shown(choice), choice.measure["measure_id"], choice.year, choice.measure["unit"])
+    frame = map_table(aq.town_values(settings(), choice.release_id, viewer(), choice.measure["measure_id"],
+                                     choice.year), choice.measure, choice.year, choice.region, settings().suppression_k)
     name = f"ct-equity-{choice.release_id}-{choice.measure['measure_id']}-{choice.year}.csv"
     return dcc.send_string(csv_text(list(frame.columns), frame.to_dict("records")), name, type="text/csv")

@@ -10,6 +10,7 @@ from components.i18n import N_, _
 from components.maps import town_map
 from components.panel import ChartParts
 from components.tables import TableLink, data_table, long_table
+from dashboards._shared.excluded import excluded_count, place_note, places_note, with_note
 from data_access import codes
 
 from .transforms import (
@@ -67,12 +68,15 @@ def map_summary(frame: pd.DataFrame, rows: pd.DataFrame, towns: pd.DataFrame, me
     text = summary_sentence(shown_towns(frame, region), measure["label"], measure["unit"],
                             measure["direction"], year, area if region else None,
                             total.iloc[0] if not total.empty else None)
+    text = with_note(text, place_note(area, excluded_count(total)))
     if group == EVERYONE:
         return text
     places = [(level, geo_id, area)] + ([("state", codes.STATE_ID, "Connecticut")] if region else [])
     lens = group_lens(rows, group, places, measure["label"], measure["unit"], measure["direction"])[0]
-    lens = lens or _("No group-weighted figures for %(group)s residents.", group=group_label(group))
-    return f"{text} {lens}"
+    if not lens:
+        return f"{text} " + _("No group-weighted figures for %(group)s residents.", group=group_label(group))
+    return f"{text} " + with_note(lens, places_note([(name, excluded_count(rows, lvl, gid))
+                                                     for lvl, gid, name in places[1:]]))
 
 
 def map_table(frame: pd.DataFrame, measure: pd.Series, year: int, region: str | None, k: int) -> pd.DataFrame:
@@ -90,24 +94,31 @@ def map_table(frame: pd.DataFrame, measure: pd.Series, year: int, region: str | 
 RANKED_LABELS = {"rank": N_("Rank"), "town": N_("Town"), "value": N_("Value (90 % interval)"),
                  "reliability": N_("Reliability")}
 LENS_LABELS = {"area": N_("Area"), "group": N_("Group"), "reference": N_("Reference group"), "ratio": N_("Ratio"),
-               "difference": N_("Difference")}
+               "difference": N_("Difference"), "note": N_("Note")}
 
 
 def _labels(labels: dict[str, str]) -> dict[str, str]:
     return {key: _(text) for key, text in labels.items()}
 
 
+def _value_cell(r, unit: str, k: int) -> str:
+    """A ranked town's value with its interval; a suppressed value says so (never a blank that reads as none)."""
+    flag = getattr(r, "suppressed", False)
+    if pd.isna(r.value) and not pd.isna(flag) and bool(flag):
+        return suppressed(k)
+    return interval_text(r.value, r.low, r.high, unit) if pd.notna(r.moe) else interval_text(r.value, None, None, unit)
+
+
 def ranked_parts(frame: pd.DataFrame, rows: pd.DataFrame, towns: pd.DataFrame, measure: pd.Series, year: int,
-                 region: str | None, suffix: str, link: Callable[[str], str] = str) -> ChartParts:
+                 region: str | None, suffix: str, link: Callable[[str], str] = str, k: int = 5) -> ChartParts:
     """The towns of the view ranked, with rank ranges where intervals overlap (chart id `access-ranked`).
 
-    Each town links to its profile (`link` makes a path an address of the app; `suffix` is the view's query).
+    Each town links to its profile (`link` makes a path an address of the app; `suffix` is the view's query);
+    a town whose value is suppressed for the viewer reads "suppressed (fewer than k)".
     """
     unit = measure["unit"]
     ranked = rank_ranges(shown_towns(frame, region), measure["direction"] == "higher_is_better", unit_limits(unit))
-    cells = [[r.rank_text, TableLink(r.town_name, link(f"/towns/{r.town_geoid}") + suffix),
-              interval_text(r.value, r.low, r.high, unit) if pd.notna(r.moe)
-              else interval_text(r.value, None, None, unit),
+    cells = [[r.rank_text, TableLink(r.town_name, link(f"/towns/{r.town_geoid}") + suffix), _value_cell(r, unit, k),
               reliability_text(r.reliability)]
              for r in ranked.itertuples()]
     labels = _labels(RANKED_LABELS)
@@ -141,9 +152,12 @@ def lens_parts(rows: pd.DataFrame, towns: pd.DataFrame, measure: pd.Series, year
                           _labels(LENS_LABELS))
     reference = str(rows["reference_group"].dropna().iloc[0]) if rows["reference_group"].notna().any() else ""
     headers = [_("Area"), group_label(group), _("%(group)s (reference)", group=group_label(reference)),
-               _("Ratio"), _("Difference")]
+               _("Ratio"), _("Difference"), _("Note")]
     labels = dict(zip(LENS_LABELS, headers))
-    shown = data_table(headers, cells, caption=_("Population-weighted, with 90 % intervals"), numeric=(1, 2, 3, 4),
-                       id_="access-lens-table")
-    return ChartParts("access-lens", title, sentence, pd.DataFrame(cells, columns=list(LENS_LABELS)), None, labels,
+    counts = {name: excluded_count(rows, lvl, gid) for lvl, gid, name in places}
+    notes = [place_note(row[0], counts.get(row[0], 0)) for row in cells]
+    shown = data_table(headers[:-1], cells, caption=_("Population-weighted, with 90 % intervals"),
+                       numeric=(1, 2, 3, 4), id_="access-lens-table")
+    table = pd.DataFrame([[*row, note] for row, note in zip(cells, notes)], columns=list(LENS_LABELS))
+    return ChartParts("access-lens", title, with_note(sentence, " ".join(n for n in notes if n)), table, None, labels,
                       _("Source: release table access_by_group (group-weighted figures)."), extra=[shown])

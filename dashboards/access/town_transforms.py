@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from components.formatting import by_unit, group_label, percent
+from components.formatting import by_unit, group_label, percent, suppressed
 from components.i18n import _
 from components.maps import LOW_MARK
+from dashboards._shared.excluded import places_note
 
 from .transforms import _num, _overlap, interval_text, reliability_text, unit_limits
 
@@ -24,9 +25,19 @@ def _records(frame: pd.DataFrame) -> dict[tuple[str, int], dict]:
     return {(r["measure_id"], int(r["year"])): r for r in frame.to_dict("records")}
 
 
+def hidden(row: dict | None) -> bool:
+    """A town value suppressed for the viewer: marked suppressed and handed out without its value."""
+    flag = None if row is None else row.get("suppressed")
+    return row is not None and _num(row.get("value")) is None and flag is not None and not pd.isna(flag) and bool(flag)
+
+
 def profile_rows(town: pd.DataFrame, region: pd.DataFrame, state: pd.DataFrame, measures: pd.DataFrame,
-                 year: int) -> list[list[str]]:
-    """Per measure in `year`: label, town value (interval), reliability, region, state, comparison."""
+                 year: int, k: int = 5, names: tuple[str, str] = ("", "Connecticut")) -> list[list[str]]:
+    """Per measure in `year`: label, town value (interval), reliability, region, state, comparison, note.
+
+    A town value suppressed for the viewer reads "suppressed (fewer than k)"; the note says how many suppressed
+    towns the region's and the state's figures (named `names`) leave out (DESIGN §5).
+    """
     mine, regions, states = _records(town), _records(region), _records(state)
     rows = []
     for m in measures.itertuples():
@@ -38,19 +49,22 @@ def profile_rows(town: pd.DataFrame, region: pd.DataFrame, state: pd.DataFrame, 
         low, high = (None, None) if value is None or moe is None else \
             (max(value - moe, floor), value + moe if ceiling is None else min(value + moe, ceiling))
         reg, st = regions.get((m.measure_id, year)), states.get((m.measure_id, year))
-        cells = [m.label, interval_text(value, low, high, m.unit), reliability_text(t["reliability"])]
+        own = suppressed(k) if hidden(t) else interval_text(value, low, high, m.unit)
+        cells = [m.label, own, reliability_text(t["reliability"])]
         for ref in (reg, st):
             cells.append("—" if ref is None else
                          interval_text(ref["weighted_value"], ref["ci_low"], ref["ci_high"], m.unit))
         word = "—" if st is None or value is None else compare_word(
             value if low is None else low, value if high is None else high, st["ci_low"], st["ci_high"],
             m.direction)
-        rows.append([*cells, word])
+        note = places_note([(name, 0 if ref is None else ref.get("towns_excluded"))
+                            for name, ref in zip(names, (reg, st))])
+        rows.append([*cells, word, note])
     return rows
 
 
-def trend_rows(town: pd.DataFrame, measures: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """Measures × years of one town; low-reliability values carry the symbol."""
+def trend_rows(town: pd.DataFrame, measures: pd.DataFrame, k: int = 5) -> tuple[list[str], list[list[str]]]:
+    """Measures × years of one town; low-reliability values carry the symbol, suppressed ones say so."""
     years = sorted({int(y) for y in town["year"]})
     mine = _records(town)
     rows = []
@@ -60,7 +74,7 @@ def trend_rows(town: pd.DataFrame, measures: pd.DataFrame) -> tuple[list[str], l
         cells = [m.label]
         for y in years:
             row = mine.get((m.measure_id, y))
-            text = "—" if row is None else by_unit(_num(row["value"]), m.unit)
+            text = "—" if row is None else suppressed(k) if hidden(row) else by_unit(_num(row["value"]), m.unit)
             cells.append(f"{text} {LOW_MARK}" if row is not None and row["reliability"] == "low" else text)
         rows.append(cells)
     return [_("Measure"), *[str(y) for y in years]], rows

@@ -72,13 +72,13 @@ def _profile(info, town, year, back: str) -> html.Div:
     pop_years = sorted(int(y) for y in set(population["year"]) if int(y) <= shown) or \
         sorted(int(y) for y in set(population["year"]))
     region_name = town["region_name"]
-    trend_headers, trend = trend_rows(values, measures)
+    trend_headers, trend = trend_rows(values, measures, settings().suppression_k)
     question = _("How does access to state services in %(town)s compare with the %(region)s and Connecticut?",
                  town=name, region=region_name)
     intro = html.P(_("%(town)s is in the %(region)s (%(county)s).", town=name, region=region_name,
                      county=town["county_name"]))
     return page_skeleton(info, name, question, None, [
-        parts_panel(profile_parts(town, measures, values, region, state, shown),
+        parts_panel(profile_parts(town, measures, values, region, state, shown, settings().suppression_k),
                     **embed_options("town-profile", {"release": rid, "geoid": geoid, "year": shown}))
         if not measures.empty
         else notice(_("This release has no service-access measures for towns.")),

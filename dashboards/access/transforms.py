@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from babel.numbers import format_decimal
 
-from components.formatting import by_unit, group_label, number, ratio
+from components.formatting import by_unit, group_label, number, ratio, suppressed
 from components.i18n import N_, _, language, ngettext
 from components.maps import LOW_MARK, MapValues, MapView, class_colours, hover_template
 
@@ -381,14 +381,16 @@ def data_frame(frame: pd.DataFrame, measure_id: str, year: int, unit: str) -> pd
     return out[columns].sort_values("town_name", ignore_index=True)
 
 
-def data_rows(frame: pd.DataFrame, unit: str) -> tuple[list[str], list[list[str]]]:
-    """Headers and text rows of the 'show data' table, by town name."""
+def data_rows(frame: pd.DataFrame, unit: str, k: int = 5) -> tuple[list[str], list[list[str]]]:
+    """Headers and text rows of the 'show data' table, by town name; a value hidden from the viewer says so."""
     headers = [_("Town"), _("Planning region"), _("Value"), _("Margin of error (90 %)"),
                _("Coefficient of variation"), _("Reliability"), _("Numerator"), _("Denominator")]
     rows = []
     for r in frame.sort_values("town_name").itertuples():
         cv = _num(r.cv)
-        rows.append([r.town_name, r.region_name, by_unit(_num(r.value), unit),
+        flag = getattr(r, "suppressed", None)
+        hidden = _num(r.value) is None and flag is not None and not pd.isna(flag) and bool(flag)
+        rows.append([r.town_name, r.region_name, suppressed(k) if hidden else by_unit(_num(r.value), unit),
                      "—" if _num(r.moe) is None else _strip_unit(by_unit(_num(r.moe), unit), unit),
                      "—" if cv is None else f"{format_decimal(round(cv * 100, 1), '0.0', locale=language())} %",
                      reliability_text(r.reliability),

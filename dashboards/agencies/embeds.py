@@ -10,6 +10,7 @@ from components.i18n import _
 from components.panel import ChartParts
 from dashboards._shared import query_string
 from dashboards._shared import workforce as wf
+from dashboards._shared.selection import selection_parts
 from data_access import codes, queries
 from data_access import workforce_queries as wq
 from data_access.settings import Settings
@@ -97,7 +98,7 @@ def _scorecard_parts(settings: Settings, rid: str, chart_id: str, agency: pd.Ser
     code, text = agency["agency_code"], suppressed(settings.suppression_k)
     if chart_id == "agency-selection":
         rows = wq.agency_selection(settings, rid, ANONYMOUS, code, category)
-        return ap.selection_parts(rows, year, dimension, text, category)
+        return selection_parts(rows, year, dimension, text, category)
     if chart_id in ac.CHARTS:
         inputs = ac.casework_inputs(settings, rid, ANONYMOUS, agency, wq.agency_list(settings, rid))
         if not ac.on_record(inputs, chart_id):

@@ -13,13 +13,13 @@ from components.formatting import count, group_label, percent, ratio, suppressed
 from components.i18n import N_, _, ngettext
 from components.panel import ChartParts
 from dashboards._shared import query_string
+from dashboards._shared.selection import FINDINGS, impact_finding
 from dashboards._shared.wording import goal_text
 from dashboards._shared.workforce import link_grid, with_flags
 from data_access import workforce_queries as wq
 from data_access.settings import Settings
 from data_access.viewer import Viewer
 
-from .selection import FINDINGS, impact_finding
 from .transforms import PLAN_STATUS, _missing
 
 

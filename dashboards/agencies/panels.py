@@ -17,12 +17,13 @@ from components.i18n import _
 from components.panel import parts_panel
 from components.shell import notice
 from dashboards._shared import settings, viewer
+from dashboards._shared.selection import selection_parts
 from data_access import codes
 from data_access import workforce_queries as wq
 from embeds.button import embed_options
 
 from .casework import BUILDERS, CHARTS, casework_inputs, casework_link, none_on_record, on_record
-from .parts import KINDS, benchmark_parts, contracting_parts, plan_parts, selection_parts, training_parts
+from .parts import KINDS, benchmark_parts, contracting_parts, plan_parts, training_parts
 
 
 def k_text() -> str:

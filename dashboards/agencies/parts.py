@@ -10,13 +10,11 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from components.charts import impact_chart, trend_lines
-from components.formatting import count, dollars, job_label, percent
-from components.i18n import N_, _
+from components.charts import trend_lines
+from components.formatting import count, dollars, percent
+from components.i18n import _
 from components.panel import ChartParts
 from dashboards._shared.wording import goal_text
-from dashboards._shared.workforce import order_groups
-from data_access import codes
 
 from .compare import (
     compare_sentence,
@@ -27,53 +25,13 @@ from .compare import (
     plan_table,
     scope_names,
 )
-from .selection import (
-    IMPACT_LEGEND,
-    SELECTION_LABELS,
-    impact_frame,
-    selection_findings,
-    selection_summary,
-    selection_table,
-)
 from .transforms import benchmark_rows
 
-FINDING_HEADINGS = (
-    ("adverse_impact", N_("▼ Adverse impact: below four-fifths, statistically significant, more than one person")),
-    ("four_fifths", N_("△ Below four-fifths (ratio only, not tested): every ratio under 0.8, with the test's verdict")),
-)
 KINDS = ("small", "minority")
 
 
 def _source(tables: str) -> str:
     return _("Source: %(tables)s release table.", tables=tables)
-
-
-def selection_parts(rows: pd.DataFrame, year: int, dimension: str, suppressed_text: str,
-                    category: str = codes.ALL) -> ChartParts:
-    """Hires, promotions and separations headlined by adverse impact, with the four-fifths-only view labelled as
-    such (chart id `agency-selection`; `rows` are the agency's selection rates of every year for `category`)."""
-    rows = rows[(rows["fiscal_year"] == year) & (rows["group_dimension"] == dimension)]
-    rows = order_groups(rows, dimension).sort_values("action", key=lambda s: s.map(list(codes.ACTIONS).index),
-                                                     kind="stable")
-    figure = impact_chart(impact_frame(rows), {"legend": IMPACT_LEGEND}) if not rows.empty else None
-    findings = selection_findings(rows)
-    lists = dbc.Row([
-        dbc.Col([html.H3(_(heading), className="h6"),
-                 html.Ul([html.Li(line) for line in findings[key]] or [html.Li(_("None."))],
-                         id=f"agency-findings-{key.replace('_', '-')}", className="small")], md=6)
-        for key, heading in FINDING_HEADINGS
-    ])
-    title = (_("Hiring, promotion and separation: adverse impact, %(year)s", year=year) if category == codes.ALL
-             else _("Hiring, promotion and separation in %(category)s: adverse impact, %(year)s",
-                    category=job_label(category), year=year))
-    return ChartParts(
-        "agency-selection", title, selection_summary(rows, year, suppressed_text, category),
-        selection_table(rows, suppressed_text), figure, SELECTION_LABELS,
-        _source("selection_rates") + " " + _(
-            "Adverse impact = below four-fifths, statistically significant (Fisher exact within a job category, "
-            "Cochran–Mantel–Haenszel across job categories; Holm-adjusted for the groups tested) and not resting on "
-            "one person, as in the Uniform Guidelines (29 CFR 1607.4(D))."),
-        extra=[lists])
 
 
 def contracting_parts(frame: pd.DataFrame, agency: pd.Series, year: int, kind: str) -> ChartParts:

@@ -10,6 +10,7 @@ from components.figures import Axis, Series, dot_whisker, group_dots, stacked_ba
 from components.formatting import GROUP_COLOURS, by_unit, group_label, number, percent, ratio
 from components.i18n import N_, _
 from components.panel import ChartParts
+from dashboards._shared.excluded import add_notes, excluded_count, place_note, series_note, with_note
 from data_access import codes
 
 # Rows of the group chart, in this order: the race/ethnicity groups, LEP residents, everyone.
@@ -92,7 +93,7 @@ def group_labels(reference: str, unit: str) -> dict[str, str]:
                   else _("Difference from %(reference)s", reference=ref))
     return {"group": _("Group"), "value": _("Group-weighted value"), "ci_low": _("90 % interval, low"),
             "ci_high": _("90 % interval, high"), "ratio": _("Ratio to %(reference)s", reference=ref),
-            "difference": difference}
+            "difference": difference, "note": _("Note")}
 
 
 def group_sentence(rows: pd.DataFrame, group: str, reference: str, place: str, label: str, unit: str,
@@ -309,7 +310,9 @@ def group_parts(choice: Choice, access: pd.DataFrame, reference: str) -> ChartPa
     place = place_phrase(choice.area_level, choice.area_name)
     summary = group_sentence(rows, choice.group, reference, place, measure["label"], measure["unit"],
                              measure["direction"])
-    table = group_table(rows, reference)
+    note = place_note(choice.area_name, excluded_count(rows))
+    summary = with_note(summary, note)
+    table = group_table(rows, reference).assign(note=note)
     ref_rows = rows[rows["group_code"] == reference]["weighted_value"]
     figure = dot_whisker(table["group"].tolist(), rows["weighted_value"].tolist(), rows["ci_low"].tolist(),
                          rows["ci_high"].tolist(), group_colours(rows["group_code"].tolist()),
@@ -344,13 +347,16 @@ def ratio_parts(choice: Choice, access: pd.DataFrame, reference: str) -> ChartPa
     summary = change_sentence(series, "ratio", places[0][2], place_phrase(*places[0][::2]),
                               _("the ratio of %(group)s to %(reference)s residents", group=who, reference=ref),
                               ratio, " " + _("(1.00 = the same as %(reference)s residents)", reference=ref))
-    table = series.assign(ratio=series["ratio"].round(2))
+    mine = access[access["group_code"] == choice.group]
+    summary = with_note(summary, series_note(mine, places))
+    table = add_notes(series.assign(ratio=series["ratio"].round(2)), mine, places)
     figure = trend_lines(lines, Axis(_("Ratio to %(reference)s residents", reference=ref), tickformat=".2f"),
                          [(1.0, _("Parity with %(reference)s residents", reference=ref))]) if lines else None
     return ChartParts("disparities-ratio-trend",
                       _("%(group)s residents against %(reference)s residents over time", group=who, reference=ref),
                       summary, table, figure,
-                      {"year": _("Year"), "place": _("Area"), "ratio": _("Ratio to %(reference)s", reference=ref)},
+                      {"year": _("Year"), "place": _("Area"), "ratio": _("Ratio to %(reference)s", reference=ref),
+                       "note": _("Note")},
                       _("Source: release table access_by_group, measure %(measure)s.",
                         measure=choice.measure["measure_id"]))
 
@@ -381,11 +387,15 @@ def theil_split_parts(choice: Choice, ineq: pd.DataFrame) -> ChartParts:
     figure = stacked_bars(split["year"], [(_("Between planning regions"), split["between"], "#0072B2"),
                                           (_("Within planning regions"), split["within"], "#E69F00")],
                           Axis(_("Theil index (0 = equal everywhere)"), tickformat=".2~g"))
+    state = [("state", codes.STATE_ID, "Connecticut")]
+    theil = ineq[ineq["index_name"] == "theil"]
+    table = add_notes(theil_table(split).assign(place="Connecticut"), theil, state).drop(columns="place")
     return ChartParts("disparities-theil-split", _("How much of the inequality across towns lies between regions"),
-                      theil_sentence(split, choice.year, choice.measure["label"]), theil_table(split),
+                      with_note(theil_sentence(split, choice.year, choice.measure["label"]),
+                                series_note(theil, state)), table,
                       figure if not split.empty else None,
                       {"year": _("Year"), "between": _("Between regions"), "within": _("Within regions"),
-                       "total": _("Theil index"), "between_share": _("Share between regions")},
+                       "total": _("Theil index"), "between_share": _("Share between regions"), "note": _("Note")},
                       _("Source: release table inequality_indices (population-weighted Theil index)."))
 
 
@@ -399,9 +409,13 @@ def theil_trend_parts(choice: Choice, ineq: pd.DataFrame) -> ChartParts:
     summary = change_sentence(series, "value", places[0][2], place_phrase(*places[0][::2]),
                               _("the Theil index across towns"), significant,
                               " " + _("(0 = the same value in every town)"))
-    table = series.assign(value=[float(f"{v:.3g}") for v in series["value"]]).rename(columns={"value": "theil"})
+    theil = ineq[ineq["index_name"] == "theil"]
+    summary = with_note(summary, series_note(theil, places))
+    table = add_notes(series.assign(value=[float(f"{v:.3g}") for v in series["value"]]), theil, places)
+    table = table.rename(columns={"value": "theil"})
     figure = trend_lines(lines, Axis(_("Theil index"), tickformat=".2~g")) if lines else None
     return ChartParts("disparities-theil-trend",
                       _("Inequality of “%(measure)s” across towns over time", measure=choice.measure["label"]),
-                      summary, table, figure, {"year": _("Year"), "place": _("Area"), "theil": _("Theil index")},
+                      summary, table, figure, {"year": _("Year"), "place": _("Area"), "theil": _("Theil index"),
+                                               "note": _("Note")},
                       _("Source: release table inequality_indices."))

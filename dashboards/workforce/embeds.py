@@ -14,6 +14,7 @@ from embeds.registry import Builder, Built, own_params, register_chart
 from embeds.signing import Unavailable, choose
 
 from . import parts as wp
+from . import selection as ws
 from . import transforms as wf
 
 CHARTS = ("workforce-representation", "workforce-trend", "workforce-level")
@@ -51,5 +52,13 @@ def workforce(chart_id: str) -> Builder:
     return build
 
 
+def workforce_selection(settings: Settings, rid: str, p: dict, image: bool) -> Built:
+    """The adverse-impact panel of a `/workforce` view (year, agency, job category, groups), for the public."""
+    choice = _workforce_choice(settings, rid, p)
+    parts = ws.selection_view(settings, ANONYMOUS, choice, suppressed(settings.suppression_k), dash.get_relative_path)
+    return parts, own_params(ws.CHART_ID, choice.params), "/workforce" + query_string(**choice.params)
+
+
+register_chart(ws.CHART_ID, ("release", "year", "agency", "category", "dimension"), workforce_selection)
 for _chart in CHARTS:
     register_chart(_chart, ("release", "year", "agency", "category", "dimension", "convention"), workforce(_chart))

@@ -42,6 +42,7 @@ from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from .parts import level_cells, level_parts, representation_parts, trend_parts
+from .selection import CHART_ID, selection_view
 from .transforms import Choice, convention_options, dimension_options
 
 dash.register_page(
@@ -211,6 +212,12 @@ def _trend(choice: Choice, cells: pd.DataFrame) -> html.Section:
                        **embed_options("workforce-trend", choice.params))
 
 
+def _selection(choice: Choice) -> html.Section:
+    """Hires, promotions and separations of the view's scope: adverse impact, pooled or for the job category."""
+    return parts_panel(selection_view(settings(), viewer(), choice, _suppressed_text(), _link),
+                       **embed_options(CHART_ID, choice.params))
+
+
 def _next_level(choice: Choice) -> html.Section | None:
     """The table one level down: agencies (statewide view) or job categories (an agency's view)."""
     level = level_cells(settings(), viewer(), choice)
@@ -237,7 +244,7 @@ def content(choice: Choice) -> list:
         text = (_("Connecticut's state agencies reported no employees in %(category)s in %(year)s.", **values)
                 if choice.agency == codes.ALL else
                 _("the %(agency)s reported no employees in %(category)s in %(year)s.", **values))
-        return [notice(text, "info"), _next_level(choice)]
+        return [notice(text, "info"), _next_level(choice), _selection(choice)]
     scorecard = None
     if choice.agency != codes.ALL:
         scorecard = html.P(
@@ -246,7 +253,7 @@ def content(choice: Choice) -> list:
                 href=_link(f"/agencies/{choice.agency}" + query_string(release=choice.release_id, year=choice.year)),
             )
         )
-    return [scorecard, _representation(choice, cells), _next_level(choice), _trend(choice, cells)]
+    return [scorecard, _representation(choice, cells), _next_level(choice), _trend(choice, cells), _selection(choice)]
 
 
 @callback(

@@ -1,5 +1,6 @@
-"""Pure transforms behind the adverse-impact panels (DESIGN §4.2): findings headlined by `adverse_impact`, the
-four-fifths-only view labelled as such, the table, the chart frame and the sentences.
+"""Pure transforms behind the adverse-impact panels (DESIGN §4.2) of the agency scorecard and `/workforce`:
+findings headlined by `adverse_impact`, the four-fifths-only view labelled as such, the table, the chart frame,
+the sentences and the whole panel (`selection_parts`).
 
 Every figure is read from the `selection_rates` rows the data-access layer gave the viewer; nothing is computed
 here but counts of rows and words.
@@ -9,11 +10,15 @@ from __future__ import annotations
 
 import math
 
+import dash_bootstrap_components as dbc
 import pandas as pd
+from dash import html
 
+from components.charts import impact_chart
 from components.formatting import count, group_label, job_label, number, p_value, percent, ratio
 from components.i18n import N_, _, ngettext
-from dashboards._shared.workforce import group_colour, p_phrase
+from components.panel import ChartParts
+from dashboards._shared.workforce import group_colour, order_groups, p_phrase
 from data_access import codes
 
 # action → (panel name, action word, pool); the panel name is an English message id, shown through _().
@@ -248,3 +253,43 @@ def selection_summary(frame: pd.DataFrame, year: int, suppressed_text: str, cate
             suppressed=suppressed_text,
         )
     return text
+
+
+FINDING_HEADINGS = (
+    ("adverse_impact", N_("▼ Adverse impact: below four-fifths, statistically significant, more than one person")),
+    ("four_fifths", N_("△ Below four-fifths (ratio only, not tested): every ratio under 0.8, with the test's verdict")),
+)
+
+
+def selection_parts(rows: pd.DataFrame, year: int, dimension: str, suppressed_text: str,
+                    category: str = codes.ALL, chart_id: str = "agency-selection", place: str | None = None,
+                    extra: list | None = None) -> ChartParts:
+    """Hires, promotions and separations headlined by adverse impact, with the four-fifths-only view labelled as
+    such (`rows`: the selection rates of one agency, or of `ALL` agencies, every year, for `category`); `place`
+    names the scope in the title (the scorecard leaves it out: its page names the agency), `extra` follows the
+    finding lists."""
+    rows = rows[(rows["fiscal_year"] == year) & (rows["group_dimension"] == dimension)]
+    rows = order_groups(rows, dimension).sort_values("action", key=lambda s: s.map(list(codes.ACTIONS).index),
+                                                     kind="stable")
+    figure = impact_chart(impact_frame(rows), {"legend": IMPACT_LEGEND}) if not rows.empty else None
+    findings = selection_findings(rows)
+    prefix = chart_id.split("-")[0]
+    lists = dbc.Row([
+        dbc.Col([html.H3(_(heading), className="h6"),
+                 html.Ul([html.Li(line) for line in findings[key]] or [html.Li(_("None."))],
+                         id=f"{prefix}-findings-{key.replace('_', '-')}", className="small")], md=6)
+        for key, heading in FINDING_HEADINGS
+    ])
+    title = (_("Hiring, promotion and separation: adverse impact, %(year)s", year=year) if category == codes.ALL
+             else _("Hiring, promotion and separation in %(category)s: adverse impact, %(year)s",
+                    category=job_label(category), year=year))
+    if place:
+        title = _("%(title)s (%(place)s)", title=title, place=place)
+    return ChartParts(
+        chart_id, title, selection_summary(rows, year, suppressed_text, category),
+        selection_table(rows, suppressed_text), figure, SELECTION_LABELS,
+        _("Source: %(tables)s release table.", tables="selection_rates") + " " + _(
+            "Adverse impact = below four-fifths, statistically significant (Fisher exact within a job category, "
+            "Cochran–Mantel–Haenszel across job categories; Holm-adjusted for the groups tested) and not resting on "
+            "one person, as in the Uniform Guidelines (29 CFR 1607.4(D))."),
+        extra=[lists, *(extra or [])])
