@@ -396,7 +396,7 @@ def test_recent_images_keep_the_last_ones_used():
     assert (kept.get("a"), kept.get("b"), kept.get("c")) == (b"1", None, b"3")
 
 
-def test_the_areas_register_the_32_embeddable_charts_with_their_parameters():
+def test_the_areas_register_the_35_embeddable_charts_with_their_parameters():
     """The registry, filled by each page area, holds exactly the charts and parameters of the README's list."""
     import app  # noqa: F401  (the pages, and with them their areas' charts)
 
@@ -419,7 +419,8 @@ def test_the_areas_register_the_32_embeddable_charts_with_their_parameters():
         "agencies-list": ("release", "year", "peer"),
         "agency-selection": ("release", "agency", "year", "dimension", "category"),
         **{f"agency-{c}": ("release", "agency", "year")
-           for c in ("contracting-small", "contracting-minority", "plans", "training", "benchmarks")},
+           for c in ("contracting-small", "contracting-minority", "plans", "training", "benchmarks",
+                     "casework-complaints", "casework-accommodations", "casework-goals")},
         "plans-status": plans, "plans-directory": plans,
         "town-profile": ("release", "geoid", "year"),
         **{f"casework-{c}": ("release", "agency", "by", "year")
