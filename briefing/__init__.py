@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dash import Dash
 
+from .pack_route import register_briefing_route
 from .routes import register_feed_route
 
 
 def install(app: Dash) -> None:
-    """The status feed on `app`."""
+    """The status feed and the briefing packs on `app`."""
     register_feed_route(app.server)
+    register_briefing_route(app.server)
