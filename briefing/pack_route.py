@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from flask import Flask, Response, request
 
-from components.i18n import _, language
+from components.i18n import N_, _, language
 from data_access.queries import DataUnavailable, current_settings, resolve_release
 from data_access.viewer import Viewer
 from web.auth import resolve_viewer
@@ -30,7 +30,7 @@ IMAGE_SCALE = 1.5
 KEPT_PACKS = 16
 MAX_PARAM = 64
 PUBLIC_MAX_AGE = 300
-NOT_A_PACK = ("There is no briefing for this address. Briefings exist for the state (/briefing/state), an agency "
+NOT_A_PACK = N_("There is no briefing for this address. Briefings exist for the state (/briefing/state), an agency "
               "code (such as /briefing/DOC) or a town's 10-digit code.")
 
 
