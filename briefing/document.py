@@ -113,7 +113,7 @@ def sections(pack: Pack, draw: Callable[[dict, int, int], bytes]) -> list[Sectio
         image = None
         if parts.figure is not None:
             image = base64.b64encode(draw(*image_spec(parts.figure))).decode("ascii")
-        headers, rows = table_rows(parts)
+        headers, rows = table_rows(parts) if parts.chart_id not in pack.untabled else ([], [])
         out.append(Section(parts.title, parts.summary, headers, rows, parts.source, image))
     return out
 

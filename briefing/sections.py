@@ -26,8 +26,13 @@ from data_access import workforce_queries as wq
 from data_access.releases import ReleaseInfo
 from data_access.settings import Settings
 from data_access.viewer import Viewer
+from embeds.registry import chart
+from embeds.signing import Unavailable
 
 STATE = "state"
+# Statewide charts of public tables (no count of people, so no viewer-specific suppression): their pages'
+# embeddable builders, for the pack's release.
+STATE_CHARTS = ("contracting-small", "contracting-minority", "plans-status")
 GEOID = re.compile(r"^09\d{8}$")
 AGENCY = re.compile(r"^[A-Za-z0-9]{1,16}$")
 
@@ -41,6 +46,7 @@ class Pack:
     title: str
     page: str  # the page's address (without release), for "see it online"
     sections: list[ChartParts]
+    untabled: tuple[str, ...] = ()  # charts printed without their data table (long lists; online in full)
 
 
 def scope_kind(settings: Settings, release_id: str, scope: object) -> tuple[str, str] | None:
@@ -57,9 +63,16 @@ def scope_kind(settings: Settings, release_id: str, scope: object) -> tuple[str,
 
 
 def state_pack(settings: Settings, info: ReleaseInfo) -> Pack:
-    """The overview: one card per domain with its headline benchmark, status and trend (as an image)."""
+    """The overview (one card per domain: headline benchmark, status, trend as an image), then statewide
+    contracting attainment and where the equity plans stand, as their pages show them."""
     parts, chosen, _page = overview_cards(settings, info.release_id, {}, True)
-    return Pack(STATE, "state", _("Statewide overview"), f"/?year={chosen['year']}", [parts])
+    sections = [parts]
+    for chart_id in STATE_CHARTS:
+        try:
+            sections.append(chart(chart_id).build(settings, info.release_id, {}, True)[0])
+        except (Unavailable, IndexError):  # the release has no figures for this chart
+            continue
+    return Pack(STATE, "state", _("Statewide overview"), f"/?year={chosen['year']}", sections, STATE_CHARTS)
 
 
 def _utilization(settings: Settings, rid: str, viewer: Viewer, agency: pd.Series, year: int) -> ChartParts | None:

@@ -100,9 +100,12 @@ def get_pdf(client, address: str) -> bytes:
 
 def test_the_state_pdf_holds_the_overviews_headline_statuses_and_figures(client):
     pages, text = pdf_text(get_pdf(client, "/briefing/state?format=pdf"))
-    assert 1 <= pages <= 4
+    assert 1 <= pages <= 6
     cards = public_parts("overview-cards")
     flat = squash(text)
+    for chart_id in ("contracting-small", "contracting-minority", "plans-status"):  # chart and summary
+        parts = public_parts(chart_id)
+        assert squash(parts.title) in flat and squash(parts.summary) in flat, chart_id
     for item in shown_text(cards):
         assert squash(item) in flat, item
     for status in cards.table["status"]:  # symbol and word, as on the cards
