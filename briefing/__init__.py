@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import Dash
 
+from .feed_route import register_feed_route
 from .pack_route import register_briefing_route
-from .routes import register_feed_route
 
 
 def install(app: Dash) -> None:

@@ -2,7 +2,7 @@
 consecutive published releases, built with `xml.etree` from the frames of `data_access.feed_queries`.
 
 Benchmark words and figures are the pages' own (the overview's for the state and regions, the scorecard's for
-agencies), so an entry reads as the page it links to. Everything here is pure; `briefing.routes` serves it.
+agencies), so an entry reads as the page it links to. Everything here is pure; `briefing.feed_route` serves it.
 """
 from __future__ import annotations
 

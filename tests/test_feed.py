@@ -196,3 +196,28 @@ def test_the_history_is_what_the_public_was_shown_up_to_now():
     # r2 rolled back: r1 is current again, and r2's changes leave the feed
     assert [r.release_id for r in published_history([three, two, replace(one, status="published")])] == ["r1"]
     assert published_history([three]) == []
+
+
+def test_the_diff_reads_each_benchmarks_latest_year_and_never_carries_a_hidden_figure():
+    import pandas as pd
+
+    from data_access.changes import benchmark_status_changes
+
+    def rows(*items):
+        return pd.DataFrame([{"metric_key": k, "scope": "agency", "scope_id": a, "year": y, "status": s, "value": v,
+                              "suppressed": h} for k, a, y, s, v, h in items])
+
+    old = rows(("training.completion", "AAA", 2023, "moving_away", 0.5, False),
+               ("training.completion", "AAA", 2024, "on_track", 0.6, False),
+               ("training.completion", "BBB", 2024, "on_track", 0.7, False),
+               ("training.completion", "CCC", 2024, None, None, True),
+               ("training.completion", "DDD", 2024, "met", 0.9, False))
+    new = rows(("training.completion", "AAA", 2024, "on_track", 0.6, False),
+               ("training.completion", "AAA", 2025, "met", 0.8, False),  # latest year moved: a change
+               ("training.completion", "BBB", 2025, None, 0.71, True),  # now hidden: shown as suppressed
+               ("training.completion", "CCC", 2025, None, None, True),  # hidden on both sides: nothing
+               ("training.completion", "EEE", 2025, "met", 0.9, False))  # new benchmark: not a change
+    out = benchmark_status_changes(old, new).set_index("scope_id")
+    assert list(out.index) == ["AAA", "BBB"]
+    assert out.loc["AAA", ["old_status", "status", "old_year", "year"]].tolist() == ["on_track", "met", 2024, 2025]
+    assert out.loc["BBB", "suppressed"] and out.loc["BBB", "value"] is None and out.loc["BBB", "status"] is None
