@@ -187,6 +187,7 @@ def benchmark_status_changes(old: pd.DataFrame | None, new: pd.DataFrame | None)
         "year": rows["year_new"], "status": rows["status_new"].map(_plain), "value": rows["value_new"].map(_plain),
         "suppressed": rows["suppressed_new"].fillna(False).astype(bool),
     })
-    hidden = out["suppressed"]
-    out["value"] = out["value"].astype(object).where(~hidden, None)  # never a figure the viewer may not see
+    for column in ("old_status", "status", "value"):  # missing as None, never NaN
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
+    out["value"] = out["value"].where(~out["suppressed"], None)  # never a figure the viewer may not see
     return out[STATUS_CHANGE_COLUMNS]
