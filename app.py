@@ -1,10 +1,12 @@
-"""Assemble the Dash app: pages from `dashboards/`, the shell, and the HTTP side from `web.install`."""
+"""Assemble the Dash app: pages from `dashboards/`, the shell, the HTTP side from `web.install` and the feed
+and briefing packs from `briefing.install`."""
 from __future__ import annotations
 
 import dash
 from dash import State, dcc
 from flask import Flask
 
+import briefing
 import web
 from components.shell import shell
 from web.language import LocalizedDash
@@ -12,7 +14,9 @@ from web.server import COMPRESSED_TYPES, callback_failed, signed_in
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
-<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}
+<link rel="alternate" type="application/atom+xml" title="CT Equity Benchmarks: benchmark status changes"
+ href="/feed.atom"></head>
 <body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
 </html>"""
 
@@ -35,6 +39,7 @@ def create_app() -> LocalizedDash:
     )
     app.index_string = INDEX
     web.install(app)
+    briefing.install(app)
     links = tuple((page["name"], page["relative_path"]) for page in dash.page_registry.values()
                   if page.get("nav", True) is not False)
     app.layout = lambda: shell([dcc.Store(id="shell-view"), dash.page_container], links, signed_in())

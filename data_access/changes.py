@@ -150,3 +150,44 @@ def compare_releases(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame])
     """Per release table present in either release: see `compare_table` (geometry is not compared)."""
     names = [n for n in RELEASE_TABLES if n != "geometry" and (n in old or n in new)]
     return {name: compare_table(name, old.get(name), new.get(name)) for name in names}
+
+
+BENCHMARK_KEY = ["metric_key", "scope", "scope_id"]
+STATUS_CHANGE_COLUMNS = [*BENCHMARK_KEY, "old_year", "old_status", "old_suppressed", "year", "status", "value",
+                         "suppressed"]
+
+
+def latest_benchmark_rows(progress: pd.DataFrame | None) -> pd.DataFrame:
+    """Each benchmark's row of its latest year (a benchmark's status is the status of its latest year)."""
+    frame = _frame("benchmark_progress", progress)
+    if frame.empty:
+        return frame
+    ordered = frame.sort_values([*BENCHMARK_KEY, "year"], kind="stable")
+    return ordered.drop_duplicates(BENCHMARK_KEY, keep="last").reset_index(drop=True)
+
+
+def benchmark_status_changes(old: pd.DataFrame | None, new: pd.DataFrame | None) -> pd.DataFrame:
+    """Benchmarks in both releases whose latest status differs, with old and new status, year and value.
+
+    Give it benchmark_progress frames masked for the viewer: a status suppressed for the viewer reads as
+    missing (`*_suppressed` true), so it is never compared or shown; two hidden statuses are never a change.
+    """
+    left, right = latest_benchmark_rows(old), latest_benchmark_rows(new)
+    left = left.assign(**{k: left[k].astype(object) for k in BENCHMARK_KEY})
+    right = right.assign(**{k: right[k].astype(object) for k in BENCHMARK_KEY})
+    both = left.merge(right, on=BENCHMARK_KEY, how="inner", suffixes=("_old", "_new"))
+    if both.empty:
+        return pd.DataFrame(columns=STATUS_CHANGE_COLUMNS)
+    moved = _differs("benchmark_progress", "status", both["status_old"], both["status_new"])
+    rows = both[moved].sort_values(BENCHMARK_KEY, kind="stable", ignore_index=True)
+    out = pd.DataFrame({
+        **{k: rows[k] for k in BENCHMARK_KEY},
+        "old_year": rows["year_old"], "old_status": rows["status_old"].map(_plain),
+        "old_suppressed": rows["suppressed_old"].fillna(False).astype(bool),
+        "year": rows["year_new"], "status": rows["status_new"].map(_plain), "value": rows["value_new"].map(_plain),
+        "suppressed": rows["suppressed_new"].fillna(False).astype(bool),
+    })
+    for column in ("old_status", "status", "value"):  # missing as None, never NaN
+        out[column] = out[column].astype(object).where(out[column].notna(), None)
+    out["value"] = out["value"].where(~out["suppressed"], None)  # never a figure the viewer may not see
+    return out[STATUS_CHANGE_COLUMNS]

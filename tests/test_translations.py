@@ -17,9 +17,10 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def interface_messages() -> dict[str, str]:
-    """Every message id in the interface code (components/, dashboards/, embeds/ and web/) → where it was found."""
+    """Every message id in the interface code (components/, dashboards/, embeds/, web/ and briefing/) → where it
+    was found."""
     found: dict[str, str] = {}
-    for folder in ("components", "dashboards", "embeds", "web"):
+    for folder in ("components", "dashboards", "embeds", "web", "briefing"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
                 ROOT / folder, [("**.py", "python")], keywords=KEYWORDS,
                 directory_filter=lambda path: not Path(path).name.startswith(".")):  # dashboards/_shared too

@@ -12,6 +12,7 @@ from components.shell import notice, page_header
 from components.skeleton import page_skeleton
 from components.tables import data_table
 from dashboards._shared import guarded, query_string, settings, view_state, viewer
+from dashboards._shared.briefing import briefing_link
 from data_access import access_queries as aq
 from data_access import codes, queries
 from embeds.button import embed_options
@@ -92,7 +93,7 @@ def _profile(info, town, year, back: str) -> html.Div:
         html.P(reliability_convention(settings().cv_high, settings().cv_medium),
                className="small text-body-secondary mt-2"),
     ], before=[_view_reset(geoid)], lead=[dcc.Link(_("← Back to the service-access map"), href=back, id="towns-back")],
-        intro=[intro])
+        intro=[intro, briefing_link(geoid, rid, "towns-briefing")])
 
 
 @callback(Output("shell-view", "data", allow_duplicate=True), Input("towns-view", "data"),

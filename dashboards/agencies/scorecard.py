@@ -27,6 +27,7 @@ from dashboards._shared import (
     view_state,
     viewer,
 )
+from dashboards._shared.briefing import briefing_link
 from dashboards._shared.workforce import (
     CONVENTIONS,
     DEFAULT_CONVENTION,
@@ -190,6 +191,7 @@ def layout(
         location="agency-url",
         before=[dcc.Store(id="agency-code", data=agency["agency_code"])],
         lead=[back],
+        intro=[briefing_link(agency["agency_code"], info.release_id, "agency-briefing")],
     )
 
 

@@ -19,6 +19,7 @@ from dashboards._shared import (
     view_state,
     viewer,
 )
+from dashboards._shared.briefing import briefing_link
 from data_access import queries
 from embeds.button import embed_options
 
@@ -54,7 +55,8 @@ def layout(release: str | None = None, year: str | None = None, view: dict | Non
     ], className="d-flex flex-wrap gap-3")
     return page_skeleton(info, _("Statewide overview"), _("Is Connecticut closing its equity gaps, benchmark by "
                                                           "benchmark?"), filters,
-                         [html.Div(id="overview-cards", **{"aria-live": "polite"})], location="overview-url")
+                         [html.Div(id="overview-cards", **{"aria-live": "polite"})], location="overview-url",
+                         intro=[briefing_link("state", info.release_id, "overview-briefing")])
 
 
 @callback(
