@@ -60,7 +60,8 @@ TEXT_COLUMNS = {"agency_code", "agency_name", "peer_group", "job_category", "rac
                 "town_geoid", "group", "measure_id", "domain", "label", "unit", "direction", "description",
                 "source", "metric_key", "scope", "scope_id", "status", "submitted_on", "approved_on", "url",
                 "aap_decision", "aap_basis", "complaint_id", "forum", "filed_on", "closed_on", "bases", "issues",
-                "outcome", "request_id", "requested_on", "decided_on", "kind", "decision"}
+                "outcome", "request_id", "requested_on", "decided_on", "kind", "decision", "agency_name_es", "label_es",
+                "description_es"}
 PLAIN_NUMBER = re.compile(r"^(\d+(\.\d+)?)?$")  # digits, optional point and decimals, or empty
 YEARS = set(range(2019, 2026))
 
