@@ -26,6 +26,13 @@ SUPPRESSION_NOTE = (
     "figures derived from small counts are null (never 0) for this viewer."
 )
 
+# Optional Spanish text of the data (DESIGN §2): the Spanish pages show it when given.
+SPANISH_FIELDS = {
+    ("agencies", "agency_name_es"): "The agency's name in Spanish; null when not given (use `agency_name`).",
+    ("measures", "label_es"): "The measure's label in Spanish; null when not given (use `label`).",
+    ("measures", "description_es"): "The measure's description in Spanish; null when not given (use `description`).",
+}
+
 
 def camel(table: str) -> str:
     return "".join(part.title() for part in table.split("_"))
@@ -46,6 +53,8 @@ def row_schema(table: str) -> dict:
             schema["nullable"] = True
         if (table, name) == ("benchmark_progress", "status"):  # DESIGN §4.4; null when suppressed (§5)
             schema["enum"] = [*BENCHMARK_STATUSES, None]
+        if (table, name) in SPANISH_FIELDS:
+            schema["description"] = SPANISH_FIELDS[(table, name)]
         properties[name] = schema
     return {"type": "object", "required": columns(table), "additionalProperties": False, "properties": properties}
 

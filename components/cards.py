@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from .formatting import count, status_label
+from .formatting import status_counts, status_label
 from .i18n import _
 
 STATUS_COLOURS = {"met": "success", "on_track": "primary", "off_track": "danger", "insufficient_data": "secondary"}
@@ -50,7 +50,7 @@ def status_badge(status: str | None) -> dbc.Badge | None:
 
 def domain_card(card: DomainCard) -> dbc.Card:
     """One domain's card; the whole card links to its page."""
-    counts = ", ".join(f"{count(n)} {status_label(s)[0].lower()}" for s, n in card.status_counts.items() if n)
+    counts = status_counts(card.status_counts)
     body = [
         html.H2(card.title, className="h5 card-title"),
         html.P(card.headline, className="small text-body-secondary mb-1"),

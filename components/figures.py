@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .formatting import count
-from .i18n import _, language
+from .i18n import NUMBER_LOCALES, _, language
 
 NEUTRAL = "#555555"
 MET_COLOUR = "#0072B2"  # Okabe–Ito blue
@@ -26,8 +27,9 @@ _AXIS = {"showline": True, "linecolor": "#444444", "ticks": "outside", "tickcolo
 # simple_white's look, without its per-trace defaults.
 TEMPLATE = {"layout": {"plot_bgcolor": "white", "paper_bgcolor": "white", "font": {"color": "#222222"},
                        "xaxis": _AXIS, "yaxis": _AXIS, "hovermode": "closest"}}
-# Plotly's decimal and thousands marks per language (layout.separators): 1,234.5 · 1.234,5.
-SEPARATORS = {"en": ".,", "es": ",."}
+# Plotly's decimal and thousands marks per language (layout.separators), from the same Babel locale as the
+# text (components.i18n.NUMBER_LOCALES): 1,234.5 in both (Spanish as es_US).
+SEPARATORS = {lang: get_decimal_symbol(loc) + get_group_symbol(loc) for lang, loc in NUMBER_LOCALES.items()}
 
 
 def separators() -> str:

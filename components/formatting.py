@@ -7,7 +7,7 @@ from datetime import date, datetime
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .i18n import N_, _, language, ngettext
+from .i18n import N_, _, language, ngettext, number_locale
 
 GROUP_LABELS = {
     "hispanic": N_("Hispanic or Latino"),
@@ -23,6 +23,19 @@ GROUP_LABELS = {
     "lep": N_("Limited English proficient"),
     "total": N_("All residents"),
     "ALL": N_("Everyone"),
+}
+# Race × sex groups as whole labels, so that Spanish can make the race agree with women or men
+# ("Mujeres negras o afroamericanas"); the non-binary group keeps the "%(race)s %(sex_lower)s" form.
+RACE_SEX_LABELS = {
+    "hispanic_female": N_("Hispanic or Latino women"), "hispanic_male": N_("Hispanic or Latino men"),
+    "white_female": N_("White women"), "white_male": N_("White men"),
+    "black_female": N_("Black or African American women"), "black_male": N_("Black or African American men"),
+    "asian_female": N_("Asian women"), "asian_male": N_("Asian men"),
+    "nhpi_female": N_("Native Hawaiian or Other Pacific Islander women"),
+    "nhpi_male": N_("Native Hawaiian or Other Pacific Islander men"),
+    "aian_female": N_("American Indian or Alaska Native women"),
+    "aian_male": N_("American Indian or Alaska Native men"),
+    "two_or_more_female": N_("Women of two or more races"), "two_or_more_male": N_("Men of two or more races"),
 }
 # Okabe–Ito: colour-blind-safe; each group keeps its colour on every page.
 GROUP_COLOURS = {
@@ -76,6 +89,8 @@ def group_label(code: str) -> str:
     """Readable name of a group code, including race × sex codes, in the viewer's language."""
     if code in GROUP_LABELS:
         return _(GROUP_LABELS[code])
+    if code in RACE_SEX_LABELS:
+        return _(RACE_SEX_LABELS[code])
     race, _sep, sex = code.rpartition("_")
     if race in GROUP_LABELS and sex in GROUP_LABELS:
         sex_name = _(GROUP_LABELS[sex])
@@ -97,6 +112,29 @@ def status_label(code: str | None) -> tuple[str, str]:
         word, symbol = STATUS_LABELS[code]
         return _(word), symbol
     return (str(code) if code else "", "")
+
+
+def status_count(code: str, n: int) -> str:
+    """'2 have met their target': a count of benchmarks with a status, as a phrase with its plural (never a
+    number glued to a badge word, which cannot agree in Spanish)."""
+    if code == "met":
+        return ngettext("%(num)s has met its target", "%(num)s have met their target", n)
+    if code == "on_track":
+        return ngettext("%(num)s is on track", "%(num)s are on track", n)
+    if code == "improving_too_slowly":
+        return ngettext("%(num)s is improving, but too slowly", "%(num)s are improving, but too slowly", n)
+    if code == "no_detectable_change":
+        return ngettext("%(num)s shows no change beyond noise", "%(num)s show no change beyond noise", n)
+    if code == "moving_away":
+        return ngettext("%(num)s is moving away from its target", "%(num)s are moving away from their target", n)
+    if code == "insufficient_data":
+        return ngettext("%(num)s does not have enough data yet", "%(num)s do not have enough data yet", n)
+    return f"{count(n)} {code}"
+
+
+def status_counts(counts: dict[str, int]) -> str:
+    """'2 have met their target, 1 is on track' for the statuses with a count ('' when none)."""
+    return ", ".join(status_count(code, n) for code, n in counts.items() if n)
 
 
 def suppressed(k: int) -> str:
@@ -129,10 +167,10 @@ def _missing(value: object) -> bool:
 
 
 def number(value: float, digits: int = 0) -> str:
-    """A number in the viewer's locale: grouping and decimal marks (1,234.5 · 1.234,5)."""
+    """A number with US marks in both languages (1,234.5; Spanish uses es_US, as in Puerto Rico)."""
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
     # Round as Python's own formatting does (binary value, half to even), then let Babel place the marks.
-    return format_decimal(round(value, digits), format=pattern, locale=language())
+    return format_decimal(round(value, digits), format=pattern, locale=number_locale())
 
 
 def day(value: date | datetime | None) -> str:
@@ -141,7 +179,7 @@ def day(value: date | datetime | None) -> str:
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    """0.1234 → '12.3 %' ('12,3 %' in Spanish)."""
+    """0.1234 → '12.3 %' (the same in Spanish)."""
     return "—" if _missing(value) else f"{number(value * 100, digits)} %"
 
 

@@ -11,6 +11,9 @@ from flask import current_app, has_request_context
 
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
+# Numbers and money follow US conventions in both languages (decimal point, comma thousands, $45,300): the
+# Spanish of the United States and Puerto Rico (CLDR es_US), while the interface language stays `es`.
+NUMBER_LOCALES = {"en": "en_US", "es": "es_US"}
 
 
 def N_(text: str) -> str:
@@ -45,3 +48,8 @@ def language() -> str:
     locale = flask_babel.get_locale()
     code = locale.language if locale is not None else DEFAULT_LANGUAGE
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def number_locale() -> str:
+    """The Babel locale numbers are written in for the current request ('es_US' for Spanish)."""
+    return NUMBER_LOCALES[language()]

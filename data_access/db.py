@@ -9,7 +9,10 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from .schema import metadata
 
 # Columns added to existing tables after their first release: an older database gets them on first use.
-ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"users": ("session_version",), "releases": ("method_version",)}
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "users": ("session_version",), "releases": ("method_version",),
+    "agencies": ("agency_name_es",), "measures": ("label_es", "description_es"),
+}
 _UPGRADED: set[str] = set()
 
 

@@ -53,6 +53,7 @@ agencies = Table(
     _key("agency_code", 16),
     Column("agency_name", String(200), nullable=False),
     Column("peer_group", String(64), nullable=False),
+    Column("agency_name_es", String(200)),  # optional Spanish name; NULL = show the English one
 )
 
 measures = Table(
@@ -66,6 +67,8 @@ measures = Table(
     Column("direction", String(20), nullable=False),
     Column("description", Text),
     Column("source", Text),
+    Column("label_es", String(200)),  # optional Spanish label and description; NULL = show the English
+    Column("description_es", Text),
 )
 
 towns = Table(

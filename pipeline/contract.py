@@ -15,6 +15,7 @@ class Col:
     choices: tuple[str, ...] = ()
     maximum: float | None = None
     signed: bool = False  # negative numbers allowed
+    optional: bool = False  # the column itself may be left out of the header (read as all blank)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ SPECS: dict[str, FileSpec] = {
                 Col("agency_code", "text", maximum=16),
                 Col("agency_name", "text"),
                 _code("peer_group", codes.PEER_GROUPS),
+                Col("agency_name_es", "text", required=False, maximum=200, optional=True),
             ),
             ("agency_code",),
         ),
@@ -127,6 +129,8 @@ SPECS: dict[str, FileSpec] = {
                 _code("direction", codes.DIRECTIONS),
                 Col("description", "text", required=False),
                 Col("source", "text", required=False),
+                Col("label_es", "text", required=False, maximum=200, optional=True),
+                Col("description_es", "text", required=False, optional=True),
             ),
             ("measure_id",),
         ),

@@ -63,7 +63,7 @@ def read_raw(path: Path, spec: FileSpec, problems: Problems) -> RawTable | None:
         problems.add(name, text[: text.index("\x00")].count("\n") + 1, rule="contains a NUL byte; not a text CSV")
         return None
     if not text.strip():
-        problems.add(name, 1, rule=f"file is empty; expected the header row: {','.join(spec.column_names)}")
+        problems.add(name, 1, rule=f"file is empty; expected the header row: {_header(spec)}")
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -78,6 +78,9 @@ def read_raw(path: Path, spec: FileSpec, problems: Problems) -> RawTable | None:
         problems.add(name, 2, rule="header only: the file has no data rows")
         return None
     frame = pd.DataFrame(rows, columns=header, dtype=str)
+    for column in spec.columns:
+        if column.name not in frame.columns:  # an optional column left out: read as blank
+            frame[column.name] = ""
     frame = frame[spec.column_names].apply(lambda col: col.str.strip())
     return RawTable(name, frame, np.asarray(lines, dtype=np.int64))
 
@@ -110,11 +113,19 @@ def _header_ok(header: list[str], spec: FileSpec, name: str, problems: Problems)
         seen.add(column)
         if column not in spec.column_names:
             problems.add(
-                name, 1, column, column, f"unknown column; {spec.filename} has exactly: {', '.join(spec.column_names)}"
+                name, 1, column, column, f"unknown column; {spec.filename} has exactly: {_listed(spec)}"
             )
             ok = False
-    for column in spec.column_names:
-        if column not in seen:
-            problems.add(name, 1, column, "", "required column missing from the header")
+    for column in spec.columns:
+        if column.name not in seen and not column.optional:
+            problems.add(name, 1, column.name, "", "required column missing from the header")
             ok = False
     return ok
+
+
+def _listed(spec: FileSpec) -> str:
+    return ", ".join(f"{c.name} (optional)" if c.optional else c.name for c in spec.columns)
+
+
+def _header(spec: FileSpec) -> str:
+    return ",".join(c.name for c in spec.columns if not c.optional)

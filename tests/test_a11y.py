@@ -81,15 +81,24 @@ copy.querySelectorAll('pre, code, script, style, .js-plotly-plot').forEach(e => 
 document.body.appendChild(copy); const text = copy.innerText; copy.remove(); return text;"""
 
 
-def data_names(settings, release_id: str) -> list[str]:
-    """Names that come from the data (agencies, measures, towns, regions): not interface text."""
+def data_names(settings, release_id: str, lang: str = "en") -> list[str]:
+    """Names that come from the data (agencies, measures, towns, regions): not interface text. On a Spanish
+    page an agency or measure with a Spanish name given must show that one (issue #18), so only it is spared;
+    peer groups are translated in the interface, so they are not spared in Spanish."""
     from data_access.queries import read_table
 
     names = {"CT Equity Benchmarks", "Office of Equity and Opportunity"}  # proper names stay as they are
-    for table, cols in (("agencies", ("agency_name", "peer_group")), ("measures", ("label", "source")),
+    spanish = {"agency_name": "agency_name_es", "label": "label_es"} if lang == "es" else {}
+    peer = () if lang == "es" else ("peer_group",)
+    for table, cols in (("agencies", ("agency_name", *peer)), ("measures", ("label", "source")),
                         ("towns", ("town_name", "region_name", "county_name"))):
         frame = read_table(settings, table, release_id)
-        names |= {str(v) for c in cols for v in frame[c].dropna()}
+        for c in cols:
+            values = frame[c]
+            if c in spanish and spanish[c] in frame.columns:
+                given = frame[spanish[c]].notna() & (frame[spanish[c]].astype(str).str.strip() != "")
+                values = frame[spanish[c]].where(given, values)
+            names |= {str(v) for v in values.dropna()}
     return sorted(names, key=len, reverse=True)
 
 
@@ -113,7 +122,7 @@ def test_every_page_has_no_serious_accessibility_violation(dash_duo, app_env, la
     from app import app
 
     dash_duo.start_server(app)
-    names = data_names(app_env["settings"], app_env["release_id"])
+    names = data_names(app_env["settings"], app_env["release_id"], lang)
     problems, untranslated = {}, {}
     for path in PAGES:
         dash_duo.driver.get(dash_duo.server_url + path + ("&" if "?" in path else "?") + f"lang={lang}")

@@ -18,14 +18,15 @@ from pipeline.demo.labour import round_shares
 
 # The contract, copied by hand from DESIGN §2 (an independent reference, not imported from the code).
 CONTRACT = {
-    "agencies.csv": ["agency_code", "agency_name", "peer_group"],
+    "agencies.csv": ["agency_code", "agency_name", "peer_group", "agency_name_es"],
     "workforce.csv": ["fiscal_year", "agency_code", "job_category", "race_ethnicity", "sex", "headcount"],
     "availability.csv": ["fiscal_year", "agency_code", "job_category", "race_ethnicity", "sex", "availability"],
     "personnel_actions.csv": ["fiscal_year", "agency_code", "job_category", "action", "race_ethnicity", "sex",
                               "pool", "selected"],
     "town_population.csv": ["year", "town_geoid", "group", "population", "moe"],
     "town_measures.csv": ["year", "town_geoid", "measure_id", "value", "numerator", "denominator", "moe"],
-    "measures.csv": ["measure_id", "domain", "label", "unit", "direction", "description", "source"],
+    "measures.csv": ["measure_id", "domain", "label", "unit", "direction", "description", "source", "label_es",
+                     "description_es"],
     "benchmarks.csv": ["metric_key", "scope", "scope_id", "baseline_year", "baseline_value", "target_year",
                        "target_value"],
     "contracts.csv": ["fiscal_year", "agency_code", "eligible_spend", "small_business_spend",
@@ -59,7 +60,8 @@ TEXT_COLUMNS = {"agency_code", "agency_name", "peer_group", "job_category", "rac
                 "town_geoid", "group", "measure_id", "domain", "label", "unit", "direction", "description",
                 "source", "metric_key", "scope", "scope_id", "status", "submitted_on", "approved_on", "url",
                 "aap_decision", "aap_basis", "complaint_id", "forum", "filed_on", "closed_on", "bases", "issues",
-                "outcome", "request_id", "requested_on", "decided_on", "kind", "decision"}
+                "outcome", "request_id", "requested_on", "decided_on", "kind", "decision", "agency_name_es", "label_es",
+                "description_es"}
 PLAIN_NUMBER = re.compile(r"^(\d+(\.\d+)?)?$")  # digits, optional point and decimals, or empty
 YEARS = set(range(2019, 2026))
 
@@ -190,6 +192,19 @@ def test_real_agencies_with_their_names(frames):
     assert agencies.loc["DOC", "peer_group"] == "public safety"
     assert agencies.loc["DMHAS", "peer_group"] == "health"
     assert not agencies["agency_name"].str.contains("synthetic").any()
+
+
+def test_every_agency_and_measure_has_its_spanish_text(frames):
+    agencies = frames["agencies.csv"].set_index("agency_code")
+    assert (agencies["agency_name_es"].str.strip() != "").all()
+    assert agencies.loc["DOT", "agency_name_es"] == "Departamento de Transporte"
+    assert agencies.loc["DSS", "agency_name_es"] == "Departamento de Servicios Sociales"
+    measures = frames["measures.csv"].set_index("measure_id")
+    for column in ("label_es", "description_es"):
+        assert (measures[column].str.strip() != "").all(), column
+        # Spanish, not the English copied over
+        assert not (measures[column] == measures[column.removesuffix("_es")]).any(), column
+    assert measures.loc["broadband", "label_es"] == "Hogares con banda ancha"
 
 
 def test_sizes_are_realistic(frames):

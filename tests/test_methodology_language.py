@@ -44,7 +44,9 @@ def test_the_spanish_methodology_is_a_translation_not_a_copy():
     spanish_headings = re.findall(r"^#+ .*$", SPANISH, flags=re.M)
     assert not set(english_headings) & set(spanish_headings)  # every heading is translated
     assert SPANISH.startswith(SPANISH_TITLE + "\n")
-    assert "“suprimido (menos de k)”" in SPANISH  # the words a suppressed cell shows on the Spanish site
+    assert "“oculto (menos de k)”" in SPANISH  # the words a suppressed cell shows on the Spanish site
+    assert "El personal con\nacceso de nivel estatal ve todas las cifras." in SPANISH  # not "all state employees"
+    assert "propiedad minoritaria" not in SPANISH  # a minority ownership stake: the wrong meaning
 
 
 @pytest.mark.parametrize("edit", [

@@ -146,7 +146,7 @@ def test_dash_requests_follow_the_page_address_then_the_cookie(client):
     assert "Iniciar sesión" not in _layout_text(client, Referer="http://evil.example/?lang=es")
     client.set_cookie("ct_equity_lang", "es")
     spanish = _layout_text(client)
-    assert "Iniciar sesión" in spanish and "Saltar al contenido principal" in spanish
+    assert "Iniciar sesión" in spanish and "Ir al contenido principal" in spanish
     assert "Iniciar sesión" not in _layout_text(client, Referer="http://localhost/?lang=en")
 
 
@@ -179,8 +179,9 @@ def test_the_switcher_offers_both_languages_and_marks_the_current_one(client):
 @pytest.mark.parametrize(("lang", "expected"), [
     ("en", ["12.3 %", "12,345", "$1.2 million", "$45,300", "0.80", "< 0.001", "November 26, 2026",
             "3.2 per 1,000", "12.3 % (10.1–14.6 %)"]),
-    ("es", ["12,3 %", "12.345", "1,2 millones de US$", "45.300 US$", "0,80", "< 0,001", "26 de noviembre de 2026",
-            "3,2 por cada 1000", "12,3 % (10,1–14,6 %)"]),
+    # US / Puerto Rico Spanish (es_US): decimal point, comma thousands, the dollar sign first (issue #18)
+    ("es", ["12.3 %", "12,345", "$1.2 millones", "$45,300", "0.80", "< 0.001", "26 de noviembre de 2026",
+            "3.2 por cada 1,000", "12.3 % (10.1–14.6 %)"]),
 ])
 def test_numbers_and_dates_follow_the_language(app_env, lang, expected):
     from app import app
@@ -199,9 +200,11 @@ def test_labels_and_suppression_notes_are_translated(app_env):
 
     with app.server.test_request_context("/?lang=es"):
         assert f.group_label("hispanic") == "Hispano o latino"
-        assert f.group_label("black_female") == "Negro o afroamericano: mujeres"
-        assert f.suppressed(5) == "suprimido (menos de 5)"
-        assert f.status_label("on_track") == ("En camino", "↗")
+        assert f.group_label("black_female") == "Mujeres negras o afroamericanas"  # agrees with "mujeres"
+        assert f.group_label("white_male") == "Hombres blancos"
+        assert f.group_label("black_x") == "Negro o afroamericano (no binario o sin especificar)"
+        assert f.suppressed(5) == "oculto (menos de 5)"
+        assert f.status_label("on_track") == ("Por buen camino", "↗")
     assert f.group_label("black_female") == "Black or African American women"  # outside a request: English
 
 
@@ -230,9 +233,10 @@ def test_charts_use_the_languages_number_marks_without_changing_a_shared_figure(
         spanish, spanish_dict = localize(figure), localize(as_dict)
     with app.server.test_request_context("/?lang=en"):
         english = localize(figure)
-    assert spanish.layout.separators == ",." and spanish_dict["layout"]["separators"] == ",."
+    # Spanish charts use the es_US marks (1,234.5) like the text, which are plotly's defaults: nothing to copy
+    assert (spanish.layout.separators or ".,") == ".," and (spanish_dict["layout"].get("separators") or ".,") == ".,"
     assert figure.layout.separators is None and "separators" not in as_dict["layout"]  # the originals stay
-    assert english is figure  # plotly's default marks are already English: no copy
+    assert english is figure and spanish is figure
 
 
 def test_the_sign_in_page_speaks_the_chosen_language(client):

@@ -7,7 +7,7 @@ import dash
 
 from components.i18n import _
 from components.panel import ChartParts
-from dashboards._shared import EMBED, query_string
+from dashboards._shared import EMBED, catalog, query_string
 from data_access import access_queries as aq
 from data_access import codes, queries
 from data_access.settings import Settings
@@ -86,7 +86,7 @@ def town_profile(settings: Settings, rid: str, p: dict, image: bool) -> Built:
     towns = aq.town_list(settings, rid)
     geoid = choose(p.get("geoid"), towns["town_geoid"].tolist(), None)
     town = towns[towns["town_geoid"] == geoid].iloc[0]
-    measures = aq.access_measures(settings, rid)
+    measures = catalog.access_measures(settings, rid)
     values = aq.town_profile(settings, rid, ANONYMOUS, geoid)
     if measures.empty or values.empty:
         raise Unavailable("no measures")

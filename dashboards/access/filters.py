@@ -2,7 +2,7 @@
 profile's way back: which measures, years, group lenses and regions a release offers, and their defaults."""
 from __future__ import annotations
 
-from dashboards._shared import LENIENT, STRICT, allowed, measure_and_year, release_years
+from dashboards._shared import LENIENT, STRICT, allowed, catalog, measure_and_year, release_years
 from data_access import access_queries as aq
 from data_access import codes
 from data_access.settings import Settings
@@ -12,7 +12,7 @@ from .transforms import ALL_REGIONS, EVERYONE, Choice, Options
 
 def options(settings: Settings, release_id: str) -> Options:
     """What the filters offer in a release (the group lenses: those with figures for the first measure)."""
-    measures = aq.access_measures(settings, release_id)
+    measures = catalog.access_measures(settings, release_id)
     groups = []
     if not measures.empty:
         first = measures.iloc[0]

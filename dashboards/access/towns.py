@@ -11,7 +11,7 @@ from components.panel import parts_panel
 from components.shell import notice, page_header
 from components.skeleton import page_skeleton
 from components.tables import data_table
-from dashboards._shared import guarded, query_string, settings, view_state, viewer
+from dashboards._shared import catalog, guarded, query_string, settings, view_state, viewer
 from dashboards._shared.briefing import briefing_link
 from data_access import access_queries as aq
 from data_access import codes, queries
@@ -64,7 +64,7 @@ def layout(geoid: str | None = None, release: str | None = None, measure: str | 
 
 def _profile(info, town, year, back: str) -> html.Div:
     rid, geoid, name = info.release_id, town["town_geoid"], town["town_name"]
-    measures = aq.access_measures(settings(), rid)
+    measures = catalog.access_measures(settings(), rid)
     values = aq.town_profile(settings(), rid, viewer(), geoid)
     shown = profile_year(values, year)
     region = aq.geography_totals(settings(), rid, "region", town["region_id"])

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from babel.numbers import format_decimal
 
 from components.formatting import by_unit, group_label, number, ratio, suppressed
-from components.i18n import N_, _, language, ngettext
+from components.i18n import N_, _, ngettext
 from components.maps import LOW_MARK, MapValues, MapView, class_colours, hover_template
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
@@ -392,7 +391,7 @@ def data_rows(frame: pd.DataFrame, unit: str, k: int = 5) -> tuple[list[str], li
         hidden = _num(r.value) is None and flag is not None and not pd.isna(flag) and bool(flag)
         rows.append([r.town_name, r.region_name, suppressed(k) if hidden else by_unit(_num(r.value), unit),
                      "—" if _num(r.moe) is None else _strip_unit(by_unit(_num(r.moe), unit), unit),
-                     "—" if cv is None else f"{format_decimal(round(cv * 100, 1), '0.0', locale=language())} %",
+                     "—" if cv is None else f"{number(cv * 100, 1)} %",
                      reliability_text(r.reliability),
                      by_unit(_num(r.numerator), "count"), by_unit(_num(r.denominator), "count")])
     return headers, rows

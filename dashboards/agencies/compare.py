@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from components.casework_words import aap_text
+from components.data_text import peer_group_label
 from components.formatting import count, percent
 from components.i18n import N_, _
 from dashboards._shared.wording import goal_text
@@ -20,8 +21,9 @@ SCOPE_STYLE = {"agency": ("#000000", "solid", 3), "peer": ("#4d4d4d", "dash", 2)
 
 def scope_names(agency_name: str, peer_group: str) -> dict[str, str]:
     """How each scope is named ('agency', 'peer', 'state'), and the peer group itself ('peer_group')."""
-    return {"agency": agency_name, "peer": _("Other %(peer_group)s agencies", peer_group=peer_group),
-            "state": _("Statewide"), "peer_group": peer_group}
+    group = peer_group_label(peer_group)
+    return {"agency": agency_name, "peer": _("Other %(peer_group)s agencies", peer_group=group),
+            "state": _("Statewide"), "peer_group": group}
 
 
 def comparison_series(frame: pd.DataFrame, year_column: str, value: str, names: dict[str, str]) -> pd.DataFrame:

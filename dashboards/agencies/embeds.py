@@ -8,7 +8,7 @@ from components.charts import utilization_heatmap
 from components.formatting import number, suppressed
 from components.i18n import _
 from components.panel import ChartParts
-from dashboards._shared import query_string
+from dashboards._shared import catalog, query_string
 from dashboards._shared import workforce as wf
 from dashboards._shared.selection import selection_parts
 from data_access import codes, queries
@@ -28,7 +28,7 @@ SCORECARD_CHARTS = ("agency-selection", "agency-contracting-small", "agency-cont
 
 def agency_utilization(settings: Settings, rid: str, p: dict, image: bool) -> Built:
     """An agency's job category × group utilization heat map (agency, year, dimension, convention)."""
-    agencies = wq.agency_list(settings, rid)
+    agencies = catalog.agency_list(settings, rid)
     code = choose((p.get("agency") or "").upper() or None, agencies["agency_code"].tolist(), None)
     name = agencies.loc[agencies["agency_code"] == code, "agency_name"].iloc[0]
     years = [str(y) for y in sorted(wq.workforce_years(settings, rid), reverse=True)]
@@ -63,7 +63,7 @@ def agency_utilization(settings: Settings, rid: str, p: dict, image: bool) -> Bu
 def agencies_list(settings: Settings, rid: str, p: dict, image: bool) -> Built:
     """Every agency's headline figures (year, peer group)."""
     years = [str(y) for y in wq.workforce_years(settings, rid)]
-    peers = sorted(set(wq.agency_list(settings, rid)["peer_group"]))
+    peers = sorted(set(catalog.agency_list(settings, rid)["peer_group"]))
     year = choose(p.get("year"), years, years[0] if years else None)
     peer = choose(p.get("peer"), [al.ALL_PEERS, *peers], al.ALL_PEERS)
     overview = al.overview_frame(settings, ANONYMOUS, rid, int(year), peer)
@@ -75,7 +75,7 @@ def agencies_list(settings: Settings, rid: str, p: dict, image: bool) -> Built:
 def scorecard(chart_id: str) -> Builder:
     """One chart of an agency's scorecard (agency, year; dimension and job category for selection), for the public."""
     def build(settings: Settings, rid: str, p: dict, image: bool) -> Built:
-        agencies = wq.agency_list(settings, rid)
+        agencies = catalog.agency_list(settings, rid)
         code = choose((p.get("agency") or "").upper() or None, agencies["agency_code"].tolist(), None)
         agency = agencies[agencies["agency_code"] == code].iloc[0]
         years = [str(y) for y in wq.workforce_years(settings, rid)]

@@ -9,10 +9,11 @@ import pandas as pd
 from dash import html
 
 from components.casework_words import aap_text
+from components.data_text import peer_group_label
 from components.formatting import count, group_label, percent, ratio, suppressed
 from components.i18n import N_, _, ngettext
 from components.panel import ChartParts
-from dashboards._shared import query_string
+from dashboards._shared import catalog, query_string
 from dashboards._shared.selection import FINDINGS, impact_finding
 from dashboards._shared.wording import goal_text
 from dashboards._shared.workforce import link_grid, with_flags
@@ -107,7 +108,7 @@ def agency_overview(
             {
                 "agency_code": code,
                 "agency_name": name,
-                "peer_group": peer,
+                "peer_group": peer_group_label(peer),
                 "employees": None if count_value is None else int(count_value),
                 "employees_text": suppressed_text
                 if head is not None and bool(head["suppressed"])
@@ -167,7 +168,7 @@ def list_summary(overview: pd.DataFrame, year: int, peer: str | None) -> str:
     if peer:
         text = _("In %(year)s, %(flagged)s of the %(agencies)s %(peer_group)s agencies have at least one job category "
                  "× race/ethnicity group significantly under-represented against availability (exact binomial test, "
-                 "p < 0.05)", peer_group=peer, **counts)
+                 "p < 0.05)", peer_group=peer_group_label(peer), **counts)
     else:
         text = _("In %(year)s, %(flagged)s of the %(agencies)s agencies have at least one job category × "
                  "race/ethnicity group significantly under-represented against availability (exact binomial test, "
@@ -196,7 +197,7 @@ SOURCE = N_("Sources: workforce_utilization, selection_rates, contracting, equit
 
 def overview_frame(settings: Settings, viewer: Viewer, release_id: str, year: int, peer: str) -> pd.DataFrame:
     """The list's rows for the year and peer group (every query masked for the viewer)."""
-    agencies = wq.agency_list(settings, release_id)
+    agencies = catalog.agency_list(settings, release_id)
     if peer != ALL_PEERS:
         agencies = agencies[agencies["peer_group"] == peer]
     cells = with_flags(wq.utilization_year(settings, release_id, viewer, year, "race_ethnicity"), "significant")

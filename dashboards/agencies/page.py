@@ -7,12 +7,14 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
+from components.data_text import peer_group_label
 from components.i18n import N_, _, language
 from components.panel import parts_panel
 from components.shell import labelled_select
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
 from dashboards._shared import (
     NotAvailable,
+    catalog,
     chosen_release,
     guarded,
     pick,
@@ -39,7 +41,7 @@ PATH = "/agencies"
 
 def _choices(release_id: str, year, peer, strict: bool) -> tuple[str, str] | None:
     years = [str(y) for y in wq.workforce_years(settings(), release_id)]
-    peers = sorted(set(wq.agency_list(settings(), release_id)["peer_group"]))
+    peers = sorted(set(catalog.agency_list(settings(), release_id)["peer_group"]))
     chosen_year = pick(year, years, None if strict else (years[0] if years else None))
     chosen_peer = pick(peer or ALL_PEERS, [ALL_PEERS, *peers], None if strict else ALL_PEERS)
     return None if chosen_year is None or chosen_peer is None else (chosen_year, chosen_peer)
@@ -66,13 +68,14 @@ def layout(release: str | None = None, year: str | None = None, peer: str | None
         return empty_page(title, question, _("This release has no workforce figures."), info)
     releases = queries.visible_releases(settings(), viewer())
     years = wq.workforce_years(settings(), info.release_id)
-    peers = sorted(set(wq.agency_list(settings(), info.release_id)["peer_group"]))
+    peers = sorted(set(catalog.agency_list(settings(), info.release_id)["peer_group"]))
     filters = filters_row([
         dbc.Col(release_select("agencies-release", releases, info.release_id), md=5),
         dbc.Col(labelled_select("agencies-year", _("Fiscal year"), [(str(y), str(y)) for y in years], chosen[0]),
                 md=3),
         dbc.Col(labelled_select("agencies-peer", _("Peer group"),
-                                [(ALL_PEERS, _("All peer groups")), *[(p, p.capitalize()) for p in peers]],
+                                [(ALL_PEERS, _("All peer groups")),
+                                 *[(p, peer_group_label(p).capitalize()) for p in peers]],
                                 chosen[1]), md=4),
     ])
     return page_skeleton(info, title, question, filters, [html.Div(id="agencies-content", **{"aria-live": "polite"})],

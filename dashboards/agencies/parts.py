@@ -12,7 +12,7 @@ from dash import html
 
 from components.charts import trend_lines
 from components.formatting import count, dollars, percent
-from components.i18n import _
+from components.i18n import N_, _
 from components.panel import ChartParts
 from dashboards._shared.wording import goal_text
 
@@ -28,6 +28,8 @@ from .compare import (
 from .transforms import benchmark_rows
 
 KINDS = ("small", "minority")
+BENCHMARK_COLUMNS = {"benchmark": N_("Benchmark"), "year": N_("Year"), "value": N_("Value"), "target": N_("Target"),
+                     "status": N_("Status")}
 
 
 def _source(tables: str) -> str:
@@ -109,13 +111,14 @@ def benchmark_parts(progress: pd.DataFrame, agency: pd.Series, year: int) -> Cha
     if not items:
         return ChartParts("agency-benchmarks", title,
                           _("No benchmark is set for the %(agency)s in this release.", agency=agency["agency_name"]),
-                          pd.DataFrame(columns=["Benchmark"]), None)
+                          pd.DataFrame(columns=["benchmark"]), None, {"benchmark": _(BENCHMARK_COLUMNS["benchmark"])})
     cards = html.Ul([html.Li([html.Strong(f"{i['status_text']} "), i["sentence"]], className="mb-2") for i in items],
                     className="list-unstyled", id="agency-benchmark-list")
-    table = pd.DataFrame([{"Benchmark": i["label"], "Year": i["year"], "Value": i["value"], "Target": i["target"],
-                           "Status": i["status_text"]} for i in items])
+    table = pd.DataFrame([{"benchmark": i["label"], "year": i["year"], "value": i["value"], "target": i["target"],
+                           "status": i["status_text"]} for i in items])
+    labels = {key: _(text) for key, text in BENCHMARK_COLUMNS.items()}
     met = sum(i["status"] in ("met", "on_track") for i in items)
     return ChartParts("agency-benchmarks", title,
                       _("%(met)s of %(total)s benchmarks are met or on track as of %(year)s.", met=met,
                         total=len(items), year=year),
-                      table, None, None, _source("benchmark_progress"), extra=[cards])
+                      table, None, labels, _source("benchmark_progress"), extra=[cards])

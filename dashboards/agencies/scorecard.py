@@ -18,6 +18,7 @@ from components.shell import labelled_select, notice, synthetic_notice
 from components.skeleton import filters_row, page_skeleton, release_select
 from dashboards._shared import (
     NotAvailable,
+    catalog,
     chosen_release,
     guarded,
     pick,
@@ -134,7 +135,7 @@ def layout(
     info = queries.resolve_release(settings(), viewer(), release)
     if info is None:
         return notice(_("No release has been published yet."))
-    agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+    agency = find_agency(code, catalog.agency_list(settings(), info.release_id))
     if agency is None:
         return html.Div([synthetic_notice(info.synthetic), *no_such_agency(code)])
     chosen = _choices(info.release_id, year, dimension, convention, strict=False, category=category)
@@ -267,7 +268,7 @@ def rendered(
     category: str = codes.ALL,
 ) -> list:
     """The scorecard of one view in one language, kept per process: a release never changes, so the key fixes it."""
-    agency = find_agency(code, wq.agency_list(settings(), release_id))
+    agency = find_agency(code, catalog.agency_list(settings(), release_id))
     return scorecard(release_id, agency, year, dimension, convention, category)
 
 
@@ -304,7 +305,7 @@ def scorecard(release_id: str, agency: pd.Series, year: int, dimension: str, con
 def show(release, year, dimension, convention, category, code=None):
     """The scorecard for the chosen filters; the filters go into the URL."""
     info = chosen_release(release)
-    agency = find_agency(code, wq.agency_list(settings(), info.release_id))
+    agency = find_agency(code, catalog.agency_list(settings(), info.release_id))
     chosen = _choices(info.release_id, year, dimension, convention, strict=True, category=category)
     if agency is None or chosen is None:
         raise NotAvailable("filters")

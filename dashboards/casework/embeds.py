@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from dashboards._shared import casework as tr
-from dashboards._shared import query_string
-from data_access import public_queries as pq
+from dashboards._shared import catalog, query_string
 from data_access.settings import Settings
 from data_access.viewer import ANONYMOUS
 from embeds.registry import Builder, Built, register_chart
@@ -17,7 +16,7 @@ PARAMS = ("release", "agency", "by", "year")
 def casework(chart_id: str) -> Builder:
     """One casework chart of the statewide or an agency view (agency, view, plan year)."""
     def build(settings: Settings, rid: str, p: dict, image: bool) -> Built:
-        agencies = pq.agencies(settings, rid)
+        agencies = catalog.agencies(settings, rid)
         names = dict(zip(agencies["agency_code"], agencies["agency_name"]))
         agency = choose(p.get("agency"), [tr.ALL, *names], tr.ALL)
         view = choose(p.get("by"), list(tr.VIEWS), "basis")

@@ -11,6 +11,7 @@ from components.shell import labelled_select, notice
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
 from dashboards._shared import (
     NotAvailable,
+    catalog,
     chosen_release,
     guarded,
     pick,
@@ -21,7 +22,6 @@ from dashboards._shared import (
     viewer,
 )
 from dashboards._shared import casework as tr
-from data_access import public_queries as pq
 from data_access import queries
 from embeds.button import embed_options
 
@@ -37,7 +37,7 @@ DEFAULT_VIEW = "basis"
 
 def _choose(release_id: str, agency, view, year, strict: bool) -> dict | None:
     """The allow-listed agency (ALL = statewide), complaint view and plan year; None when one is not on its list."""
-    agencies = pq.agencies(settings(), release_id)
+    agencies = catalog.agencies(settings(), release_id)
     names = dict(zip(agencies["agency_code"], agencies["agency_name"]))
     chosen_agency = pick(tr.ALL if agency in (None, "") else agency, [tr.ALL, *names], None if strict else tr.ALL)
     chosen_view = pick(DEFAULT_VIEW if view in (None, "") else view, list(tr.VIEWS),

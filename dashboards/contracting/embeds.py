@@ -1,7 +1,7 @@
 """The contracting page's embeddable charts: the two ranked goal charts and the trend."""
 from __future__ import annotations
 
-from dashboards._shared import query_string
+from dashboards._shared import catalog, query_string
 from data_access import codes
 from data_access import public_queries as pq
 from data_access.settings import Settings
@@ -15,7 +15,7 @@ def contracting_ranked(kind: str) -> Builder:
     """The ranked chart of the small- or minority-business goal (year, peer group)."""
     def build(settings: Settings, rid: str, p: dict, image: bool) -> Built:
         frame = pq.contracting(settings, rid)
-        agencies = pq.agencies(settings, rid)
+        agencies = catalog.agencies(settings, rid)
         years = sorted({str(int(y)) for y in frame["fiscal_year"]}, reverse=True)
         year = choose(p.get("year"), years, years[0] if years else None)
         peer = choose(p.get("peer"), ["all", *sorted(set(agencies["peer_group"]))], "all")
@@ -29,7 +29,7 @@ def contracting_ranked(kind: str) -> Builder:
 
 def contracting_trend(settings: Settings, rid: str, p: dict, image: bool) -> Built:
     """Both set-aside shares over the years, statewide and of one agency (agency)."""
-    frame, agencies = pq.contracting(settings, rid), pq.agencies(settings, rid)
+    frame, agencies = pq.contracting(settings, rid), catalog.agencies(settings, rid)
     if frame.empty:
         raise Unavailable("no contracting figures")
     agency = choose(p.get("agency"), [codes.ALL, *agencies["agency_code"]], codes.ALL)

@@ -6,12 +6,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
+from components.data_text import peer_group_label
 from components.i18n import N_, _
 from components.panel import parts_panel
 from components.shell import labelled_select
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
 from dashboards._shared import (
     NotAvailable,
+    catalog,
     chosen_release,
     guarded,
     pick,
@@ -49,7 +51,7 @@ def statute(small_goal: float, minority_goal: float) -> html.P:
 
 def _choices(release_id: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
     frame = pq.contracting(settings(), release_id)
-    agencies = pq.agencies(settings(), release_id)
+    agencies = catalog.agencies(settings(), release_id)
     years = sorted({str(int(y)) for y in frame["fiscal_year"]}, reverse=True)
     peers = sorted(set(agencies["peer_group"]))
     return frame, agencies, years, peers
@@ -91,7 +93,7 @@ def layout(release: str | None = None, year: str | None = None, peer: str | None
                 md=3, xl=2),
         dbc.Col(labelled_select("contracting-peer", _("Peer group"),
                                 [(ALL_PEERS, _("All peer groups")),
-                                 *[(p, p.capitalize()) for p in chosen["peers"]]],
+                                 *[(p, peer_group_label(p).capitalize()) for p in chosen["peers"]]],
                                 chosen["peer"]), md=3, xl=3),
         dbc.Col(labelled_select("contracting-agency", _("Agency for the trend"),
                                 [(codes.ALL, ct.statewide()),

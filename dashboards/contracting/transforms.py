@@ -5,6 +5,7 @@ import math
 
 import pandas as pd
 
+from components.data_text import peer_group_label
 from components.figures import Axis, Series, ranked_bars, trend_lines
 from components.formatting import by_unit, dollars, number, percent
 from components.i18n import N_, _, ngettext
@@ -86,7 +87,7 @@ def ranked_table(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
     return pd.DataFrame({
         "agency": rows["agency_name"].tolist(),
         "agency_code": rows["agency_code"].tolist(),
-        "peer_group": rows["peer_group"].tolist(),
+        "peer_group": [peer_group_label(p) for p in rows["peer_group"]],
         "eligible_spend": _millions(rows["eligible_spend"]),
         "spend": _millions(rows[spend]),
         "share": _percent_points(rows[share], 1),
@@ -124,7 +125,7 @@ def ranked_sentence(rows: pd.DataFrame, kind: str, year: int, goal: float | None
         return _("No agency reported contract spending for %(year)s.", year=fiscal_year(year))
     known = rows.dropna(subset=[share])
     values = {"year": fiscal_year(year), "met": int(known[met].astype(bool).sum()), "total": len(known),
-              "goal": goal_text(goal), "words": _(words), "peer": peer_group}
+              "goal": goal_text(goal), "words": _(words), "peer": peer_group_label(peer_group or "")}
     if peer_group:
         text = _("In %(year)s, %(met)s of %(total)s %(peer)s agencies with eligible spending met the %(goal)s goal "
                  "for %(words)s.", **values)

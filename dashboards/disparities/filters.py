@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from components.i18n import N_
-from dashboards._shared import LENIENT, allowed, measure_and_year, release_years
+from dashboards._shared import LENIENT, allowed, catalog, measure_and_year, release_years
 from data_access import codes
 from data_access import public_queries as pq
 from data_access.settings import Settings
@@ -17,7 +17,7 @@ LEVELS = (("region", N_("Planning regions")), ("county", N_("Former counties (be
 
 def options(settings: Settings, release_id: str) -> Options:
     """What the filters offer in a release (the groups: those with figures for the first measure)."""
-    measures = pq.disparity_measures(settings, release_id)
+    measures = catalog.disparity_measures(settings, release_id)
     groups = []
     if not measures.empty:
         present = set(pq.access_groups(settings, release_id, measures["measure_id"].iloc[0])["group_code"])

@@ -5,7 +5,7 @@ from components.card_trends import card_trends
 from components.cards import card_grid
 from components.i18n import _
 from components.panel import ChartParts
-from dashboards._shared import query_string
+from dashboards._shared import catalog, query_string
 from data_access import queries
 from data_access.settings import Settings
 from embeds.registry import Built, register_chart
@@ -20,7 +20,7 @@ def overview_cards(settings: Settings, rid: str, p: dict, image: bool) -> Built:
     years = sorted({str(int(y)) for y in progress["year"]}, reverse=True) if not progress.empty else []
     year = choose(p.get("year"), years, years[0] if years else None)
     link = query_string(release=rid, year=year)
-    cards = domain_cards(progress, int(year), queries.measures(settings, rid), link)
+    cards = domain_cards(progress, int(year), catalog.measures(settings, rid), link)
     figure = card_trends(cards, int(year)) if image else None
     parts = ChartParts("overview-cards", _("Statewide benchmarks by domain, %(year)s", year=year),
                        cards_sentence(cards, int(year)), cards_table(cards), figure, CARD_LABELS,

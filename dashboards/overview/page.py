@@ -11,6 +11,7 @@ from components.shell import labelled_select
 from components.skeleton import empty_page, page_skeleton, release_select
 from dashboards._shared import (
     NotAvailable,
+    catalog,
     guarded,
     pick,
     query_string,
@@ -78,7 +79,7 @@ def show_cards(release: str, year: str):
         raise NotAvailable(year)
     progress = queries.benchmark_progress(settings(), info.release_id, "state")
     params = {"release": info.release_id, "year": chosen}
-    cards = domain_cards(progress, int(chosen), queries.measures(settings(), info.release_id),
+    cards = domain_cards(progress, int(chosen), catalog.measures(settings(), info.release_id),
                          query_string(**params))
     controls = html.Div(embed_controls("overview-cards", **embed_options("overview-cards", params)),
                         className="mb-3")

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 
 from components.cards import DomainCard
-from components.formatting import STATUS_LABELS, group_label, number, percent, ratio, status_label
+from components.formatting import STATUS_LABELS, group_label, number, percent, ratio, status_counts, status_label
 from components.i18n import N_, _, ngettext
 from dashboards._shared.wording import METRIC_LABELS, impact_ratio_label
 
@@ -142,8 +142,7 @@ def cards_table(cards: list[DomainCard]) -> pd.DataFrame:
         return f"{symbol} {word}".strip() if card.status else "—"
 
     def counts(card: DomainCard) -> str:
-        return ", ".join(f"{n} {status_label(s)[0].lower()}" for s, n in card.status_counts.items()
-                         if n and s in STATUS_LABELS) or "—"
+        return status_counts({s: n for s, n in card.status_counts.items() if s in STATUS_LABELS}) or "—"
 
     return pd.DataFrame({
         "domain": [c.title for c in cards], "benchmark": [c.headline or "—" for c in cards],

@@ -1,7 +1,7 @@
 """The equity-plans page's embeddable charts: the status counts and the directory."""
 from __future__ import annotations
 
-from dashboards._shared import query_string
+from dashboards._shared import catalog, query_string
 from data_access import public_queries as pq
 from data_access.settings import Settings
 from embeds.registry import Builder, Built, register_chart
@@ -14,7 +14,7 @@ from . import transforms as pl
 def plans(chart_id: str) -> Builder:
     """The plan status counts or the directory (year, status, peer group, search)."""
     def build(settings: Settings, rid: str, p: dict, image: bool) -> Built:
-        plan_rows, agencies = pq.equity_plans(settings, rid), pq.agencies(settings, rid)
+        plan_rows, agencies = pq.equity_plans(settings, rid), catalog.agencies(settings, rid)
         years = sorted({str(int(y)) for y in plan_rows["plan_year"]}, reverse=True)
         year = choose(p.get("year"), years, years[0] if years else None)
         status = choose(p.get("status"), [pl.ALL, *pl.STATUS_WORDS, pl.NO_PLAN], pl.ALL)

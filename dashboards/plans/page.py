@@ -6,12 +6,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
+from components.data_text import peer_group_label
 from components.i18n import N_, _
 from components.panel import parts_panel
 from components.shell import labelled_select
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
 from dashboards._shared import (
     NotAvailable,
+    catalog,
     chosen_release,
     guarded,
     pick,
@@ -37,7 +39,7 @@ PATH = "/equity-plans"
 
 def _lists(release_id: str) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[str]]:
     plans = pq.equity_plans(settings(), release_id)
-    agencies = pq.agencies(settings(), release_id)
+    agencies = catalog.agencies(settings(), release_id)
     years = sorted({str(int(y)) for y in plans["plan_year"]}, reverse=True)
     return plans, agencies, years, sorted(set(agencies["peer_group"]))
 
@@ -67,7 +69,7 @@ def _filters(releases, info, chosen: dict) -> dbc.Row:
         dbc.Col(labelled_select("plans-status", _("Plan status"), statuses, chosen["status"]), md=3, xl=2),
         dbc.Col(labelled_select("plans-peer", _("Peer group"),
                                 [(pl.ALL, _("All peer groups")),
-                                 *[(p, p.capitalize()) for p in chosen["peers"]]],
+                                 *[(p, peer_group_label(p).capitalize()) for p in chosen["peers"]]],
                                 chosen["peer"]), md=6, xl=2),
         dbc.Col(html.Div([
             dbc.Label(_("Search agencies"), html_for="plans-search"),

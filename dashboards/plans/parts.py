@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from components.data_text import peer_group_label
 from components.figures import Axis, count_bars
 from components.formatting import count
 from components.i18n import N_, _
@@ -72,7 +73,7 @@ def directory_html(shown: pd.DataFrame, year: int) -> html.Div:
             html.Th([row.agency_name, html.Br(),
                      html.Small(row.agency_code, className="text-body-secondary")],
                     scope="row", className="fw-normal"),
-            html.Td(str(row.peer_group).capitalize()), html.Td(badge),
+            html.Td(peer_group_label(str(row.peer_group)).capitalize()), html.Td(badge),
             html.Td(_date(row.submitted_on), className="text-nowrap"),
             html.Td(_date(row.approved_on), className="text-nowrap"),
             html.Td(_plan_link(row, year)),

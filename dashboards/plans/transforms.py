@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from components.casework_words import aap_text
+from components.data_text import peer_group_label
 from components.formatting import count, percent
 from components.i18n import N_, _
 
@@ -90,7 +91,7 @@ def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "agency": frame["agency_name"].tolist(),
         "agency_code": frame["agency_code"].tolist(),
-        "peer_group": frame["peer_group"].tolist(),
+        "peer_group": [peer_group_label(p) for p in frame["peer_group"]],
         "status": [status_words(s) for s in frame["status"]],
         "submitted_on": ["" if _missing(d) or not d else str(d) for d in frame["submitted_on"]],
         "approved_on": ["" if _missing(d) or not d else str(d) for d in frame["approved_on"]],
@@ -153,7 +154,7 @@ def filter_words(status: str, peer: str, search: str) -> str:
     if status != ALL:
         parts.append(_("status %(status)s", status=status_words(status).lower()))
     if peer != ALL:
-        parts.append(_("peer group %(peer)s", peer=peer))
+        parts.append(_("peer group %(peer)s", peer=peer_group_label(peer)))
     if search:
         parts.append(_("matching “%(search)s”", search=search))
     return ", ".join(parts)

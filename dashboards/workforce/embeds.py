@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash
 
 from components.formatting import suppressed
-from dashboards._shared import query_string
+from dashboards._shared import catalog, query_string
 from dashboards._shared import workforce as sw
 from data_access import codes, queries
 from data_access import workforce_queries as wq
@@ -22,7 +22,7 @@ CHARTS = ("workforce-representation", "workforce-trend", "workforce-level")
 
 def _workforce_choice(settings: Settings, rid: str, p: dict) -> wf.Choice:
     years = [str(y) for y in wq.workforce_years(settings, rid)]
-    agencies = wq.agency_list(settings, rid)
+    agencies = catalog.agency_list(settings, rid)
     names = dict(zip(agencies["agency_code"], agencies["agency_name"]))
     agency = choose(p.get("agency"), [codes.ALL, *names], codes.ALL)
     return wf.Choice(rid, int(choose(p.get("year"), years, years[0] if years else None)), agency,

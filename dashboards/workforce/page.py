@@ -16,6 +16,7 @@ from components.shell import labelled_select, notice
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
 from dashboards._shared import (
     NotAvailable,
+    catalog,
     chosen_release,
     guarded,
     pick,
@@ -60,7 +61,7 @@ def _suppressed_text() -> str:
 def choose(release_id: str, year, agency, category, dimension, convention, strict: bool) -> Choice | None:
     """Allow-list every filter; strict (callbacks) rejects unknown values, else they fall back to defaults."""
     years = [str(y) for y in wq.workforce_years(settings(), release_id)]
-    agencies = wq.agency_list(settings(), release_id)
+    agencies = catalog.agency_list(settings(), release_id)
     names = dict(zip(agencies["agency_code"], agencies["agency_name"]))
     chosen = {
         "year": pick(year, years, None if strict else (years[0] if years else None)),
@@ -153,7 +154,7 @@ def layout(
         return empty_page(title, question, _("This release has no workforce figures."), info)
     releases = queries.visible_releases(settings(), viewer())
     years = wq.workforce_years(settings(), info.release_id)
-    agencies = wq.agency_list(settings(), info.release_id)
+    agencies = catalog.agency_list(settings(), info.release_id)
     return page_skeleton(
         info, title, question, _filters(choice, releases, years, agencies),
         [html.Nav(id="workforce-breadcrumb", **{"aria-label": _("Breadcrumb")}),

@@ -9,6 +9,7 @@ from dash import html
 from components.charts import representation_bars, trend_lines
 from components.i18n import N_, _
 from components.panel import ChartParts
+from dashboards._shared import catalog
 from dashboards._shared.workforce import (
     CONVENTIONS,
     TABLE_LABELS,
@@ -73,7 +74,7 @@ def level_cells(settings: Settings, viewer: Viewer, choice: Choice) -> tuple[pd.
     if choice.agency == codes.ALL:
         frame = wq.utilization_slice(settings, choice.release_id, viewer, choice.year, choice.dimension,
                                      choice.category)
-        agencies = wq.agency_list(settings, choice.release_id)
+        agencies = catalog.agency_list(settings, choice.release_id)
         return (frame[frame["agency_code"] != codes.ALL], "agency_code",
                 dict(zip(agencies["agency_code"], agencies["agency_name"])))
     if choice.category == codes.ALL:

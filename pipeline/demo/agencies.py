@@ -53,7 +53,7 @@ OWN_AVAILABILITY_MIN_SIZE = 1000
 
 
 def real_agencies() -> pd.DataFrame:
-    """Return the real agency list shipped with the demo: agency_code, agency_name, peer_group."""
+    """Return the real agency list shipped with the demo: agency_code, agency_name, peer_group, agency_name_es."""
     return pd.read_csv(AGENCIES_CSV, dtype=str, keep_default_na=False).sort_values("agency_code")
 
 
@@ -69,6 +69,7 @@ def scaled_agencies(scale: int = 1) -> pd.DataFrame:
         if copy > 1:
             frame["agency_code"] = base["agency_code"] + f"_{copy}"
             frame["agency_name"] = base["agency_name"] + f" (synthetic copy {copy})"
+            frame["agency_name_es"] = base["agency_name_es"] + f" (copia sintética {copy})"
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     out["size"] = out["template"].map(SIZES).astype(int)

@@ -60,7 +60,7 @@ def _workforce_files(agencies: pd.DataFrame, seed: int) -> dict[str, pd.DataFram
     present[cells.agency, cells.category] = True
     years = list(workforce.SIM_YEARS[1:])
     return {
-        "agencies.csv": agencies[["agency_code", "agency_name", "peer_group"]],
+        "agencies.csv": agencies[["agency_code", "agency_name", "peer_group", "agency_name_es"]],
         "availability.csv": labour.availability_frame(years, list(agency_codes), own, present, array[:, 1:]),
         "workforce.csv": workforce.workforce_frame(agency_codes, cells, headcount),
         "personnel_actions.csv": workforce.actions_frame(agency_codes, cells, actions),

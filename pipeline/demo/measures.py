@@ -36,7 +36,36 @@ MEASURES: tuple[tuple[str, ...], ...] = (
      "higher_is_better", "WIC participants as a percent of women, infants and children estimated eligible.",
      "DPH WIC enrolment and eligibility estimates"),
 )
-MEASURE_COLUMNS = ("measure_id", "domain", "label", "unit", "direction", "description", "source")
+MEASURE_COLUMNS = ("measure_id", "domain", "label", "unit", "direction", "description", "source", "label_es",
+                   "description_es")
+# measure_id: (label_es, description_es), the Spanish that Spanish pages show (DESIGN §2)
+SPANISH: dict[str, tuple[str, str]] = {
+    "broadband": ("Hogares con banda ancha",
+                  "Porcentaje de hogares con suscripción a internet de banda ancha (estimación de encuesta, "
+                  "con su margen de error al 90 % de confianza)."),
+    "lep_served_in_language": (
+        "Contactos con personas de inglés limitado atendidos en su idioma",
+        "Porcentaje de los contactos de residentes con dominio limitado del inglés con los servicios del "
+        "estado que se atendieron en su idioma."),
+    "office_distance": ("Tiempo de viaje a una oficina de servicios del estado",
+                        "Tiempo promedio en automóvil, en minutos, desde donde viven los residentes del "
+                        "municipio hasta la oficina del DSS más cercana."),
+    "snap_participation": ("Participación en SNAP entre los residentes elegibles",
+                           "Participantes de SNAP (asistencia para comprar alimentos) como porcentaje de los "
+                           "residentes que se estima que reúnen los requisitos."),
+    "transit_access": ("Residentes cerca del transporte público de ruta fija",
+                       "Porcentaje de residentes que viven a menos de media milla de una parada de autobús o "
+                       "tren de ruta fija."),
+    "uninsured": ("Residentes sin seguro médico",
+                  "Porcentaje de residentes sin cobertura de seguro médico (estimación de encuesta, con su "
+                  "margen de error al 90 % de confianza)."),
+    "vital_docs_language": ("Documentos esenciales en el principal idioma que no es el inglés",
+                            "Porcentaje de 40 documentos esenciales del estado disponibles en el idioma distinto "
+                            "del inglés más hablado en el municipio."),
+    "wic_participation": ("Participación en WIC entre los residentes elegibles",
+                          "Participantes de WIC como porcentaje de las mujeres, los bebés y los niños que se "
+                          "estima que reúnen los requisitos."),
+}
 OFFICE_TOWNS = ("Bridgeport", "Danbury", "Hartford", "Manchester", "Middletown", "New Britain", "New Haven",
                 "Norwich", "Stamford", "Torrington", "Waterbury", "Windham")
 RURAL_REGIONS = ("09130", "09150", "09160")
@@ -48,7 +77,7 @@ VITAL_DOCUMENTS = 40
 
 def measures_frame() -> pd.DataFrame:
     """The measure definitions (measures.csv)."""
-    rows = [(*m[:6], SOURCE.format(m[6])) for m in MEASURES]
+    rows = [(*m[:6], SOURCE.format(m[6]), *SPANISH[m[0]]) for m in MEASURES]
     return pd.DataFrame(rows, columns=list(MEASURE_COLUMNS))
 
 
