@@ -16,7 +16,9 @@ from components.charts import utilization_heatmap
 from components.formatting import suppressed
 from components.i18n import _
 from components.panel import ChartParts
+from dashboards._shared import catalog
 from dashboards._shared import workforce as wf
+from dashboards._shared.selection import selection_parts
 from dashboards.access.town_parts import profile_parts, profile_year
 from dashboards.agencies import parts as ap
 from dashboards.overview.embeds import overview_cards
@@ -97,7 +99,7 @@ def _utilization(settings: Settings, rid: str, viewer: Viewer, agency: pd.Series
 def agency_pack(settings: Settings, info: ReleaseInfo, viewer: Viewer, code: str) -> Pack:
     """The scorecard's sections for the latest workforce year, as the viewer sees them."""
     rid = info.release_id
-    agencies = wq.agency_list(settings, rid)
+    agencies = catalog.agency_list(settings, rid)
     agency = agencies[agencies["agency_code"] == code].iloc[0]
     years = wq.workforce_years(settings, rid)
     year = int(years[0]) if years else None
@@ -106,7 +108,7 @@ def agency_pack(settings: Settings, info: ReleaseInfo, viewer: Viewer, code: str
     if year is not None:
         sections.append(ap.benchmark_parts(wq.agency_benchmarks(settings, rid, code), agency, year))
         sections.append(_utilization(settings, rid, viewer, agency, year))
-        sections.append(ap.selection_parts(wq.agency_selection(settings, rid, viewer, code, codes.ALL), year,
+        sections.append(selection_parts(wq.agency_selection(settings, rid, viewer, code, codes.ALL), year,
                                            wf.DEFAULT_DIMENSION, text, codes.ALL))
         contracting = wq.contracting_comparison(settings, rid, code)
         if not contracting.empty:

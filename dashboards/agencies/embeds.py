@@ -100,7 +100,7 @@ def _scorecard_parts(settings: Settings, rid: str, chart_id: str, agency: pd.Ser
         rows = wq.agency_selection(settings, rid, ANONYMOUS, code, category)
         return selection_parts(rows, year, dimension, text, category)
     if chart_id in ac.CHARTS:
-        inputs = ac.casework_inputs(settings, rid, ANONYMOUS, agency, wq.agency_list(settings, rid))
+        inputs = ac.casework_inputs(settings, rid, ANONYMOUS, agency, catalog.agency_list(settings, rid))
         if not ac.on_record(inputs, chart_id):
             raise Unavailable("no casework")
         return ac.BUILDERS[chart_id](inputs, agency, [ac.casework_link(rid, code, dash.get_relative_path)])

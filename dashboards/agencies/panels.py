@@ -16,7 +16,7 @@ from components.formatting import suppressed
 from components.i18n import _
 from components.panel import parts_panel
 from components.shell import notice
-from dashboards._shared import settings, viewer
+from dashboards._shared import catalog, settings, viewer
 from dashboards._shared.selection import selection_parts
 from data_access import codes
 from data_access import workforce_queries as wq
@@ -81,7 +81,7 @@ def benchmark_panel(release_id: str, agency: pd.Series, year: int):
 def casework_panels(release_id: str, agency: pd.Series, year: int) -> list:
     """Complaints, accommodations and affirmative action goals against the peer group and the state, as this
     viewer may see them; a notice for each one the agency has no rows of."""
-    inputs = casework_inputs(settings(), release_id, viewer(), agency, wq.agency_list(settings(), release_id))
+    inputs = casework_inputs(settings(), release_id, viewer(), agency, catalog.agency_list(settings(), release_id))
     link = casework_link(release_id, agency["agency_code"], dash.get_relative_path)
     shown = [chart_id for chart_id in CHARTS if on_record(inputs, chart_id)]
     if not shown:
