@@ -6,14 +6,17 @@ the two cannot drift apart.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
 from components.charts import impact_chart, trend_lines
 from components.formatting import count, dollars, job_label, percent
-from components.i18n import N_, _
+from components.i18n import N_, _, ngettext
 from components.panel import ChartParts
+from components.status_words import STATUS_ORDER, listed, status_phrases
 from dashboards._shared.wording import goal_text
 from dashboards._shared.workforce import order_groups
 from data_access import codes
@@ -143,6 +146,18 @@ def training_parts(frame: pd.DataFrame, agency: pd.Series, year: int, suppressed
         comparison_table(frame, "fiscal_year", columns, names, suppressed_text), figure, None, _source("training"))
 
 
+def benchmark_summary(items: list[dict], year: int) -> str:
+    """Each status counted in words, with its symbol: 'Of the 4 benchmarks as of 2024, ✔ 1 has met …'."""
+    phrases = status_phrases(Counter(i["status"] for i in items))
+    unjudged = sum(i["status"] not in STATUS_ORDER for i in items)  # suppressed: no status to show
+    if unjudged:
+        phrases.append(ngettext("%(num)s has no status to show (its figures are suppressed)",
+                                "%(num)s have no status to show (their figures are suppressed)", unjudged))
+    return ngettext("Of the agency's %(num)s benchmark as of %(year)s, %(statuses)s.",
+                    "Of the agency's %(num)s benchmarks as of %(year)s, %(statuses)s.", len(items), year=year,
+                    statuses=listed(phrases))
+
+
 def benchmark_parts(progress: pd.DataFrame, agency: pd.Series, year: int) -> ChartParts:
     """The agency's own benchmarks: status in symbol and word, and whether the gap closes beyond noise
     (chart id `agency-benchmarks`)."""
@@ -156,8 +171,5 @@ def benchmark_parts(progress: pd.DataFrame, agency: pd.Series, year: int) -> Cha
                     className="list-unstyled", id="agency-benchmark-list")
     table = pd.DataFrame([{"Benchmark": i["label"], "Year": i["year"], "Value": i["value"], "Target": i["target"],
                            "Status": i["status_text"]} for i in items])
-    met = sum(i["status"] in ("met", "on_track") for i in items)
-    return ChartParts("agency-benchmarks", title,
-                      _("%(met)s of %(total)s benchmarks are met or on track as of %(year)s.", met=met,
-                        total=len(items), year=year),
+    return ChartParts("agency-benchmarks", title, benchmark_summary(items, year),
                       table, None, None, _source("benchmark_progress"), extra=[cards])
