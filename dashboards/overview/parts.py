@@ -13,8 +13,8 @@ from components.status_words import status_text
 from .transforms import DOMAINS, format_metric, metric_label
 
 DETAIL_LABELS = {"year": N_("Year"), "value": N_("Observed"), "planned": N_("Planned path"),
-                 "trend": N_("Trend since the baseline"), "trend_low": N_("Trend, 90 % low"),
-                 "trend_high": N_("Trend, 90 % high"), "status": N_("Status that year")}
+                 "trend": N_("Trend since the baseline"), "trend_low": N_("Trend, 90 % band, low end"),
+                 "trend_high": N_("Trend, 90 % band, high end"), "status": N_("Status that year")}
 ANSWERS = {
     "met": N_("Yes: the trend has reached the target."),
     "on_track": N_("Yes, and fast enough: the trend's %(level)s interval excludes no change and reaches the pace "
@@ -68,7 +68,8 @@ def detail_summary(rows: pd.DataFrame, key: str, year: int, label: str, units: d
                        value=format_metric(key, row["value"], units), year=year, planned=planned, target=target,
                        target_year=target_year)
     status = row["status"]
-    answer = _(ANSWERS[status], level=f"{number(90)} %") if status in ANSWERS else ""
+    level = f"{number(90)} %"
+    answer = _(ANSWERS[status], level=level) if status in ANSWERS else ""
     return " ".join([first_sentence, _("Is the gap closing beyond noise? %(answer)s", answer=answer),
                      _("Status: %(status)s.", status=status_text(status))])
 
@@ -102,6 +103,7 @@ def detail_parts(progress: pd.DataFrame, key: str, year: int, measures: pd.DataF
     units = dict(zip(measures["measure_id"], measures["unit"])) if not measures.empty else {}
     rows = progress[progress["metric_key"] == key].sort_values("year")
     label = metric_label(key, labels)
+    level = f"{number(90)} %"
     figure = benchmark_figure(rows, year, {"tickformat": _tickformat(key), "y_title": label})
     return ChartParts(
         "overview-benchmark", _("%(benchmark)s: is the gap closing beyond noise?", benchmark=label),
@@ -109,4 +111,4 @@ def detail_parts(progress: pd.DataFrame, key: str, year: int, measures: pd.DataF
         detail_table(rows, key, year, units, suppressed_text), figure, DETAIL_LABELS,
         _("Source: release table benchmark_progress (statewide benchmarks). The trend is the least-squares line of "
           "the values since the baseline year; its band is the %(level)s confidence band of that line.",
-          level=f"{number(90)} %"))
+          level=level))
