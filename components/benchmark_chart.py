@@ -4,7 +4,8 @@ Pure `(rows, year, options) -> go.Figure`, no I/O; `rows` are one benchmark's `b
 scope (every year), already masked for the viewer.
 
 - **Observed points**: the rows up to `year` with a value that are not flagged `suppressed` — a suppressed value
-  is never drawn, not even for a viewer entitled to see it (a chart travels as an image and an embed).
+  is never drawn (`data_access.suppression.mask_for_viewer` decides what a viewer may see: the public's rows
+  keep the flag and lose the value; a viewer entitled to the figures gets them unflagged).
 - **Planned path**: the straight line from (baseline_year, baseline_value) to (target_year, target_value).
 - **Trend**: the OLS line of the points from the baseline year to `year`, as the pipeline fitted it (it goes
   through `fitted_value` at `year` with slope `slope`), drawn from the baseline year to `year`.

@@ -24,19 +24,16 @@ def status_text(status: str | None) -> str:
 
 def _phrase(status: str, n: int) -> str:
     if status == "met":
-        return ngettext("%(num)s has met its target", "%(num)s have met their target", n, num=count(n))
+        return ngettext("%(num)s has met its target", "%(num)s have met their target", n)
     if status == "on_track":
-        return ngettext("%(num)s is on track", "%(num)s are on track", n, num=count(n))
+        return ngettext("%(num)s is on track", "%(num)s are on track", n)
     if status == "improving_too_slowly":
-        return ngettext("%(num)s is improving, but too slowly", "%(num)s are improving, but too slowly", n,
-                        num=count(n))
+        return ngettext("%(num)s is improving, but too slowly", "%(num)s are improving, but too slowly", n)
     if status == "no_detectable_change":
-        return ngettext("%(num)s shows no change beyond noise", "%(num)s show no change beyond noise", n,
-                        num=count(n))
+        return ngettext("%(num)s shows no change beyond noise", "%(num)s show no change beyond noise", n)
     if status == "moving_away":
-        return ngettext("%(num)s is moving away from its target", "%(num)s are moving away from their target", n,
-                        num=count(n))
-    return ngettext("%(num)s does not have enough data yet", "%(num)s do not have enough data yet", n, num=count(n))
+        return ngettext("%(num)s is moving away from its target", "%(num)s are moving away from their target", n)
+    return ngettext("%(num)s does not have enough data yet", "%(num)s do not have enough data yet", n)
 
 
 def status_phrase(status: str, n: int) -> str:
