@@ -55,7 +55,7 @@ def _detail_section(choices: list[tuple[str, str]], chosen: str | None) -> html.
                  "target, and the trend since the baseline with its 90 % band."), className="small"),
         html.Div(labelled_select("overview-benchmark", _("Benchmark"), choices, chosen), className="col-lg-6"),
         html.Div(id="overview-benchmark-detail", className="mt-3", **{"aria-live": "polite"}),
-    ], **{"aria-labelledby": "overview-detail-heading"})
+    ], className="overview-detail", **{"aria-labelledby": "overview-detail-heading"})
 
 
 @guarded()
