@@ -19,7 +19,7 @@ scope (every year), already masked for the viewer.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -83,6 +83,48 @@ def trend_band(rows: pd.DataFrame, year: int) -> pd.DataFrame | None:
     return pd.DataFrame({"year": years, "fitted": fitted, "low": fitted - half, "high": fitted + half})
 
 
+def _traces(rows: pd.DataFrame, year: int, hover: str, axes: str = "") -> list[dict]:
+    """The band, trend, planned path, observed points and target of one benchmark, on axes x<axes>/y<axes>."""
+    path_years, path_values = planned_path(rows.sort_values("year").iloc[0])
+    on = {"xaxis": f"x{axes}", "yaxis": f"y{axes}"}
+    data: list[dict] = []
+    band = trend_band(rows, year)
+    if band is not None:
+        xs = band["year"].tolist()
+        data.append({"type": "scatter", "x": xs + xs[::-1], "y": band["high"].tolist() + band["low"].tolist()[::-1],
+                     "fill": "toself", "fillcolor": BAND, "line": {"width": 0}, "mode": "lines",
+                     "name": _("90 % band of the trend"), "hoverinfo": "skip", "meta": "band", **on})
+        data.append({"type": "scatter", "x": xs, "y": band["fitted"].tolist(), "mode": "lines",
+                     "line": {"color": TREND, "width": 2.5}, "name": _("Trend since the baseline"), "meta": "fitted",
+                     "hovertemplate": f"%{{x}}: %{{y:{hover}}}<extra>{_('trend')}</extra>", **on})
+    data.append({"type": "scatter", "x": path_years, "y": path_values, "mode": "lines+markers",
+                 "line": {"color": PLANNED, "dash": "dash", "width": 2}, "marker": {"symbol": "diamond", "size": 8},
+                 "name": _("Planned path"), "meta": "planned",
+                 "hovertemplate": f"%{{x}}: %{{y:{hover}}}<extra>{_('planned path')}</extra>", **on})
+    points = visible_points(rows, year)
+    data.append({"type": "scatter", "x": points["year"].astype(int).tolist(),
+                 "y": points["value"].astype(float).tolist(), "mode": "markers",
+                 "marker": {"color": OBSERVED, "size": 9, "symbol": "circle"}, "name": _("Observed"),
+                 "meta": "observed", "hovertemplate": f"%{{x}}: %{{y:{hover}}}<extra>{_('observed')}</extra>", **on})
+    data.append({"type": "scatter", "x": [path_years[1]], "y": [path_values[1]], "mode": "markers+text",
+                 "marker": {"color": OBSERVED, "size": 16, "symbol": "star"}, "text": [_("Target")],
+                 "textposition": "top center", "cliponaxis": False, "name": _("Target"), "meta": "target",
+                 "hovertemplate": f"%{{x}}: %{{y:{hover}}}<extra>{_('target')}</extra>", **on})
+    return data
+
+
+def _x_range(rows: pd.DataFrame, year: int) -> list[float]:
+    path_years, _values = planned_path(rows.sort_values("year").iloc[0])
+    start = min([path_years[0], *visible_points(rows, year)["year"].astype(int).tolist()])
+    return [start - 0.5, path_years[1] + 0.5]
+
+
+def _base_layout(height: int, top: int = 40) -> dict:
+    return {"template": "none", "height": height, "font": FONT, "paper_bgcolor": "white", "plot_bgcolor": "white",
+            "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}}
+
+
 def benchmark_figure(rows: pd.DataFrame, year: int, options: Mapping | None = None) -> go.Figure:
     """Observed points, planned path, trend with its band and the target of one benchmark, as of `year`.
 
@@ -90,38 +132,35 @@ def benchmark_figure(rows: pd.DataFrame, year: int, options: Mapping | None = No
     """
     options = options or {}
     hover = options.get("hoverformat", options.get("tickformat", ".3~g"))
-    first = rows.sort_values("year").iloc[0]
-    path_years, path_values = planned_path(first)
-    data: list[dict] = []
-    band = trend_band(rows, year)
-    if band is not None:
-        xs = band["year"].tolist()
-        data.append({"type": "scatter", "x": xs + xs[::-1], "y": band["high"].tolist() + band["low"].tolist()[::-1],
-                     "fill": "toself", "fillcolor": BAND, "line": {"width": 0}, "mode": "lines",
-                     "name": _("90 % band of the trend"), "hoverinfo": "skip", "meta": "band"})
-        data.append({"type": "scatter", "x": xs, "y": band["fitted"].tolist(), "mode": "lines",
-                     "line": {"color": TREND, "width": 2.5}, "name": _("Trend since the baseline"), "meta": "fitted",
-                     "hovertemplate": f"%{{x}}: %{{y:{hover}}}<extra>{_('trend')}</extra>"})
-    data.append({"type": "scatter", "x": path_years, "y": path_values, "mode": "lines+markers",
-                 "line": {"color": PLANNED, "dash": "dash", "width": 2}, "marker": {"symbol": "diamond", "size": 8},
-                 "name": _("Planned path"), "meta": "planned",
-                 "hovertemplate": f"%{{x}}: %{{y:{hover}}}<extra>{_('planned path')}</extra>"})
-    points = visible_points(rows, year)
-    data.append({"type": "scatter", "x": points["year"].astype(int).tolist(),
-                 "y": points["value"].astype(float).tolist(), "mode": "markers",
-                 "marker": {"color": OBSERVED, "size": 9, "symbol": "circle"}, "name": _("Observed"),
-                 "meta": "observed", "hovertemplate": f"%{{x}}: %{{y:{hover}}}<extra>{_('observed')}</extra>"})
-    data.append({"type": "scatter", "x": [path_years[1]], "y": [path_values[1]], "mode": "markers+text",
-                 "marker": {"color": OBSERVED, "size": 16, "symbol": "star"}, "text": [_("Target")],
-                 "textposition": "top center", "name": _("Target"), "meta": "target",
-                 "hovertemplate": f"%{{x}}: %{{y:{hover}}}<extra>{_('target')}</extra>"})
-    start = min([path_years[0], *points["year"].astype(int).tolist()])
     layout = {
-        "template": "none", "height": options.get("height", 360), "font": FONT, "paper_bgcolor": "white",
-        "plot_bgcolor": "white", "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        "xaxis": {**AXIS, "dtick": 1, "range": [start - 0.5, path_years[1] + 0.5], "title": {"text": _("Year")}},
+        **_base_layout(options.get("height", 360)),
+        "xaxis": {**AXIS, "dtick": 1, "range": _x_range(rows, year), "title": {"text": _("Year")}},
         "yaxis": {**AXIS, "tickformat": options.get("tickformat", ""), "showgrid": True, "gridcolor": "#eeeeee",
                   "title": {"text": options.get("y_title", "")}},
     }
+    return go.Figure(data=_traces(rows, year, hover), layout=layout, _validate=False)
+
+
+def benchmark_grid(panels: Sequence[tuple[str, pd.DataFrame, str, int]], columns: int = 2) -> go.Figure:
+    """Small multiples of `benchmark_figure`: one panel per (title, rows, tickformat, year), one shared legend."""
+    rows_of_panels = max(1, math.ceil(len(panels) / columns))
+    width, height = 1 / columns, 1 / rows_of_panels
+    data, layout, seen = [], _base_layout(60 + 250 * rows_of_panels, top=60), set()
+    layout["annotations"] = []
+    for i, (title, rows, tickformat, year) in enumerate(panels):
+        axes = "" if i == 0 else str(i + 1)
+        row, col = divmod(i, columns)
+        x0, top = col * width, 1 - row * height
+        for trace in _traces(rows, year, tickformat or ".3~g", axes):
+            trace.update({"legendgroup": trace["meta"], "showlegend": trace["meta"] not in seen})
+            seen.add(trace["meta"])
+            data.append(trace)
+        layout[f"xaxis{axes}"] = {**AXIS, "domain": [x0 + 0.03, x0 + width - 0.03], "anchor": f"y{axes}",
+                                  "dtick": 2, "range": _x_range(rows, year)}
+        layout[f"yaxis{axes}"] = {**AXIS, "domain": [top - height + 0.1 / rows_of_panels, top - 0.25 / rows_of_panels],
+                                  "anchor": f"x{axes}", "tickformat": tickformat, "showgrid": True,
+                                  "gridcolor": "#eeeeee"}
+        layout["annotations"].append({"text": f"<b>{title}</b>", "x": x0 + 0.03, "y": top - 0.2 / rows_of_panels,
+                                      "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom",
+                                      "showarrow": False, "font": {"size": 12}})
     return go.Figure(data=data, layout=layout, _validate=False)

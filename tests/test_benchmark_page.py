@@ -275,3 +275,28 @@ def test_the_detail_panel_in_the_browser_follows_the_pick_and_passes_axe(dash_du
         if AXE_JS.exists():
             assert axe_violations(dash_duo.driver) == [], lang
     assert dash_duo.get_logs() == []
+
+
+def test_the_agency_scorecard_draws_each_benchmark_as_a_small_chart(app_env):
+    import app as app_module
+    from dashboards.agencies.parts import benchmark_parts
+    from data_access import workforce_queries as wq
+    from data_access.queries import current_settings
+
+    with app_module.app.server.test_request_context("/"):
+        progress = wq.agency_benchmarks(current_settings(), app_env["release_id"], "DOC")  # four benchmarks
+        year = int(progress["year"].max())
+        parts = benchmark_parts(progress, pd.Series({"agency_name": "Department of Correction"}), year)
+    keys = sorted(progress["metric_key"].unique())
+    planned = [t for t in parts.figure.data if t.meta == "planned"]
+    assert len(planned) == len(keys) == len(parts.table)  # one panel per benchmark
+    for key, trace in zip(keys, planned):
+        first = progress[progress["metric_key"] == key].iloc[0]
+        assert list(trace.x) == [first["baseline_year"], first["target_year"]]
+        assert list(trace.y) == [first["baseline_value"], first["target_value"]]
+    hidden = progress[progress["suppressed"].astype(bool)]
+    assert progress["suppressed"].dtype == bool
+    drawn = {(t.xaxis, x, y) for t in parts.figure.data if t.meta == "observed" for x, y in zip(t.x, t.y)}
+    assert len(drawn) == int((~progress["suppressed"].astype(bool)).sum())
+    assert parts.summary.startswith(f"Of the agency's {len(keys)} benchmarks as of {year}, ")
+    assert len(keys) == 4 and not any(y in {v for _a, _x, v in drawn} for y in hidden["value"].dropna())

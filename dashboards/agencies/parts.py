@@ -12,7 +12,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from components.charts import impact_chart, trend_lines
+from components.benchmark_chart import benchmark_grid
+from components.charts import impact_chart, trend_lines, wrap
 from components.formatting import count, dollars, job_label, percent
 from components.i18n import N_, _, ngettext
 from components.panel import ChartParts
@@ -172,4 +173,16 @@ def benchmark_parts(progress: pd.DataFrame, agency: pd.Series, year: int) -> Cha
     table = pd.DataFrame([{"Benchmark": i["label"], "Year": i["year"], "Value": i["value"], "Target": i["target"],
                            "Status": i["status_text"]} for i in items])
     return ChartParts("agency-benchmarks", title, benchmark_summary(items, year),
-                      table, None, None, _source("benchmark_progress"), extra=[cards])
+                      table, benchmark_multiples(progress, items), None,
+                      _source("benchmark_progress") + " " + _(
+                          "Each panel shows the observed values, the path planned from the baseline to the target "
+                          "(dashed), the trend since the baseline with its 90 % band, and the target (★)."),
+                      extra=[cards])
+
+
+def benchmark_multiples(progress: pd.DataFrame, items: list[dict]):
+    """A small chart per benchmark as of its latest year shown (components.benchmark_chart): observed values,
+    planned path, trend since the baseline with its 90 % band, target."""
+    panels = [(wrap(i["label"], 48), progress[progress["metric_key"] == i["metric_key"]],
+               ".2f" if ".impact_ratio." in i["metric_key"] else ".0%", i["year"]) for i in items]
+    return benchmark_grid(panels) if panels else None

@@ -104,7 +104,7 @@ def detail_parts(progress: pd.DataFrame, key: str, year: int, measures: pd.DataF
     rows = progress[progress["metric_key"] == key].sort_values("year")
     label = metric_label(key, labels)
     level = f"{number(90)} %"
-    figure = benchmark_figure(rows, year, {"tickformat": _tickformat(key), "y_title": label})
+    figure = benchmark_figure(rows, year, {"tickformat": _tickformat(key)})
     return ChartParts(
         "overview-benchmark", _("%(benchmark)s: is the gap closing beyond noise?", benchmark=label),
         detail_summary(rows, key, year, label, units, suppressed_text),
