@@ -16,7 +16,7 @@ STATUS_ORDER = ("met", "on_track", "improving_too_slowly", "no_detectable_change
 
 def status_text(status: str | None) -> str:
     """'↗ On track': the symbol and word of a status ('—' for none, e.g. a suppressed row)."""
-    if not status:
+    if not isinstance(status, str) or not status:
         return "—"
     word, symbol = status_label(status)
     return f"{symbol} {word}".strip()
