@@ -300,3 +300,13 @@ def test_the_agency_scorecard_draws_each_benchmark_as_a_small_chart(app_env):
     assert len(drawn) == int((~progress["suppressed"].astype(bool)).sum())
     assert parts.summary.startswith(f"Of the agency's {len(keys)} benchmarks as of {year}, ")
     assert len(keys) == 4 and not any(y in {v for _a, _x, v in drawn} for y in hidden["value"].dropna())
+
+
+@pytest.mark.parametrize("path", ["/png/overview-benchmark?benchmark=workforce.share.hispanic",
+                                  "/png/agency-benchmarks?agency=DOC"])
+def test_the_benchmark_charts_download_as_images(app_env, path):
+    from app import app
+
+    response = app.server.test_client().get(path)
+    assert response.status_code == 200 and response.mimetype == "image/png", response.get_data(as_text=True)[:300]
+    assert response.data[:8] == b"\x89PNG\r\n\x1a\n"
