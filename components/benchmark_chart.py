@@ -162,5 +162,5 @@ def benchmark_grid(panels: Sequence[tuple[str, pd.DataFrame, str, int]], columns
                                   "gridcolor": "#eeeeee"}
         layout["annotations"].append({"text": f"<b>{title}</b>", "x": x0 + 0.03, "y": top - 0.2 / rows_of_panels,
                                       "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom",
-                                      "showarrow": False, "font": {"size": 12}})
+                                      "showarrow": False, "align": "left", "font": {"size": 12}})
     return go.Figure(data=data, layout=layout, _validate=False)
