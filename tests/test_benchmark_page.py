@@ -91,7 +91,14 @@ def test_fewer_than_three_points_draw_no_trend():
 def test_the_figure_is_valid_plotly():
     import plotly.graph_objects as go
 
+    from components.benchmark_chart import benchmark_grid
+
     go.Figure(benchmark_figure(progress(), 2024).to_dict())  # validates every property
+    grid = benchmark_grid([("A", progress(), ".0%", 2024), ("B", progress(hidden=(2021,)), ".0%", 2024),
+                           ("C", progress(), ".2f", 2019)])
+    go.Figure(grid.to_dict())
+    assert {t.xaxis for t in grid.data} == {"x", "x2", "x3"}
+    assert sum(t.showlegend for t in grid.data) == 5  # one legend entry per kind of mark
 
 
 # ---------------------------------------------------------------- words
