@@ -6,10 +6,18 @@ from dataclasses import dataclass, field
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from .formatting import status_counts, status_label
 from .i18n import _
+from .status_words import status_counts, status_text
 
-STATUS_COLOURS = {"met": "success", "on_track": "primary", "off_track": "danger", "insufficient_data": "secondary"}
+# Badge colour and text colour of each status (DESIGN §4.4); the badge always shows the symbol and word too.
+STATUS_COLOURS = {
+    "met": ("success", None),
+    "on_track": ("primary", None),
+    "improving_too_slowly": ("warning", "dark"),
+    "no_detectable_change": ("secondary", None),
+    "moving_away": ("danger", None),
+    "insufficient_data": ("light", "dark"),
+}
 
 
 @dataclass(frozen=True)
@@ -44,8 +52,8 @@ def sparkline(years: list[int], values: list[float], target: float | None, title
 def status_badge(status: str | None) -> dbc.Badge | None:
     if not status:
         return None
-    word, symbol = status_label(status)
-    return dbc.Badge(f"{symbol} {word}", color=STATUS_COLOURS.get(status, "secondary"), className="fs-6")
+    colour, text = STATUS_COLOURS.get(status, ("secondary", None))
+    return dbc.Badge(status_text(status), color=colour, text_color=text, className="fs-6 border")
 
 
 def domain_card(card: DomainCard) -> dbc.Card:

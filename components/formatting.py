@@ -114,29 +114,6 @@ def status_label(code: str | None) -> tuple[str, str]:
     return (str(code) if code else "", "")
 
 
-def status_count(code: str, n: int) -> str:
-    """'2 have met their target': a count of benchmarks with a status, as a phrase with its plural (never a
-    number glued to a badge word, which cannot agree in Spanish)."""
-    if code == "met":
-        return ngettext("%(num)s has met its target", "%(num)s have met their target", n)
-    if code == "on_track":
-        return ngettext("%(num)s is on track", "%(num)s are on track", n)
-    if code == "improving_too_slowly":
-        return ngettext("%(num)s is improving, but too slowly", "%(num)s are improving, but too slowly", n)
-    if code == "no_detectable_change":
-        return ngettext("%(num)s shows no change beyond noise", "%(num)s show no change beyond noise", n)
-    if code == "moving_away":
-        return ngettext("%(num)s is moving away from its target", "%(num)s are moving away from their target", n)
-    if code == "insufficient_data":
-        return ngettext("%(num)s does not have enough data yet", "%(num)s do not have enough data yet", n)
-    return f"{count(n)} {code}"
-
-
-def status_counts(counts: dict[str, int]) -> str:
-    """'2 have met their target, 1 is on track' for the statuses with a count ('' when none)."""
-    return ", ".join(status_count(code, n) for code, n in counts.items() if n)
-
-
 def suppressed(k: int) -> str:
     """What a suppressed cell says instead of its value (never a zero)."""
     return _("suppressed (fewer than %(k)s)", k=k)

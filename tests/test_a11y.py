@@ -40,6 +40,7 @@ PAGES = [
     "/embed/contracting-trend?agency=DSS",
     "/embed/plans-directory",
     "/embed/overview-cards",
+    "/embed/overview-benchmark",
     "/embed/agency-utilization?agency=DSS",
     "/embed/access-map",
     "/embed/disparities-groups",

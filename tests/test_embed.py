@@ -251,6 +251,8 @@ def test_agency_embed_is_public_even_for_a_signed_in_statewide_user(embed, app_e
     ("access-map", {"measure": ["broadband", "uninsured"]}),
     ("access-map", {"release": "20990101-000000-deadbeef"}),
     ("overview-cards", {"year": "abc"}),
+    ("overview-benchmark", {"benchmark": "'; DROP TABLE benchmark_progress; --"}),
+    ("overview-benchmark", {"benchmark": "workforce.share"}),
     ("agency-utilization", {}),  # the agency is required
     ("agency-utilization", {"agency": "NOPE"}),
     ("agency-utilization", {"agency": "DSS", "dimension": "height"}),
@@ -396,7 +398,7 @@ def test_recent_images_keep_the_last_ones_used():
     assert (kept.get("a"), kept.get("b"), kept.get("c")) == (b"1", None, b"3")
 
 
-def test_the_areas_register_the_35_embeddable_charts_with_their_parameters():
+def test_the_areas_register_the_36_embeddable_charts_with_their_parameters():
     """The registry, filled by each page area, holds exactly the charts and parameters of the README's list."""
     import app  # noqa: F401  (the pages, and with them their areas' charts)
 
@@ -404,7 +406,7 @@ def test_the_areas_register_the_35_embeddable_charts_with_their_parameters():
     workforce = ("release", "year", "agency", "category", "dimension", "convention")
     plans = ("release", "year", "status", "peer", "q")
     assert registry.CHART_PARAMS == {
-        "overview-cards": ("release", "year"),
+        "overview-cards": ("release", "year"), "overview-benchmark": ("release", "year", "benchmark"),
         "agency-utilization": ("release", "agency", "year", "dimension", "convention"),
         "access-map": town, "access-ranked": town, "access-lens": town,
         "disparities-groups": ("release", "measure", "year", "level", "area", "group"),

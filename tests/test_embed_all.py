@@ -27,6 +27,7 @@ NEW_CHARTS = [
     "town-profile", "casework-complaints", "casework-forums", "casework-closing", "casework-accommodations",
     "casework-goals", "agency-casework-complaints", "agency-casework-accommodations", "agency-casework-goals",
     "workforce-selection",
+    "overview-benchmark",
 ]
 
 
@@ -90,8 +91,12 @@ def views(modules: dict, rid: str) -> dict[str, tuple[object, str, dict]]:
     job = codes.JOB_CATEGORIES[1]
     access_query = {"release": rid, "measure": "uninsured", "year": "2024", "group": "hispanic", "region": CAPITOL}
     _notice, _summary, lens, ranked = ac.update_panel("uninsured", "2024", "hispanic", CAPITOL, rid)
+    overview_year = modules["overview"]._years(rid)[0]
+    benchmark = modules["overview"]._benchmarks(rid)[1][0]
     return {
         "overview": (modules["overview"].layout(release=rid), "/", {"release": rid}),
+        "overview benchmark": (modules["overview"].show_cards(rid, overview_year, benchmark)[1], "/",
+                               {"release": rid, "year": overview_year, "benchmark": benchmark}),
         "workforce statewide": (wf.show(rid, year, codes.ALL, codes.ALL, "race_ethnicity", "significant")[0],
                                 "/workforce", {"release": rid, "year": year}),
         "workforce agency": (wf.show(rid, year, "DSS", codes.ALL, "sex", "80pct")[0], "/workforce",

@@ -11,8 +11,8 @@ def progress_rows() -> pd.DataFrame:
     base = {"metric_key": "workforce.share.hispanic", "scope": "state", "scope_id": "", "baseline_year": 2019,
             "baseline_value": 0.10, "target_value": 0.18, "target_year": 2028}
     rows = []
-    for year, value, status, slope in [(2022, 0.12, "insufficient_data", None), (2023, 0.13, "off_track", 0.004),
-                                       (2024, 0.15, "on_track", 0.015)]:
+    for year, value, status, slope in [(2022, 0.12, "insufficient_data", None),
+                                       (2023, 0.13, "no_detectable_change", 0.004), (2024, 0.15, "on_track", 0.015)]:
         rows.append({**base, "year": year, "value": value, "progress": (value - 0.10) / 0.08, "status": status,
                      "slope": slope, "slope_ci_low": None if slope is None else slope - 0.01,
                      "slope_ci_high": None if slope is None else slope + 0.01})
@@ -49,7 +49,7 @@ def test_p_values_read_right(value, text):
 
 def test_another_year_changes_the_card():
     card = {c.domain: c for c in domain_cards(progress_rows(), 2023, MEASURES)}["workforce"]
-    assert card.value_text == "13.0 %" and card.status == "off_track"
+    assert card.value_text == "13.0 %" and card.status == "no_detectable_change"
     assert "not beyond year-to-year noise" in card.summary  # 0.004 ± 0.01 includes 0
 
 

@@ -6,14 +6,18 @@ the two cannot drift apart.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from components.charts import trend_lines
+from components.benchmark_chart import benchmark_grid
+from components.charts import trend_lines, wrap
 from components.formatting import count, dollars, percent
-from components.i18n import N_, _
+from components.i18n import N_, _, ngettext
 from components.panel import ChartParts
+from components.status_words import STATUS_ORDER, listed, status_phrases
 from dashboards._shared.wording import goal_text
 
 from .compare import (
@@ -103,6 +107,18 @@ def training_parts(frame: pd.DataFrame, agency: pd.Series, year: int, suppressed
         comparison_table(frame, "fiscal_year", columns, names, suppressed_text), figure, None, _source("training"))
 
 
+def benchmark_summary(items: list[dict], year: int) -> str:
+    """Each status counted in words, with its symbol: 'Of the 4 benchmarks as of 2024, ✔ 1 has met …'."""
+    phrases = status_phrases(Counter(i["status"] for i in items))
+    unjudged = sum(i["status"] not in STATUS_ORDER for i in items)  # suppressed: no status to show
+    if unjudged:
+        phrases.append(ngettext("%(num)s has no status to show (its figures are suppressed)",
+                                "%(num)s have no status to show (their figures are suppressed)", unjudged))
+    return ngettext("Of the agency's %(num)s benchmark as of %(year)s, %(statuses)s.",
+                    "Of the agency's %(num)s benchmarks as of %(year)s, %(statuses)s.", len(items), year=year,
+                    statuses=listed(phrases))
+
+
 def benchmark_parts(progress: pd.DataFrame, agency: pd.Series, year: int) -> ChartParts:
     """The agency's own benchmarks: status in symbol and word, and whether the gap closes beyond noise
     (chart id `agency-benchmarks`)."""
@@ -116,9 +132,18 @@ def benchmark_parts(progress: pd.DataFrame, agency: pd.Series, year: int) -> Cha
                     className="list-unstyled", id="agency-benchmark-list")
     table = pd.DataFrame([{"benchmark": i["label"], "year": i["year"], "value": i["value"], "target": i["target"],
                            "status": i["status_text"]} for i in items])
-    labels = {key: _(text) for key, text in BENCHMARK_COLUMNS.items()}
-    met = sum(i["status"] in ("met", "on_track") for i in items)
-    return ChartParts("agency-benchmarks", title,
-                      _("%(met)s of %(total)s benchmarks are met or on track as of %(year)s.", met=met,
-                        total=len(items), year=year),
-                      table, None, labels, _source("benchmark_progress"), extra=[cards])
+    return ChartParts("agency-benchmarks", title, benchmark_summary(items, year),
+                      table, benchmark_multiples(progress, items),
+                      {key: _(text) for key, text in BENCHMARK_COLUMNS.items()},
+                      _source("benchmark_progress") + " " + _(
+                          "Each panel shows the observed values, the path planned from the baseline to the target "
+                          "(dashed), the trend since the baseline with its 90 % band, and the target (★)."),
+                      extra=[cards])
+
+
+def benchmark_multiples(progress: pd.DataFrame, items: list[dict]):
+    """A small chart per benchmark as of its latest year shown (components.benchmark_chart): observed values,
+    planned path, trend since the baseline with its 90 % band, target."""
+    panels = [(wrap(i["label"], 48), progress[progress["metric_key"] == i["metric_key"]],
+               ".2f" if ".impact_ratio." in i["metric_key"] else ".0%", i["year"]) for i in items]
+    return benchmark_grid(panels) if panels else None

@@ -9,6 +9,7 @@ import pandas as pd
 
 from components.formatting import group_label, number, percent, ratio, status_label
 from components.i18n import N_, _
+from components.status_words import status_text
 from dashboards._shared.wording import METRIC_LABELS, impact_ratio_label
 from dashboards._shared.workforce import people
 
@@ -69,6 +70,9 @@ def gap_closing(row: pd.Series) -> str:
     return _("The gap is not closing: the trend is flat within year-to-year noise.")
 
 
+SUPPRESSED_TREND = N_("Its figures are suppressed, so its trend is not shown.")
+
+
 def benchmark_rows(progress: pd.DataFrame, year: int) -> list[dict]:
     """Per benchmark: words, value and target, status (symbol and word) and the gap-closing sentence."""
     out = []
@@ -77,7 +81,7 @@ def benchmark_rows(progress: pd.DataFrame, year: int) -> list[dict]:
         if upto.empty:
             continue
         row = upto.iloc[-1]
-        word, symbol = status_label(row["status"])
+        word = status_label(row["status"])[0] if isinstance(row["status"], str) else _("no status to show")
         value, target = metric_value(key, row["value"]), metric_value(key, row["target_value"])
         target_year = int(row["target_year"])
         sentence = _(
@@ -93,8 +97,8 @@ def benchmark_rows(progress: pd.DataFrame, year: int) -> list[dict]:
                 "value": value,
                 "target": _("%(target)s by %(year)s", target=target, year=target_year),
                 "status": row["status"],
-                "status_text": f"{symbol} {word}",
-                "sentence": f"{sentence} {gap_closing(row)}",
+                "status_text": status_text(row["status"]),
+                "sentence": f"{sentence} {gap_closing(row) if isinstance(row['status'], str) else _(SUPPRESSED_TREND)}",
             }
         )
     return out

@@ -6,8 +6,9 @@ import math
 import pandas as pd
 
 from components.cards import DomainCard
-from components.formatting import STATUS_LABELS, group_label, number, percent, ratio, status_counts, status_label
+from components.formatting import group_label, number, percent, ratio, status_label
 from components.i18n import N_, _, ngettext
+from components.status_words import STATUS_ORDER, listed, status_counts, status_phrases, status_text
 from dashboards._shared.wording import METRIC_LABELS, impact_ratio_label
 
 # domain → (card title, metric-key prefix, page)
@@ -104,30 +105,18 @@ def _trend_sentence(row: pd.Series) -> str:
     return _("The trend is not closing the gap.")
 
 
-STATUS_ORDER = ("met", "on_track", "off_track", "insufficient_data")
 CARD_LABELS = {"domain": N_("Domain"), "benchmark": N_("Headline benchmark"), "value": N_("Value"),
                "target": N_("Target"), "status": N_("Status"), "benchmarks": N_("Benchmarks in this domain")}
 
 
-def _status_phrase(status: str, n: int) -> str:
-    if status == "met":
-        return ngettext("%(num)s has met its target", "%(num)s have met their target", n)
-    if status == "on_track":
-        return ngettext("%(num)s is on track", "%(num)s are on track", n)
-    if status == "off_track":
-        return ngettext("%(num)s is off track", "%(num)s are off track", n)
-    return ngettext("%(num)s does not have enough data yet", "%(num)s do not have enough data yet", n)
-
-
 def cards_sentence(cards: list[DomainCard], year: int) -> str:
     """How the domains' headline benchmarks stand in a year, in words."""
-    parts = [_status_phrase(s, n) for s in STATUS_ORDER if (n := sum(c.status == s for c in cards))]
+    parts = status_phrases({s: sum(c.status == s for c in cards) for s in STATUS_ORDER})
     if not parts:
         return _("In %(year)s, none of the %(domains)s domains has a headline benchmark with a value.", year=year,
                  domains=len(cards))
-    listed = parts[0] if len(parts) == 1 else _("%(items)s and %(last)s", items=", ".join(parts[:-1]), last=parts[-1])
     text = _("In %(year)s, of the headline benchmarks of the %(domains)s domains, %(listed)s.", year=year,
-             domains=len(cards), listed=listed)
+             domains=len(cards), listed=listed(parts))
     without = sum(c.status is None for c in cards)
     if without:
         text += " " + ngettext("%(num)s domain has no headline value for %(year)s.",
@@ -137,15 +126,9 @@ def cards_sentence(cards: list[DomainCard], year: int) -> str:
 
 def cards_table(cards: list[DomainCard]) -> pd.DataFrame:
     """What the cards show, one row per domain (status as symbol and word)."""
-    def status(card: DomainCard) -> str:
-        word, symbol = status_label(card.status)
-        return f"{symbol} {word}".strip() if card.status else "—"
-
-    def counts(card: DomainCard) -> str:
-        return status_counts({s: n for s, n in card.status_counts.items() if s in STATUS_LABELS}) or "—"
-
     return pd.DataFrame({
         "domain": [c.title for c in cards], "benchmark": [c.headline or "—" for c in cards],
         "value": [c.value_text for c in cards], "target": [c.target_text or "—" for c in cards],
-        "status": [status(c) for c in cards], "benchmarks": [counts(c) for c in cards],
+        "status": [status_text(c.status) for c in cards],
+        "benchmarks": [status_counts(c.status_counts) or "—" for c in cards],
     })
