@@ -1,11 +1,11 @@
 """Writing, listing, publishing and rolling back releases — each a single transaction (DESIGN §4, §9)."""
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select, update
 
@@ -46,8 +46,9 @@ class ReleaseInfo:
 
 def _column_values(series: pd.Series, processor) -> list:
     """One column as plain Python values (None where missing), passed through the type's bind processor."""
-    values = series.astype(object).where(series.notna(), None).tolist()
-    values = [None if isinstance(v, float) and math.isnan(v) else v for v in values]
+    values = np.array(series.to_numpy(dtype=object, na_value=None), dtype=object)
+    values[pd.isna(values)] = None  # NaN in a float column, NaT, pd.NA
+    values = values.tolist()
     if processor is not None:
         values = [None if v is None else processor(v) for v in values]
     return values

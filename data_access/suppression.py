@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from .casework_lines import (
     CASEWORK_COUNTS,
@@ -79,6 +80,35 @@ class Line:
     member_mask: str  # a boolean column: the row is a member of the line
     needed: int = 2  # suppressed cells a line needs once it has any
     count_total: bool = True  # whether a suppressed total counts towards `needed`
+
+
+class _Groups:
+    """Line numbers of the work frame's rows by a key, computed once per (key, rows) with polars.
+
+    The rows of a line family never change between rounds, only which of them are suppressed, so each
+    grouping is made once and reused by every round. Lines are numbered in order of first appearance, nulls
+    forming a group of their own (as pandas' `ngroup(sort=False, dropna=False)`).
+    """
+
+    def __init__(self, work: pd.DataFrame):
+        self._work = work
+        self._columns: dict[str, pl.Series] = {}
+        self._memo: dict[tuple, np.ndarray] = {}
+
+    def _column(self, name: str) -> pl.Series:
+        if name not in self._columns:
+            self._columns[name] = pl.from_pandas(self._work[name]).alias(name)
+        return self._columns[name]
+
+    def codes(self, key: tuple[str, ...], rows: np.ndarray, rows_name: str) -> np.ndarray:
+        memo_key = (key, rows_name)
+        if memo_key not in self._memo:
+            part = pl.DataFrame([self._column(c) for c in key])[rows].with_row_index("_row")
+            groups = part.group_by(list(key), maintain_order=True).agg("_row").with_row_index("_line").explode("_row")
+            codes = np.empty(len(part), dtype=np.int64)
+            codes[groups["_row"].to_numpy()] = groups["_line"].to_numpy()
+            self._memo[memo_key] = codes
+        return self._memo[memo_key]
 
 
 def _derived_counts(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -200,13 +230,13 @@ LINE_BUILDERS = {
 LINE_BUILDERS.update({table: casework_lines(table, Line) for table in CASEWORK_COUNTS})
 
 
-def _protect_line(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray) -> int:
+def _protect_line(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray, groups: _Groups) -> int:
     """One pass over one line family; returns how many cells it newly suppressed."""
     in_line = (work[line.total_mask] | work[line.member_mask]).to_numpy()
     rows = np.flatnonzero(in_line)
     if rows.size == 0:
         return 0
-    codes = work.iloc[rows].groupby(list(line.key), sort=False, dropna=False).ngroup().to_numpy()
+    codes = groups.codes(line.key, rows, f"{line.total_mask}|{line.member_mask}")
     member = work[line.member_mask].to_numpy()[rows]
     n_lines = codes.max() + 1
     anything = np.bincount(codes, weights=suppressed[rows], minlength=n_lines)
@@ -244,12 +274,13 @@ def suppression_flags(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
     size = pd.to_numeric(work[SIZE_COLUMN[table]], errors="coerce").fillna(0).to_numpy(dtype=float)
     empty_x = hidden_sex(work).to_numpy() & (size == 0)
     suppressed &= ~empty_x
+    groups = _Groups(work)
     for _ in range(MAX_ROUNDS):
-        changed = sum(_protect_line(work, line, suppressed, size) for line in lines)
+        changed = sum(_protect_line(work, line, suppressed, size, groups) for line in lines)
         if table in EXTREME_RATES:
-            changed += sum(_protect_extremes(work, line, suppressed, size, table) for line in lines)
+            changed += sum(_protect_extremes(work, line, suppressed, size, table, groups) for line in lines)
         if table in CELL_TOTALS:
-            changed += _spread_hidden_totals(work, suppressed, *CELL_TOTALS[table])
+            changed += _spread_hidden_totals(work, suppressed, *CELL_TOTALS[table], groups)
         if table in LATER_YEARS:
             changed += spread_to_later_years(work, suppressed, *LATER_YEARS[table])
         if changed == 0:
@@ -257,7 +288,8 @@ def suppression_flags(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
     return pd.Series(suppressed | empty_x, index=frame.index)
 
 
-def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray, table: str) -> int:
+def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray, table: str,
+                      groups: _Groups) -> int:
     """Lines whose hidden members are all 0 % (or all 100 %) and include a small pool: hide one more that is not.
 
     Subtracting the visible members from the total gives the hidden members' combined outcomes and pool; when
@@ -269,7 +301,7 @@ def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, si
     if rows.size == 0:
         return 0
     outcome, pool = (np.nan_to_num(_numbers(work, c)[rows]) for c in EXTREME_RATES[table])
-    codes = work.iloc[rows].groupby(list(line.key), sort=False, dropna=False).ngroup().to_numpy()
+    codes = groups.codes(line.key, rows, line.member_mask)
     hidden, n_lines = suppressed[rows], codes.max() + 1
     small = hidden & (pool >= 1) & (pool < EXTREME_POOL)
     picked = []
@@ -291,9 +323,10 @@ def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, si
     return int(newly.size)
 
 
-def _spread_hidden_totals(work: pd.DataFrame, suppressed: np.ndarray, key: tuple[str, ...], total_mask: str) -> int:
+def _spread_hidden_totals(work: pd.DataFrame, suppressed: np.ndarray, key: tuple[str, ...], total_mask: str,
+                          groups: _Groups) -> int:
     """Suppress every row of a cell whose total row is suppressed (each row repeats that total)."""
-    codes = work.groupby(list(key), sort=False, dropna=False).ngroup().to_numpy()
+    codes = groups.codes(key, np.arange(len(work)), "*")
     hidden_total = np.zeros(codes.max() + 1, dtype=bool)
     hidden_total[codes[work[total_mask].to_numpy() & suppressed]] = True
     newly = hidden_total[codes] & ~suppressed
