@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import polars as pl
 
 from .casework_lines import (
     CASEWORK_COUNTS,
@@ -83,32 +82,46 @@ class Line:
 
 
 class _Groups:
-    """Line numbers of the work frame's rows by a key, computed once per (key, rows) with polars.
+    """Line numbers of the work frame's rows by a key, computed once per (key, rows).
 
     The rows of a line family never change between rounds, only which of them are suppressed, so each
-    grouping is made once and reused by every round. Lines are numbered in order of first appearance, nulls
+    grouping is made once and reused by every round: each key column is factorised once, a line's key is the
+    mixed-radix number of its columns' codes, and lines are numbered in order of first appearance, nulls
     forming a group of their own (as pandas' `ngroup(sort=False, dropna=False)`).
     """
 
     def __init__(self, work: pd.DataFrame):
         self._work = work
-        self._columns: dict[str, pl.Series] = {}
+        self._columns: dict[str, tuple[np.ndarray, int]] = {}
         self._memo: dict[tuple, np.ndarray] = {}
 
-    def _column(self, name: str) -> pl.Series:
+    def _column(self, name: str) -> tuple[np.ndarray, int]:
         if name not in self._columns:
-            self._columns[name] = pl.from_pandas(self._work[name]).alias(name)
+            codes, uniques = pd.factorize(self._work[name], use_na_sentinel=False)
+            self._columns[name] = (codes.astype(np.int64), max(len(uniques), 1))
         return self._columns[name]
 
     def codes(self, key: tuple[str, ...], rows: np.ndarray, rows_name: str) -> np.ndarray:
         memo_key = (key, rows_name)
         if memo_key not in self._memo:
-            part = pl.DataFrame([self._column(c) for c in key])[rows].with_row_index("_row")
-            groups = part.group_by(list(key), maintain_order=True).agg("_row").with_row_index("_line").explode("_row")
-            codes = np.empty(len(part), dtype=np.int64)
-            codes[groups["_row"].to_numpy()] = groups["_line"].to_numpy()
-            self._memo[memo_key] = codes
+            combined = np.zeros(len(rows), dtype=np.int64)
+            for name in key:
+                codes, size = self._column(name)
+                combined = combined * size + codes[rows]  # fits: the product of key cardinalities is far below 2**63
+            self._memo[memo_key] = pd.factorize(combined)[0].astype(np.int64)
         return self._memo[memo_key]
+
+
+def _split_race_sex(frame: pd.DataFrame, race_sex: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Race and sex of each race × sex code (`white_f` → `white`, `f`); other rows keep their group code.
+
+    Worked out once per distinct code (a few dozen) rather than once per row.
+    """
+    code = frame["group_code"]
+    distinct = list(code.dropna().unique())
+    race = code.map({c: c.rsplit("_", 1)[0] for c in distinct})
+    sex = code.map({c: c.rsplit("_", 1)[-1] for c in distinct})
+    return race.where(race_sex, code), sex.where(race_sex, code)
 
 
 def _derived_counts(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -156,10 +169,10 @@ def hidden_sex(frame: pd.DataFrame) -> pd.Series:
 
 def _workforce_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
     race_sex = frame["group_dimension"] == "race_sex"
-    parts = frame["group_code"].where(race_sex, "").str.rsplit("_", n=1)
+    race, sex = _split_race_sex(frame, race_sex)
     work = frame.assign(
-        _race=parts.str[0].where(race_sex, frame["group_code"]),
-        _sex=parts.str[-1].where(race_sex, frame["group_code"]),
+        _race=race,
+        _sex=sex,
         _groups_dim=frame["group_dimension"].where(frame["group_dimension"] != "all", "*"),
         _is_all=frame["group_dimension"] == "all",
         _is_group=frame["group_dimension"] != "all",
@@ -187,10 +200,10 @@ def _workforce_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
 
 def _selection_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
     race_sex = frame["group_dimension"] == "race_sex"
-    parts = frame["group_code"].where(race_sex, "").str.rsplit("_", n=1)
+    race, sex = _split_race_sex(frame, race_sex)
     work = frame.assign(
-        _race=parts.str[0].where(race_sex, frame["group_code"]),
-        _sex=parts.str[-1].where(race_sex, frame["group_code"]),
+        _race=race,
+        _sex=sex,
         _is_race_sex=race_sex,
         _is_race=frame["group_dimension"] == "race_ethnicity",
         _is_sex=frame["group_dimension"] == "sex",
