@@ -94,16 +94,21 @@ def _grid(keys: dict[str, list], frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reindex(index).reset_index()
 
 
-def _complaint_sums(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    """Counts, median and 90th percentile (linear) of days to close per key: a polars group-by (NaN days skipped)."""
+def _complaint_sums(rows: pl.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Counts, median and 90th percentile (linear) of days to close per key (NaN days skipped), by polars.
+
+    The rows are grouped once as they are and once with each scope (forum, agency, both) read as `ALL`, one
+    grouping at a time: the rows are never copied four times over (at scale 10 that copy took 1.4 GB).
+    """
     sums = ["filed", "closed", "open_at_year_end", "over_limit_open", "within"]
     days = pl.col("days").fill_nan(None)
-    grouped = pl.from_pandas(rows[[*key, *sums, "days"]]).lazy().group_by(key).agg(
-        *(pl.col(c).sum() for c in sums),
-        days.median().alias("median_days_to_close"),
-        days.quantile(0.9, interpolation="linear").alias("p90_days_to_close"),
-    )
-    return grouped.collect().to_pandas().set_index(key)
+    aggregations = [*(pl.col(c).sum() for c in sums), days.median().alias("median_days_to_close"),
+                    days.quantile(0.9, interpolation="linear").alias("p90_days_to_close")]
+    parts = []
+    for scopes in ((), ("forum",), ("agency_code",), ("forum", "agency_code")):
+        view = rows.lazy().with_columns(*(pl.lit(ALL).alias(c) for c in scopes))
+        parts.append(view.group_by(key).agg(*aggregations).collect())
+    return pl.concat(parts).to_pandas().set_index(key)
 
 
 def complaint_stats(complaints: pd.DataFrame, limit_days: int = 90, today: dt.date | None = None) -> pd.DataFrame:
@@ -135,8 +140,9 @@ def complaint_stats(complaints: pd.DataFrame, limit_days: int = 90, today: dt.da
             within=(closed_now & (days <= limit_days)).astype(int),
             days=np.where(closed_now, days, np.nan),
         )
-        frames.append(member.join(facts, on="row"))
-    rows = _with_totals(pd.concat(frames, ignore_index=True), ("forum", "agency_code"))
+        frames.append(pl.from_pandas(facts.assign(row=np.arange(len(facts)))))
+    members = pl.from_pandas(member)
+    rows = pl.concat([members.join(facts, on="row", how="inner") for facts in frames])
     key = ["fiscal_year", "agency_code", "forum", "dimension", "category"]
     table = _complaint_sums(rows, key)
     categories = {"all": [ALL], "basis": list(codes.COMPLAINT_BASES), "issue": list(codes.COMPLAINT_ISSUES),
