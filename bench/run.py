@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .browser import chromium, visit
 from .budgets import Result, as_dicts, judge, p95
-from .build_scales import build_point, curve_results, generate, make_point, measured_build
+from .build_scales import build_point, curve_results, generate, make_point, measured_build_cpu
 from .load import Gunicorn, hammer, router_payload
 from .mixed import mixed_load, mixed_results
 
@@ -27,8 +27,8 @@ def build_scaled(workdir: Path, scale: int, env: dict[str, str], say: Say) -> di
     """Generate and build the scaled inputs in a child process: a point of the build curve."""
     inputs, gen_seconds = generate(workdir, scale, env)
     say(f"built inputs at scale {scale}; building the release …")
-    seconds, peak_mb = measured_build(inputs, env)
-    return make_point(inputs, scale, gen_seconds, seconds, peak_mb)
+    seconds, peak_mb, cpu = measured_build_cpu(inputs, env)
+    return make_point(inputs, scale, gen_seconds, seconds, peak_mb, cpu)
 
 
 def build_curve(scales: list[int], workdir: Path, say: Say) -> list[dict]:
