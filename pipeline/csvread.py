@@ -117,8 +117,10 @@ def _plain_rows(text: str, spec: FileSpec):
     if (fields != fields[0]).any():
         return None
     header = [h.strip() for h in next(csv.reader([data[: ends[0]].decode("utf-8").rstrip("\r")]))]
-    if len(ends) == 1 or len(set(header)) != len(header) or set(header) != set(spec.column_names):
-        return header, None  # header only, or a header the caller reports
+    if len(set(header)) != len(header) or set(header) != set(spec.column_names):
+        return None  # any other header: the strict reader and its header rules
+    if len(ends) == 1:
+        return header, None  # header only
     frame = pl.read_csv(
         io.BytesIO(data), has_header=True, new_columns=header, infer_schema=False, quote_char=None,
         empty_string_is_null=False,
