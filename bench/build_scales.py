@@ -129,12 +129,12 @@ def curve_svg(points: list[dict], machine: str = "") -> str:
         path = " ".join(f"{'M' if i == 0 else 'L'}{x(p['employees']):.1f},{y(p[key]):.1f}"
                         for i, p in enumerate(points))
         parts.append(f'<path d="{path}" fill="none" stroke="#0072B2" stroke-width="2"/>')
-        for p in points:
+        for i, p in enumerate(points):
             px, py = x(p["employees"]), y(p[key])
             parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="#0072B2"/>')
             parts.append(f'<text x="{px:.1f}" y="{py - 8:.1f}" font-size="11" text-anchor="middle">'
                          f'{p[key]:,.0f} {unit}</text>')
-            parts.append(f'<text x="{px:.1f}" y="{bottom + 14}" font-size="10" text-anchor="middle">'
+            parts.append(f'<text x="{px:.1f}" y="{bottom + 14 + 11 * (i % 2)}" font-size="10" text-anchor="middle">'
                          f'{p["employees"] / 1000:,.0f}k (×{p["scale"]})</text>')
             if p[budget_key]:
                 by = y(p[budget_key])
