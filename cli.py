@@ -267,15 +267,30 @@ def geo_download(vintage: int) -> None:
 @click.option("--workdir", type=click.Path(path_type=Path), default=Path("data/bench"), show_default=True)
 @click.option("--passes", default=3, show_default=True, help="Warm visits of each page.")
 @click.option("--load-seconds", default=5.0, show_default=True, help="Length of each throughput run.")
-def bench(scale: int, json_path: Path | None, workdir: Path, passes: int, load_seconds: float) -> None:
+@click.option("--build-scales", default="", help="Also generate and build these scales, e.g. 1,10,50 (cost curve).")
+@click.option("--build-only", is_flag=True, help="Measure the builds only; do not serve and load the app.")
+@click.option("--curve-svg", type=click.Path(path_type=Path), default=None, help="Draw the build curve here (SVG).")
+def bench(scale: int, json_path: Path | None, workdir: Path, passes: int, load_seconds: float, build_scales: str,
+          build_only: bool, curve_svg: Path | None) -> None:
     """Measure the DESIGN §8 budgets on this machine: callbacks, payloads, build, throughput."""
     from bench.budgets import Result, table
+    from bench.build_scales import curve_svg as draw_curve
+    from bench.build_scales import parse_scales
     from bench.run import run_bench, write_json
 
-    report = run_bench(scale, workdir, passes=passes, load_seconds=load_seconds, say=click.echo)
+    try:
+        scales = parse_scales(build_scales) if build_scales else []
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--build-scales") from exc
+    report = run_bench(scale, workdir, passes=passes, load_seconds=load_seconds, say=click.echo,
+                       build_scales=scales, build_only=build_only)
     click.echo(table([Result(**r) for r in report["results"]]))
-    floor = report["floor"]
-    if floor["bare_flask_rps"]:
+    if curve_svg and report["build_curve"]:
+        machine = report["machine"]
+        curve_svg.write_text(draw_curve(report["build_curve"], f"{machine['cpus']} cores, {machine['platform']}"),
+                             encoding="utf-8")
+    floor = report.get("floor") or {}
+    if floor.get("bare_flask_rps"):
         click.echo(f"cached callback {floor['callback_rps']:.0f} req/s vs bare Flask {floor['bare_flask_rps']:.0f}"
                    f" req/s (ratio {floor['callback_vs_floor']:.2f})")
     if json_path:

@@ -21,8 +21,8 @@ BUDGETS = {b.key: b for b in (
     Budget("town_geometry_gzip_bytes", "town geometry, gzip", 200 * 1024, "bytes"),
     Budget("first_load_max_bytes", "first load of any page, transferred", 2 * 1024 * 1024, "bytes"),
     Budget("external_requests", "requests to other hosts", 0, "requests"),
-    Budget("build_seconds", "build of the scaled inputs", 60, "s"),
-    Budget("build_peak_memory_mb", "build peak memory", 2048, "MB"),
+    Budget("build_seconds", "build of the scaled inputs (scale 10)", 20, "s"),
+    Budget("build_peak_memory_mb", "build peak memory (scale 10)", 1024, "MB"),
     Budget("gunicorn_cached_rps", "gunicorn, 2 workers, cached callback", 200, "req/s", higher_is_better=True),
     # Issue #16: 40 loopback clients mixing page HTML, callbacks, the API and chart images (bench/mixed.py).
     Budget("mixed_page_p95_ms", "mixed load with chart images: page HTML p95", 500, "ms"),

@@ -6,48 +6,42 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from .browser import chromium, visit
 from .budgets import Result, as_dicts, judge, p95
+from .build_scales import build_point, curve_results, generate, make_point, measured_build_cpu
 from .load import Gunicorn, hammer, router_payload
 from .mixed import mixed_load, mixed_results
 
 PAGES = ("/", "/agencies", "/agencies/DSS", "/workforce", "/access", "/towns/0911037070", "/disparities",
          "/contracting", "/equity-plans", "/methodology")
 Say = Callable[[str], None]
-# The build in a child of its own, which prints its own peak resident memory (KB) last.
-MEASURED_BUILD = """
-import resource, sys
-import cli
-try:
-    cli.main(["build", "--inputs", sys.argv[1], "--publish"], standalone_mode=False)
-finally:
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
-
-
 def machine() -> dict:
     return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
             "processor": platform.processor() or platform.machine()}
 
 
-def build_scaled(workdir: Path, scale: int, env: dict[str, str], say: Say) -> tuple[float, float]:
-    """Generate and build the scaled inputs in a child process; wall seconds and peak memory (MB)."""
-    inputs = workdir / "inputs"
-    subprocess.run([sys.executable, "-m", "cli", "demo-data", "--out", str(inputs), "--scale", str(scale)],
-                   env=env, check=True, capture_output=True)
+def build_scaled(workdir: Path, scale: int, env: dict[str, str], say: Say) -> dict:
+    """Generate and build the scaled inputs in a child process: a point of the build curve."""
+    inputs, gen_seconds = generate(workdir, scale, env)
     say(f"built inputs at scale {scale}; building the release …")
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", MEASURED_BUILD, str(inputs)], env=env, check=True,
-                          capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    peak_kb = int(done.stdout.strip().splitlines()[-1])
-    return seconds, peak_kb / 1024
+    seconds, peak_mb, cpu = measured_build_cpu(inputs, env)
+    return make_point(inputs, scale, gen_seconds, seconds, peak_mb, cpu)
+
+
+def build_curve(scales: list[int], workdir: Path, say: Say) -> list[dict]:
+    """Generate and build each scale into a database of its own (the cost curve of DESIGN §8)."""
+    points = []
+    for scale in scales:
+        folder = workdir / f"curve-{scale}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        env = {**os.environ, "CT_EQUITY_DATA_DIR": str(folder / "data"), "CT_EQUITY_DATABASE_URL": ""}
+        points.append(build_point(folder, scale, env, say))
+        shutil.rmtree(folder, ignore_errors=True)  # scale 50 leaves gigabytes behind otherwise
+    return points
 
 
 def browse_pages(port: int, passes: int, say: Say) -> tuple[dict[str, list], dict[str, list]]:
@@ -67,13 +61,21 @@ def browse_pages(port: int, passes: int, say: Say) -> tuple[dict[str, list], dic
     return cold, warm
 
 
-def run_bench(scale: int, workdir: Path, passes: int = 3, load_seconds: float = 5.0, say: Say = print) -> dict:
-    """Measure every budget; returns the JSON-ready report."""
+def run_bench(scale: int, workdir: Path, passes: int = 3, load_seconds: float = 5.0, say: Say = print,
+              build_scales: list[int] | None = None, build_only: bool = False) -> dict:
+    """Measure every budget (and the build at each of `build_scales`); returns the JSON-ready report."""
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     env = {**os.environ, "CT_EQUITY_DATA_DIR": str(workdir / "data"), "CT_EQUITY_DATABASE_URL": ""}
-    build_s, build_mb = build_scaled(workdir, scale, env, say)
-    results: list[Result] = [judge("build_seconds", build_s), judge("build_peak_memory_mb", build_mb)]
+    curve = build_curve([s for s in build_scales or [] if s != scale], workdir, say)
+    main = build_scaled(workdir, scale, env, say)
+    build_s, build_mb = main["build_seconds"], main["build_peak_memory_mb"]
+    if build_scales and scale in build_scales:
+        curve = sorted([*curve, main], key=lambda p: p["scale"])
+    results: list[Result] = [judge("build_seconds", build_s, f"scale {scale}"),
+                             judge("build_peak_memory_mb", build_mb, f"scale {scale}"), *curve_results(curve)]
+    if build_only:
+        return {"machine": machine(), "scale": scale, "results": as_dicts(results), "build_curve": curve}
     shutil.rmtree(workdir / "data" / "cache", ignore_errors=True)
     with Gunicorn("app:server", env, cwd=Path(__file__).resolve().parents[1]) as server:
         cold, warm = browse_pages(server.port, passes, say)
@@ -103,7 +105,7 @@ def run_bench(scale: int, workdir: Path, passes: int = 3, load_seconds: float = 
         mixed = mixed_load(server.port, seconds=max(5.0, 2 * load_seconds))
         results.extend(mixed_results(mixed))
         floor = _floor_rps(server.port, body, load_seconds, workdir)
-    report = {"machine": machine(), "scale": scale, "results": as_dicts(results),
+    report = {"machine": machine(), "scale": scale, "results": as_dicts(results), "build_curve": curve,
               "pages": {p: {"cold_ms": vs[0].callback_ms, "warm_p95_ms": p95([m for v in warm[p]
                                                                                  for m in v.callback_ms])}
                         for p, vs in cold.items()},

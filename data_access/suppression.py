@@ -81,6 +81,49 @@ class Line:
     count_total: bool = True  # whether a suppressed total counts towards `needed`
 
 
+class _Groups:
+    """Line numbers of the work frame's rows by a key, computed once per (key, rows).
+
+    The rows of a line family never change between rounds, only which of them are suppressed, so each
+    grouping is made once and reused by every round: each key column is factorised once, a line's key is the
+    mixed-radix number of its columns' codes, and lines are numbered in order of first appearance, nulls
+    forming a group of their own (as pandas' `ngroup(sort=False, dropna=False)`).
+    """
+
+    def __init__(self, work: pd.DataFrame):
+        self._work = work
+        self._columns: dict[str, tuple[np.ndarray, int]] = {}
+        self._memo: dict[tuple, np.ndarray] = {}
+
+    def _column(self, name: str) -> tuple[np.ndarray, int]:
+        if name not in self._columns:
+            codes, uniques = pd.factorize(self._work[name], use_na_sentinel=False)
+            self._columns[name] = (codes.astype(np.int64), max(len(uniques), 1))
+        return self._columns[name]
+
+    def codes(self, key: tuple[str, ...], rows: np.ndarray, rows_name: str) -> np.ndarray:
+        memo_key = (key, rows_name)
+        if memo_key not in self._memo:
+            combined = np.zeros(len(rows), dtype=np.int64)
+            for name in key:
+                codes, size = self._column(name)
+                combined = combined * size + codes[rows]  # fits: the product of key cardinalities is far below 2**63
+            self._memo[memo_key] = pd.factorize(combined)[0].astype(np.int64)
+        return self._memo[memo_key]
+
+
+def _split_race_sex(frame: pd.DataFrame, race_sex: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Race and sex of each race × sex code (`white_f` → `white`, `f`); other rows keep their group code.
+
+    Worked out once per distinct code (a few dozen) rather than once per row.
+    """
+    code = frame["group_code"]
+    distinct = list(code.dropna().unique())
+    race = code.map({c: c.rsplit("_", 1)[0] for c in distinct})
+    sex = code.map({c: c.rsplit("_", 1)[-1] for c in distinct})
+    return race.where(race_sex, code), sex.where(race_sex, code)
+
+
 def _derived_counts(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     if table == "selection_rates":
         return frame.assign(not_selected=frame["pool"] - frame["selected"])
@@ -126,10 +169,10 @@ def hidden_sex(frame: pd.DataFrame) -> pd.Series:
 
 def _workforce_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
     race_sex = frame["group_dimension"] == "race_sex"
-    parts = frame["group_code"].where(race_sex, "").str.rsplit("_", n=1)
+    race, sex = _split_race_sex(frame, race_sex)
     work = frame.assign(
-        _race=parts.str[0].where(race_sex, frame["group_code"]),
-        _sex=parts.str[-1].where(race_sex, frame["group_code"]),
+        _race=race,
+        _sex=sex,
         _groups_dim=frame["group_dimension"].where(frame["group_dimension"] != "all", "*"),
         _is_all=frame["group_dimension"] == "all",
         _is_group=frame["group_dimension"] != "all",
@@ -157,10 +200,10 @@ def _workforce_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
 
 def _selection_lines(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Line]]:
     race_sex = frame["group_dimension"] == "race_sex"
-    parts = frame["group_code"].where(race_sex, "").str.rsplit("_", n=1)
+    race, sex = _split_race_sex(frame, race_sex)
     work = frame.assign(
-        _race=parts.str[0].where(race_sex, frame["group_code"]),
-        _sex=parts.str[-1].where(race_sex, frame["group_code"]),
+        _race=race,
+        _sex=sex,
         _is_race_sex=race_sex,
         _is_race=frame["group_dimension"] == "race_ethnicity",
         _is_sex=frame["group_dimension"] == "sex",
@@ -200,13 +243,13 @@ LINE_BUILDERS = {
 LINE_BUILDERS.update({table: casework_lines(table, Line) for table in CASEWORK_COUNTS})
 
 
-def _protect_line(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray) -> int:
+def _protect_line(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray, groups: _Groups) -> int:
     """One pass over one line family; returns how many cells it newly suppressed."""
     in_line = (work[line.total_mask] | work[line.member_mask]).to_numpy()
     rows = np.flatnonzero(in_line)
     if rows.size == 0:
         return 0
-    codes = work.iloc[rows].groupby(list(line.key), sort=False, dropna=False).ngroup().to_numpy()
+    codes = groups.codes(line.key, rows, f"{line.total_mask}|{line.member_mask}")
     member = work[line.member_mask].to_numpy()[rows]
     n_lines = codes.max() + 1
     anything = np.bincount(codes, weights=suppressed[rows], minlength=n_lines)
@@ -244,12 +287,13 @@ def suppression_flags(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
     size = pd.to_numeric(work[SIZE_COLUMN[table]], errors="coerce").fillna(0).to_numpy(dtype=float)
     empty_x = hidden_sex(work).to_numpy() & (size == 0)
     suppressed &= ~empty_x
+    groups = _Groups(work)
     for _ in range(MAX_ROUNDS):
-        changed = sum(_protect_line(work, line, suppressed, size) for line in lines)
+        changed = sum(_protect_line(work, line, suppressed, size, groups) for line in lines)
         if table in EXTREME_RATES:
-            changed += sum(_protect_extremes(work, line, suppressed, size, table) for line in lines)
+            changed += sum(_protect_extremes(work, line, suppressed, size, table, groups) for line in lines)
         if table in CELL_TOTALS:
-            changed += _spread_hidden_totals(work, suppressed, *CELL_TOTALS[table])
+            changed += _spread_hidden_totals(work, suppressed, *CELL_TOTALS[table], groups)
         if table in LATER_YEARS:
             changed += spread_to_later_years(work, suppressed, *LATER_YEARS[table])
         if changed == 0:
@@ -257,7 +301,8 @@ def suppression_flags(frame: pd.DataFrame, table: str, k: int) -> pd.Series:
     return pd.Series(suppressed | empty_x, index=frame.index)
 
 
-def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray, table: str) -> int:
+def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, size: np.ndarray, table: str,
+                      groups: _Groups) -> int:
     """Lines whose hidden members are all 0 % (or all 100 %) and include a small pool: hide one more that is not.
 
     Subtracting the visible members from the total gives the hidden members' combined outcomes and pool; when
@@ -269,7 +314,7 @@ def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, si
     if rows.size == 0:
         return 0
     outcome, pool = (np.nan_to_num(_numbers(work, c)[rows]) for c in EXTREME_RATES[table])
-    codes = work.iloc[rows].groupby(list(line.key), sort=False, dropna=False).ngroup().to_numpy()
+    codes = groups.codes(line.key, rows, line.member_mask)
     hidden, n_lines = suppressed[rows], codes.max() + 1
     small = hidden & (pool >= 1) & (pool < EXTREME_POOL)
     picked = []
@@ -291,9 +336,10 @@ def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, si
     return int(newly.size)
 
 
-def _spread_hidden_totals(work: pd.DataFrame, suppressed: np.ndarray, key: tuple[str, ...], total_mask: str) -> int:
+def _spread_hidden_totals(work: pd.DataFrame, suppressed: np.ndarray, key: tuple[str, ...], total_mask: str,
+                          groups: _Groups) -> int:
     """Suppress every row of a cell whose total row is suppressed (each row repeats that total)."""
-    codes = work.groupby(list(key), sort=False, dropna=False).ngroup().to_numpy()
+    codes = groups.codes(key, np.arange(len(work)), "*")
     hidden_total = np.zeros(codes.max() + 1, dtype=bool)
     hidden_total[codes[work[total_mask].to_numpy() & suppressed]] = True
     newly = hidden_total[codes] & ~suppressed

@@ -64,8 +64,9 @@ def assemble_tables(
     settings: Settings,
     layers: dict[str, str] | None = None,
     step: Step = lambda _name: None,
+    today: date | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Compute every release table from validated inputs."""
+    """Compute every release table from validated inputs (`today` dates the casework snapshots; default: now)."""
     k = settings.suppression_k
     towns = town_table(frames)
     tables: dict[str, pd.DataFrame] = {
@@ -108,7 +109,7 @@ def assemble_tables(
     if "equity_plans" in frames:
         tables["equity_plans"] = frames["equity_plans"]
     step("affirmative action goals, complaints and accommodations")
-    tables.update(casework_tables(frames, settings))
+    tables.update(casework_tables(frames, settings, today))
     step("benchmark progress")
     if "benchmarks" in frames:
         series = metric_series(frames["benchmarks"], tables)

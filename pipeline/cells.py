@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from .contract import YEAR_RANGE, Col
 from .csvread import MAX_LISTED, Problems, RawTable
@@ -21,6 +22,8 @@ MAX_WHOLE = 2**53 - 1  # the largest whole number a float64 (and so every later 
 def report(table: RawTable, problems: Problems, mask: np.ndarray | pd.Series, column: str, rule: str) -> None:
     """Add one problem per True cell of mask (listing stops at the cap; the count goes on)."""
     rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if rows.size == 0:
+        return
     room = max(0, MAX_LISTED - len(problems.items))
     values = table.frame[column].to_numpy()
     for i in rows[:room]:
@@ -46,7 +49,7 @@ def _numbers(table, col, problems, text, present, pattern: str, what: str, whole
     thousands = present & ~matches & text.str.fullmatch(THOUSANDS_RE).to_numpy(dtype=bool)
     report(table, problems, thousands, col.name, "thousands separators are not allowed (write 1234.5, not 1,234.5)")
     report(table, problems, present & ~matches & ~thousands, col.name, f"not {what}")
-    values = pd.to_numeric(text.where(present & matches), errors="coerce").astype(np.float64)
+    values = _to_float(text.where(present & matches))
     limit = MAX_WHOLE if whole else np.finfo(np.float64).max
     overflow = present & matches & ~(np.abs(values.to_numpy()) <= limit)
     report(table, problems, overflow, col.name,
@@ -65,6 +68,12 @@ def _numbers(table, col, problems, text, present, pattern: str, what: str, whole
         )
         values = values.where(~(values.abs() > col.maximum))
     return values
+
+
+def _to_float(text: pd.Series) -> pd.Series:
+    """Numbers from text cells already matched as plain numbers (others NA): parsed by polars, NaN where NA."""
+    parsed = pl.from_pandas(text).cast(pl.Float64, strict=False).to_numpy()
+    return pd.Series(np.asarray(parsed, dtype=np.float64), index=text.index, name=text.name)
 
 
 def _int(table, col, problems, text, present, known) -> pd.Series:
@@ -176,16 +185,20 @@ def _code_list(table, col, problems, text, present, known) -> pd.Series:
     """A `;`-separated list of codes (complaint bases, issues): every item checked, none repeated."""
     allowed = set(col.choices)
     bad = np.zeros(len(text), dtype=bool)
-    for i in np.flatnonzero(present):
-        items = [item.strip() for item in text.iat[i].split(";")]
+    values = text.to_numpy(dtype=object)
+    verdicts: dict[str, list[tuple[str, str]]] = {}  # each distinct cell checked once
+    for cell in {values[i] for i in np.flatnonzero(present)}:
+        items = [item.strip() for item in cell.split(";")]
+        found = []
         for item in items:
             if item not in allowed:
-                rule = (f"unknown code in a ;-separated list (codes are case-sensitive); expected any of: "
-                        f"{', '.join(col.choices)}") if item else "empty item in a ;-separated list"
-                problems.add(table.file, int(table.lines[i]), col.name, item, rule)
-                bad[i] = True
-        for item in sorted({item for item in items if items.count(item) > 1}):
-            problems.add(table.file, int(table.lines[i]), col.name, item, "code listed twice")
+                found.append((item, (f"unknown code in a ;-separated list (codes are case-sensitive); expected any "
+                                     f"of: {', '.join(col.choices)}") if item else "empty item in a ;-separated list"))
+        found += [(item, "code listed twice") for item in sorted({item for item in items if items.count(item) > 1})]
+        verdicts[cell] = found
+    for i in np.flatnonzero(present):
+        for item, rule in verdicts[values[i]]:
+            problems.add(table.file, int(table.lines[i]), col.name, item, rule)
             bad[i] = True
     return text.where(present & ~bad).str.replace(r"\s*;\s*", ";", regex=True)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from data_access import codes
 from geo.towns import TOWN_COUNT, geoid_lookup, towns
@@ -78,7 +79,7 @@ def validate_inputs(inputs: Path) -> dict[str, pd.DataFrame]:
 
 def _check_keys(table: RawTable, key: tuple[str, ...], problems: Problems) -> None:
     frame = table.frame
-    dup = frame.duplicated(list(key), keep="first").to_numpy()
+    dup = ~pl.from_pandas(frame[list(key)]).select(pl.struct(list(key)).is_first_distinct()).to_series().to_numpy()
     if not dup.any():
         return
     first_line = frame.assign(_line=table.lines).groupby(list(key), sort=False)["_line"].transform("first")

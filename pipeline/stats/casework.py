@@ -14,6 +14,7 @@ from functools import lru_cache
 import holidays
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from data_access import codes
 from data_access.schema import columns
@@ -93,6 +94,23 @@ def _grid(keys: dict[str, list], frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reindex(index).reset_index()
 
 
+def _complaint_sums(rows: pl.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Counts, median and 90th percentile (linear) of days to close per key (NaN days skipped), by polars.
+
+    The rows are grouped once as they are and once with each scope (forum, agency, both) read as `ALL`, one
+    grouping at a time: the rows are never copied four times over (at scale 10 that copy took 1.4 GB).
+    """
+    sums = ["filed", "closed", "open_at_year_end", "over_limit_open", "within"]
+    days = pl.col("days").fill_nan(None)
+    aggregations = [*(pl.col(c).sum() for c in sums), days.median().alias("median_days_to_close"),
+                    days.quantile(0.9, interpolation="linear").alias("p90_days_to_close")]
+    parts = []
+    for scopes in ((), ("forum",), ("agency_code",), ("forum", "agency_code")):
+        view = rows.lazy().with_columns(*(pl.lit(ALL).alias(c) for c in scopes))
+        parts.append(view.group_by(key).agg(*aggregations).collect())
+    return pl.concat(parts).to_pandas().set_index(key)
+
+
 def complaint_stats(complaints: pd.DataFrame, limit_days: int = 90, today: dt.date | None = None) -> pd.DataFrame:
     """The `complaint_stats` table: fiscal year × agency (or ALL) × forum (or ALL) × dimension × category.
 
@@ -122,13 +140,11 @@ def complaint_stats(complaints: pd.DataFrame, limit_days: int = 90, today: dt.da
             within=(closed_now & (days <= limit_days)).astype(int),
             days=np.where(closed_now, days, np.nan),
         )
-        frames.append(member.join(facts, on="row"))
-    rows = _with_totals(pd.concat(frames, ignore_index=True), ("forum", "agency_code"))
+        frames.append(pl.from_pandas(facts.assign(row=np.arange(len(facts)))))
+    members = pl.from_pandas(member)
+    rows = pl.concat([members.join(facts, on="row", how="inner") for facts in frames])
     key = ["fiscal_year", "agency_code", "forum", "dimension", "category"]
-    grouped = rows.groupby(key, sort=False)
-    table = grouped[["filed", "closed", "open_at_year_end", "over_limit_open", "within"]].sum()
-    table["median_days_to_close"] = grouped["days"].median()
-    table["p90_days_to_close"] = grouped["days"].quantile(0.9)
+    table = _complaint_sums(rows, key)
     categories = {"all": [ALL], "basis": list(codes.COMPLAINT_BASES), "issue": list(codes.COMPLAINT_ISSUES),
                   "outcome": list(codes.COMPLAINT_OUTCOMES)}
     parts = []

@@ -238,7 +238,8 @@ def selection_rates(personnel_actions: pd.DataFrame) -> pd.DataFrame:
     selected = np.where(favourable_action, favourable, pool - favourable)
     keep = (pool > 0).ravel()
     width = pool.shape[1]
-    frame = keys.loc[keys.index.repeat(width)].reset_index(drop=True)[keep].reset_index(drop=True)
+    # Only the kept rows are ever copied (not every key × group first): at scale 50 that copy is gigabytes.
+    frame = keys.iloc[np.repeat(np.arange(len(keys)), width)[keep]].reset_index(drop=True)
     reference = stats.pop("reference").ravel()[keep]
     frame = frame.assign(
         group_dimension=np.tile(GROUP_DIMENSIONS, len(keys))[keep],

@@ -160,7 +160,7 @@ def _long_frame(keys: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
     availability = np.hstack([availability, np.ones((len(keys), 1))])
     n_groups = counts.shape[1]
     keep = np.repeat(total > 0, n_groups)
-    frame = keys.loc[keys.index.repeat(n_groups)].reset_index(drop=True)[keep]
+    frame = keys.iloc[np.repeat(np.arange(len(keys)), n_groups)[keep]].reset_index(drop=True)  # kept rows only
     frame = frame.assign(
         group_dimension=np.tile(GROUP_DIMENSION, len(keys))[keep],
         group_code=np.tile(GROUP_CODE, len(keys))[keep],
