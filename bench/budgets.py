@@ -72,8 +72,10 @@ def table(results: list[Result]) -> str:
     """A Markdown table of the results (for the terminal and the README)."""
     lines = ["| budget | limit | measured | result |", "|---|---|---|---|"]
     for r in results:
-        shown = "not measured" if r.measured is None else f"{r.measured:,.1f} {r.unit}"
+        digits = 2 if r.budget < 10 and r.budget != 0 else 1
+        shown = "not measured" if r.measured is None else f"{r.measured:,.{digits}f} {r.unit}"
         verdict = {True: "met", False: "**missed**", None: "—"}[r.passed]
         note = f" ({r.note})" if r.note else ""
-        lines.append(f"| {r.label} | {r.budget:,.0f} {r.unit} | {shown}{note} | {verdict} |")
+        limit = f"{r.budget:,.0f}" if r.budget >= 10 or r.budget == 0 else f"{r.budget:g}"
+        lines.append(f"| {r.label} | {limit} {r.unit} | {shown}{note} | {verdict} |")
     return "\n".join(lines)
