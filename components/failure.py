@@ -41,6 +41,7 @@ def answers_failure(outages: tuple[type[BaseException], ...], unchanged: int = 0
             try:
                 return function(*args, **kwargs)
             except NotAvailable:
+                not_for_keeping()  # values off the lists are the caller's to vary: never fill a cache with them
                 shown = notice(_(not_available), "warning")
             except outages:
                 not_for_keeping()

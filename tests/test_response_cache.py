@@ -153,7 +153,8 @@ def test_nothing_is_kept_while_a_draft_is_visible(server, app_env, monkeypatch):
             ask(statewide, body)
             assert g.get(KEY) is None and not g.get(HIT)
         assert not [k for k in written if k.startswith("response:")]
-        ask(server.test_client(), body + b" ")  # the public (a body not asked before: not kept yet)
+        fresh = json.loads(body) | {"changedPropIds": ["agency-dimension.value"]}  # not asked before: not kept yet
+        ask(server.test_client(), json.dumps(fresh).encode())  # the public
         assert [k for k in written if k.startswith("response:")]
     finally:
         with engine.begin() as conn:
@@ -183,3 +184,22 @@ def test_the_public_fast_path_keeps_flasks_checks_and_headers(server):
     again = client.post(DISPATCH, data=body, content_type="application/json", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers.get("Content-Encoding") == again.headers.get("Content-Encoding") == "gzip"
     assert again.get_data() == zipped.get_data()
+
+
+def test_values_off_the_lists_and_respellings_do_not_fill_the_cache(server, monkeypatch):
+    """An answer to a made-up filter value is not kept; the same request spelt with other spacing is one entry."""
+    from data_access.cache import GuardedCache
+
+    written: list[str] = []
+    keep = GuardedCache.set
+    monkeypatch.setattr(GuardedCache, "set", lambda self, key, value: (written.append(key), keep(self, key, value)))
+    client = server.test_client()
+    body = json.loads(scorecard_body(client))
+    made_up = {**body, "inputs": [dict(i, value="1066") if i["id"] == "agency-year" else i for i in body["inputs"]]}
+    written.clear()
+    for _ in range(2):
+        assert "not available" in ask(client, json.dumps(made_up).encode()).decode()
+    assert not [k for k in written if k.startswith("response:")]
+    ask(client, json.dumps(body, indent=1).encode())
+    ask(client, json.dumps(body, indent=3).encode())
+    assert len({k.rsplit(":", 1)[-1] for k in written if k.startswith("response:")}) <= 1

@@ -5,7 +5,8 @@ place rights are decided, `resolve_viewer`), in which language, on which host (e
 releases that viewer can open (a publish, a rollback or a removal changes the list, and with it every key)
 and the code that drew it. All of these are in the key, so an answer is never shared between viewers with
 different rights. Nothing is kept for a viewer who can see a draft (a draft can still change), nor an answer
-given during an outage (`components.failure` marks it), nor anything but a 200 JSON answer.
+given during an outage or to values that are not on the page's lists (`components.failure` marks both: what
+is kept is what the release makes finite), nor anything but a 200 JSON answer.
 
 The answers are kept in the query cache (`data_access.cache.backend`): one store, shared by every worker,
 bounded by CT_EQUITY_CACHE_MAX_ENTRIES with cheap eviction, and bypassed with one log line when it fails.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import time
 from pathlib import Path
 
@@ -58,7 +60,11 @@ def _key(viewer: Viewer, lang: str, host_url: str, body: bytes, variant: str = "
     parts = [APP_TOKEN, settings.database_url, viewer.role, ",".join(sorted(viewer.agencies)), lang, host_url,
              ";".join(f"{r.release_id}:{r.status}" for r in releases), variant]
     head = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"response:{head}:{hashlib.sha256(body).hexdigest()}"
+    try:  # the same request spelt differently (spacing, key order) is one entry, not many
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return f"response:{head}:{hashlib.sha256(canonical).hexdigest()}"
 
 
 def response_key(body: bytes) -> str | None:
