@@ -19,11 +19,14 @@ BUDGETS = {b.key: b for b in (
     Budget("callback_p95_cold_ms", "every drill-down callback, server p95, cold", 250, "ms"),
     Budget("map_filter_change_bytes", "map filter change payload", 10 * 1024, "bytes"),
     Budget("town_geometry_gzip_bytes", "town geometry, gzip", 200 * 1024, "bytes"),
-    Budget("first_load_max_bytes", "first load of any page, transferred", 2 * 1024 * 1024, "bytes"),
+    Budget("first_load_max_bytes", "first load of any page, transferred", 1.5 * 1024 * 1024, "bytes"),
+    Budget("embed_first_load_max_bytes", "first load of any embed, transferred", 1024 * 1024, "bytes"),
     Budget("external_requests", "requests to other hosts", 0, "requests"),
     Budget("build_seconds", "build of the scaled inputs (scale 10)", 20, "s"),
     Budget("build_peak_memory_mb", "build peak memory (scale 10)", 1024, "MB"),
     Budget("gunicorn_cached_rps", "gunicorn, 2 workers, cached callback", 200, "req/s", higher_is_better=True),
+    Budget("cached_callback_floor_ratio", "cached callback against the bare-Flask floor", 0.5, "×",
+           higher_is_better=True),
     # Issue #16: 40 loopback clients mixing page HTML, callbacks, the API and chart images (bench/mixed.py).
     Budget("mixed_page_p95_ms", "mixed load with chart images: page HTML p95", 500, "ms"),
     Budget("mixed_callback_p95_ms", "mixed load with chart images: callback p95", 500, "ms"),
@@ -69,8 +72,10 @@ def table(results: list[Result]) -> str:
     """A Markdown table of the results (for the terminal and the README)."""
     lines = ["| budget | limit | measured | result |", "|---|---|---|---|"]
     for r in results:
-        shown = "not measured" if r.measured is None else f"{r.measured:,.1f} {r.unit}"
+        digits = 2 if r.budget < 10 and r.budget != 0 else 1
+        shown = "not measured" if r.measured is None else f"{r.measured:,.{digits}f} {r.unit}"
         verdict = {True: "met", False: "**missed**", None: "—"}[r.passed]
         note = f" ({r.note})" if r.note else ""
-        lines.append(f"| {r.label} | {r.budget:,.0f} {r.unit} | {shown}{note} | {verdict} |")
+        limit = f"{r.budget:,.0f}" if r.budget >= 10 or r.budget == 0 else f"{r.budget:g}"
+        lines.append(f"| {r.label} | {limit} {r.unit} | {shown}{note} | {verdict} |")
     return "\n".join(lines)

@@ -17,6 +17,9 @@ from .mixed import mixed_load, mixed_results
 
 PAGES = ("/", "/agencies", "/agencies/DSS", "/workforce", "/access", "/towns/0911037070", "/disparities",
          "/contracting", "/equity-plans", "/methodology")
+# Embeds with each kind of drawing: a map (MapLibre), a table, bars, a heat map.
+EMBEDS = ("/embed/access-map", "/embed/agencies-list", "/embed/contracting-small", "/embed/workforce-representation",
+          "/embed/disparities-dissimilarity")
 Say = Callable[[str], None]
 def machine() -> dict:
     return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
@@ -44,10 +47,11 @@ def build_curve(scales: list[int], workdir: Path, say: Say) -> list[dict]:
     return points
 
 
-def browse_pages(port: int, passes: int, say: Say) -> tuple[dict[str, list], dict[str, list]]:
-    """One cold visit per page (fresh server, empty cache), then `passes` warm visits."""
+def browse_pages(port: int, passes: int, say: Say) -> tuple[dict[str, list], dict[str, list], dict[str, int]]:
+    """One cold visit per page (fresh server, empty cache), then `passes` warm visits; the bytes of each embed's
+    first load."""
     driver = chromium()
-    cold, warm = {}, {}
+    cold, warm, embeds = {}, {}, {}
     try:
         base = f"http://127.0.0.1:{port}"
         for path in PAGES:
@@ -56,9 +60,11 @@ def browse_pages(port: int, passes: int, say: Say) -> tuple[dict[str, list], dic
         for _ in range(passes):
             for path in PAGES:
                 warm.setdefault(path, []).append(visit(driver, base, path))
+        for path in EMBEDS:
+            embeds[path] = visit(driver, base, path, change_filters=0).transferred_bytes
     finally:
         driver.quit()
-    return cold, warm
+    return cold, warm, embeds
 
 
 def run_bench(scale: int, workdir: Path, passes: int = 3, load_seconds: float = 5.0, say: Say = print,
@@ -78,7 +84,7 @@ def run_bench(scale: int, workdir: Path, passes: int = 3, load_seconds: float = 
         return {"machine": machine(), "scale": scale, "results": as_dicts(results), "build_curve": curve}
     shutil.rmtree(workdir / "data" / "cache", ignore_errors=True)
     with Gunicorn("app:server", env, cwd=Path(__file__).resolve().parents[1]) as server:
-        cold, warm = browse_pages(server.port, passes, say)
+        cold, warm, embeds = browse_pages(server.port, passes, say)
         all_cold = [ms for visits in cold.values() for v in visits for ms in v.callback_ms + v.filter_callback_ms]
         all_warm = [ms for visits in warm.values() for v in visits for ms in v.callback_ms + v.filter_callback_ms]
         worst_warm = max(((p95([ms for v in vs for ms in v.callback_ms + v.filter_callback_ms]) or 0, p)
@@ -96,6 +102,8 @@ def run_bench(scale: int, workdir: Path, passes: int = 3, load_seconds: float = 
         first = {p: vs[0].transferred_bytes for p, vs in cold.items()}
         heaviest = max(first, key=first.get)
         results.append(judge("first_load_max_bytes", first[heaviest], f"heaviest page {heaviest}"))
+        heaviest_embed = max(embeds, key=embeds.get)
+        results.append(judge("embed_first_load_max_bytes", embeds[heaviest_embed], f"heaviest {heaviest_embed}"))
         external = sorted({e for vs in cold.values() for v in vs for e in v.external})
         results.append(judge("external_requests", len(external), ", ".join(external[:3])))
         body = router_payload("/")
@@ -105,10 +113,14 @@ def run_bench(scale: int, workdir: Path, passes: int = 3, load_seconds: float = 
         mixed = mixed_load(server.port, seconds=max(5.0, 2 * load_seconds))
         results.extend(mixed_results(mixed))
         floor = _floor_rps(server.port, body, load_seconds, workdir)
+    results.append(judge("cached_callback_floor_ratio", rps / floor if floor else None,
+                         f"{rps:.0f} against {floor:.0f} req/s" if floor else ""))
     report = {"machine": machine(), "scale": scale, "results": as_dicts(results), "build_curve": curve,
               "pages": {p: {"cold_ms": vs[0].callback_ms, "warm_p95_ms": p95([m for v in warm[p]
-                                                                                 for m in v.callback_ms])}
+                                                                                 for m in v.callback_ms]),
+                            "first_load_bytes": vs[0].transferred_bytes}
                         for p, vs in cold.items()},
+              "embeds": {p: {"first_load_bytes": b} for p, b in embeds.items()},
               "mixed_load": {"clients": mixed.clients, "seconds": mixed.seconds, "requests": mixed.requests,
                              "errors": mixed.errors, "turned_away_by_render_queue": mixed.busy,
                              "answered": {k: len(v) for k, v in mixed.ms.items()},

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 
 import dash
+from flask import g, has_request_context
 
 from .i18n import N_, _
 from .shell import notice
@@ -13,6 +14,13 @@ from .shell import notice
 DB_DOWN = N_("The data service is not answering right now. Please try again in a minute; "
              "nothing has been lost and the page will work again as soon as the service is back.")
 NOT_AVAILABLE = N_("That selection is not available. Please choose from the lists on this page.")
+NOT_FOR_KEEPING = "ct_equity_answer_not_for_keeping"  # set on `flask.g`: the response cache must not keep it
+
+
+def not_for_keeping() -> None:
+    """Mark this request's answer as true for now only (an outage), so no cache keeps it."""
+    if has_request_context():
+        setattr(g, NOT_FOR_KEEPING, True)
 
 
 class NotAvailable(Exception):
@@ -33,8 +41,10 @@ def answers_failure(outages: tuple[type[BaseException], ...], unchanged: int = 0
             try:
                 return function(*args, **kwargs)
             except NotAvailable:
+                not_for_keeping()  # values off the lists are the caller's to vary: never fill a cache with them
                 shown = notice(_(not_available), "warning")
             except outages:
+                not_for_keeping()
                 shown = notice(_(DB_DOWN), "danger")
             if silent:
                 return dash.no_update if unchanged <= 1 else (dash.no_update,) * unchanged

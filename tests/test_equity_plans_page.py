@@ -95,3 +95,20 @@ def test_status_counts_in_process_order():
     assert counts["status"].tolist() == ["Not started", "Drafting", "Submitted", "Approved", "Published",
                                          "No plan reported"]
     assert counts["agencies"].tolist() == [0, 1, 0, 1, 1, 1]
+
+
+def test_a_long_directory_draws_one_page_of_rows_and_says_where_the_rest_are():
+    """390 agencies (the scaled data set) draw DIRECTORY_ROWS table rows, not thousands of components; the
+    note names how many there are, and "Show data" keeps every agency."""
+    from dashboards.plans.parts import DIRECTORY_ROWS, directory_html, directory_parts
+
+    many = pd.concat([PLAN_AGENCIES.assign(agency_code=PLAN_AGENCIES["agency_code"] + str(i)) for i in range(100)],
+                     ignore_index=True)
+    shown = pl.directory(plans().assign(agency_code=lambda f: f["agency_code"] + "0"), many, 2025)
+    drawn = directory_html(shown, 2025).to_plotly_json()["props"]["children"]
+    rows = drawn[0].children[2].children
+    assert len(shown) == 400 and len(rows) == DIRECTORY_ROWS == 50
+    assert "The first 50 of 400 agencies" in drawn[1].children
+    assert len(directory_parts(shown, 2025).table) == 400
+    few = directory_html(shown.head(4), 2025).to_plotly_json()["props"]["children"]
+    assert len(few) == 1 and len(few[0].children[2].children) == 4

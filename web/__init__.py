@@ -15,6 +15,7 @@ from . import downloads as _downloads  # noqa: F401  (registers the CSV-download
 from .auth import register_auth, resolve_viewer
 from .language import register_language
 from .png import register_png_route
+from .response_cache import install_response_cache
 from .server import install_server_hooks, secret_key
 from .views import mark_rendered_views
 
@@ -27,6 +28,7 @@ def install(app: Dash) -> None:
     register_language(server)
     register_auth(server)
     install_server_hooks(app)
+    install_response_cache(app)  # after the guards and the same-origin check, which must run first
     register_png_route(server)
     register_api(server, resolve_viewer)
     register_embed_page()

@@ -34,21 +34,24 @@ def _valid(value: object) -> str | None:
     return value if isinstance(value, str) and value in LANGUAGES else None
 
 
-def requested_language() -> str | None:
+def requested_language(req=None) -> str | None:
     """The language this request asks for: its own `lang`, or for Dash's requests the page address's."""
-    asked = _valid(request.args.get("lang"))
-    if asked or "/_dash-" not in request.path:
+    req = request if req is None else req
+    asked = _valid(req.args.get("lang"))
+    if asked or "/_dash-" not in req.path:
         return asked
-    referer = urlsplit(request.headers.get("Referer", ""))
-    if referer.netloc != request.host:
+    referer = urlsplit(req.headers.get("Referer", ""))
+    if referer.netloc != req.host:
         return None
     return _valid(parse_qs(referer.query).get("lang", [None])[0])
 
 
-def select_language() -> str:
-    """The request's language, else the remembered one, else the browser's preference, else English."""
-    return (requested_language() or _valid(request.cookies.get(COOKIE))
-            or request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE)
+def select_language(req=None) -> str:
+    """The request's language (Flask's, or the werkzeug request `req`), else the remembered one, else the
+    browser's preference, else English."""
+    req = request if req is None else req
+    return (requested_language(req) or _valid(req.cookies.get(COOKIE))
+            or req.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE)
 
 
 def compile_catalogs(source: Path = CATALOGS) -> Path:
@@ -68,7 +71,7 @@ def compile_catalogs(source: Path = CATALOGS) -> Path:
 def register_language(server: Flask) -> None:
     """Flask-Babel with the language selector, and the cookie that remembers a `?lang=` choice."""
     server.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compile_catalogs())
-    Babel(server, locale_selector=select_language)
+    Babel(server, locale_selector=lambda: select_language())
 
     @server.after_request
     def _remember(response: Response) -> Response:

@@ -14,6 +14,7 @@ from dash import Dash
 from flask import Response, g, has_request_context, request
 from flask_login import current_user
 
+from components.failure import not_for_keeping
 from components.i18n import N_, _
 from data_access.codes import GEOGRAPHY_LEVELS
 from data_access.queries import DataUnavailable, current_settings, geometry_layer, health_status, resolve_release
@@ -45,6 +46,7 @@ def callback_failed(error: Exception):
     The page router (Dash's own callback) fails on addresses that are not paths at all; that is a
     "page not found", not a server error.
     """
+    not_for_keeping()
     try:
         outputs = dash.callback_context.outputs_list
     except Exception:  # noqa: BLE001 - the context itself may be what is broken

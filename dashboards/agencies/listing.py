@@ -14,7 +14,7 @@ from components.formatting import count, group_label, percent, ratio, suppressed
 from components.i18n import N_, _, ngettext
 from components.panel import ChartParts
 from dashboards._shared import catalog, query_string
-from dashboards._shared.selection import FINDINGS, impact_finding
+from dashboards._shared.selection import FINDINGS
 from dashboards._shared.wording import goal_text
 from dashboards._shared.workforce import link_grid, with_flags
 from data_access import workforce_queries as wq
@@ -24,26 +24,36 @@ from data_access.viewer import Viewer
 from .transforms import PLAN_STATUS, _missing
 
 
+def _flags(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column read as True/False, a missing value (or a missing column) as False."""
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[column].astype("boolean").fillna(False).astype(bool)
+
+
 def _hire_findings(hires: pd.DataFrame, suppressed_text: str) -> dict[str, tuple[int, int, str]]:
     """Per agency: groups with adverse impact in hiring, groups below four-fifths on the ratio alone, and the
-    words ('▼ Hispanic or Latino (0.50)', '✓ None', or the suppressed text when every group is hidden)."""
+    words ('▼ Hispanic or Latino (0.50)', '✓ None', or the suppressed text when every group is hidden).
+
+    Column-wise over all agencies at once (a row has `adverse_impact` as its finding, see `impact_finding`, when
+    it is shown, is not its comparison's reference group and is flagged)."""
     if hires.empty:
         return {}
-    out = {}
-    for code, rows in hires.groupby("agency_code", sort=False):
-        visible = rows[~rows["suppressed"].astype("boolean").fillna(False).astype(bool)]
-        if visible.empty:
-            out[code] = (0, 0, suppressed_text)
-            continue
-        keys = visible.apply(impact_finding, axis=1)
-        adverse = visible[keys == "adverse_impact"].assign(
-            _r=lambda f: pd.to_numeric(f["impact_ratio"], errors="coerce")).sort_values("_r", kind="stable")
-        fifths = int(visible["flag_four_fifths"].astype("boolean").fillna(False).astype(bool).sum())
-        text = ("▼ " + "; ".join(f"{group_label(r['group_code'])} ({ratio(r['impact_ratio'])})"
-                                 for _i, r in adverse.iterrows())
-                if not adverse.empty else f"{FINDINGS['none'][0]} {_('None')}")
-        out[code] = (len(adverse), fifths, text)
-    return out
+    visible = hires[~_flags(hires, "suppressed")]
+    reference = (visible["reference_group"] if "reference_group" in visible.columns
+                 else pd.Series(None, index=visible.index, dtype=object))
+    is_reference = reference.map(lambda v: isinstance(v, str)) & (visible["group_code"] == reference).fillna(False)
+    adverse = visible[~is_reference.astype(bool) & _flags(visible, "adverse_impact")]
+    adverse = adverse.assign(_r=pd.to_numeric(adverse["impact_ratio"], errors="coerce"))
+    adverse = adverse.sort_values("_r", kind="stable")
+    fifths = _flags(visible, "flag_four_fifths").groupby(visible["agency_code"], sort=False).sum()
+    words = {code: "▼ " + "; ".join(f"{group_label(g)} ({ratio(r)})" for g, r in zip(rows["group_code"],
+                                                                                      rows["impact_ratio"]))
+             for code, rows in adverse.groupby("agency_code", sort=False)}
+    counts = adverse["agency_code"].value_counts()
+    none = f"{FINDINGS['none'][0]} {_('None')}"
+    return {code: (int(counts.get(code, 0)), int(fifths[code]), words.get(code, none)) if code in fifths.index
+            else (0, 0, suppressed_text) for code in hires["agency_code"].unique()}
 
 
 def _plan_text(plans: pd.DataFrame, year: int) -> dict[str, tuple[str, str]]:

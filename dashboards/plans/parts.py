@@ -17,6 +17,7 @@ SOURCE = N_("Source: agencies' reports to the Office of Equity and Opportunity; 
 DARK_TEXT = ("drafting", "approved", "not_started", pl.NO_PLAN)  # light badges need dark text (contrast)
 STATUS_BADGES = {"published": "primary", "approved": "info", "submitted": "secondary", "drafting": "light",
                  "not_started": "warning", pl.NO_PLAN: "light"}
+DIRECTORY_ROWS = 50  # rows of the directory drawn as a table; "Show data" and the CSV hold every agency shown
 
 
 def plan_views(plans: pd.DataFrame, agencies: pd.DataFrame, year: int, status: str, peer: str,
@@ -66,7 +67,7 @@ def directory_html(shown: pd.DataFrame, year: int) -> html.Div:
     headers = [_("Agency"), _("Peer group"), _("Status"), _("Submitted"), _("Approved"), _("Plan"),
                _("Commitments met"), _("Affirmative-action plan")]
     body = []
-    for row in shown.itertuples():
+    for row in shown.head(DIRECTORY_ROWS).itertuples():
         badge = dbc.Badge(pl.status_words(row.status), color=STATUS_BADGES.get(row.status, "light"),
                           text_color="dark" if row.status in DARK_TEXT else None)
         body.append(html.Tr([
@@ -84,4 +85,10 @@ def directory_html(shown: pd.DataFrame, year: int) -> html.Div:
         html.Caption(_("Equity plans for %(year)s, one row per agency", year=year)),
         html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])), html.Tbody(body)],
         className="table table-sm table-striped align-middle", id="plans-directory-table")
-    return html.Div(table, className="table-responsive mb-2")
+    more = []
+    if len(shown) > DIRECTORY_ROWS:
+        more = [html.P(_("The first %(rows)s of %(num)s agencies are listed here. Search by name, or choose a status "
+                         "or peer group, to find the others; “Show data” and the CSV below list every one.",
+                         rows=count(DIRECTORY_ROWS), num=count(len(shown))),
+                       className="small", id="plans-directory-more")]
+    return html.Div([table, *more], className="table-responsive mb-2")
