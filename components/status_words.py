@@ -58,3 +58,12 @@ def status_counts(counts: Mapping[str, int]) -> str:
     none) — whole phrases with their plural forms, never a number glued to a badge word (it cannot agree in
     Spanish)."""
     return ", ".join(status_phrases(counts))
+
+
+def status_change(old: str | None, new: str | None) -> str:
+    """A benchmark's status change between two releases: '↘ Moving away from the target (was ↗ On track)'."""
+    if not old:
+        return _("%(new)s (new)", new=status_text(new))
+    if not new:
+        return _("no status now (was %(old)s)", old=status_text(old))
+    return _("%(new)s (was %(old)s)", new=status_text(new), old=status_text(old))

@@ -112,9 +112,9 @@ ENGLISH = {
 }
 SPANISH = {
     "met": ("✔ 1 ha alcanzado su meta", "✔ 2 han alcanzado su meta"),
-    "on_track": ("↗ 1 va en camino", "↗ 2 van en camino"),
-    "improving_too_slowly": ("↝ 1 está mejorando, pero demasiado despacio",
-                             "↝ 2 están mejorando, pero demasiado despacio"),
+    "on_track": ("↗ 1 va por buen camino", "↗ 2 van por buen camino"),
+    "improving_too_slowly": ("↝ 1 mejora, pero demasiado despacio",
+                             "↝ 2 mejoran, pero demasiado despacio"),
     "no_detectable_change": ("≈ 1 no muestra cambios más allá del ruido", "≈ 2 no muestran cambios más allá del ruido"),
     "moving_away": ("↘ 1 se aleja de su meta", "↘ 2 se alejan de su meta"),
     "insufficient_data": ("… 1 todavía no tiene datos suficientes", "… 2 todavía no tienen datos suficientes"),
@@ -170,7 +170,7 @@ def test_the_card_counts_and_badge_show_symbol_and_word():
                       status_counts={"no_detectable_change": 2, "improving_too_slowly": 1})
     text = texts(domain_card(card))
     assert "↝ Improving, but too slowly" in text
-    assert "Benchmarks in this domain: ↝ 1 improving, but too slowly, ≈ 2 no change beyond noise." in text
+    assert "Benchmarks in this domain: ↝ 1 is improving, but too slowly, ≈ 2 show no change beyond noise." in text
 
 
 def test_the_agency_summary_counts_each_status_in_words(flask_app):

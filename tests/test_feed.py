@@ -221,3 +221,19 @@ def test_the_diff_reads_each_benchmarks_latest_year_and_never_carries_a_hidden_f
     assert list(out.index) == ["AAA", "BBB"]
     assert out.loc["AAA", ["old_status", "status", "old_year", "year"]].tolist() == ["on_track", "met", 2024, 2025]
     assert out.loc["BBB", "suppressed"] and out.loc["BBB", "value"] is None and out.loc["BBB", "status"] is None
+
+
+def test_the_methodology_what_changed_lists_the_same_status_changes_as_the_feed(client, feed_db):
+    """`/methodology`'s "what changed" for the second release: the public status changes, each with its old and
+    new status in symbol and word, and none of the changes the public may not see."""
+    with client.application.test_request_context("/methodology"):
+        from dashboards.methodology import page
+
+        content = page.compare(feed_db["second"])[0]
+    text = str(content)
+    assert "methodology-status-changes" in text
+    rows = [row for row in content.children[1].children[1].children.children[1].children]
+    assert len(rows) == len(PUBLIC_CHANGES)
+    for new in PUBLIC_CHANGES.values():
+        assert f"{WORDS[new]} (was " in text
+    assert "Women" not in text and "under-represented" not in text  # the two changes hidden from the public

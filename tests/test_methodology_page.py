@@ -32,6 +32,32 @@ def test_compare_tables_and_sentence():
     assert unchanged.startswith("Release R2 has the same tables")
 
 
+def test_status_changes_read_benchmark_place_and_old_and_new_status_in_symbols_and_words():
+    from data_access.changes import benchmark_status_changes
+
+    def progress(statuses: dict[tuple[str, str, str], tuple[str, bool]]) -> pd.DataFrame:
+        return pd.DataFrame([{"metric_key": k, "scope": s, "scope_id": i, "year": 2024, "status": st, "value": 0.5,
+                              "suppressed": hidden} for (k, s, i), (st, hidden) in statuses.items()])
+
+    old = progress({("contracting.small_share", "state", "CT"): ("on_track", False),
+                    ("training.completion", "agency", "DOT"): ("met", False),
+                    ("access.pcp.value", "region", "R1"): ("moving_away", True),
+                    ("plans.published_share", "state", "CT"): ("met", False)})
+    new = progress({("contracting.small_share", "state", "CT"): ("moving_away", False),
+                    ("training.completion", "agency", "DOT"): ("met", False),
+                    ("access.pcp.value", "region", "R1"): ("no_detectable_change", False),
+                    ("plans.published_share", "state", "CT"): ("met", False)})
+    table = page("methodology").status_change_table(benchmark_status_changes(old, new), {
+        "agency": {"DOT": "Department of Transportation"}, "region": {"R1": "Capitol Region"},
+        "measure": {"pcp": "Primary care within 15 minutes"}})
+    assert table.to_dict("records") == [
+        {"benchmark": "Primary care within 15 minutes", "scope": "Capitol Region",
+         "change": "≈ No change beyond noise (new)"},  # the old status was hidden from the public
+        {"benchmark": "Small-business share of eligible spend", "scope": "Connecticut (whole state)",
+         "change": "↘ Moving away from the target (was ↗ On track)"},
+    ]
+
+
 def test_previous_release_and_notes():
     previous_release, release_notes = page("methodology").previous_release, page("methodology").release_notes
     from data_access.releases import ReleaseInfo

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from components.formatting import number
+from components.formatting import group_label, number
 from components.i18n import N_, _
 
 IMPACT_RATIO_LABELS = {
@@ -27,6 +27,23 @@ def impact_ratio_label(action: str, group: str) -> str:
     if action in IMPACT_RATIO_LABELS:
         return _(IMPACT_RATIO_LABELS[action], group=group)
     return _("%(group)s %(action)s impact ratio", group=group, action=action)
+
+
+def metric_label(key: str, measure_labels: dict[str, str]) -> str:
+    """Plain words for a metric key."""
+    parts = key.split(".")
+    if parts[0] == "workforce" and parts[1] == "share":
+        return _("%(group)s share of the state workforce", group=group_label(parts[2]))
+    if key == "workforce.underutilized_share":
+        return _("Job-category groups significantly under-represented")
+    if parts[0] == "selection":
+        return impact_ratio_label(parts[1], group_label(parts[3]))
+    if parts[0] == "access":
+        measure = measure_labels.get(parts[1], parts[1])
+        if parts[2] == "value":
+            return measure
+        return _("%(measure)s: %(group)s against the reference group", measure=measure, group=group_label(parts[3]))
+    return _(METRIC_LABELS[key]) if key in METRIC_LABELS else key
 
 
 def _missing(value: object) -> bool:

@@ -12,8 +12,10 @@ from components.formatting import count, group_label, percent, release_status, s
 from components.i18n import N_, _, language, ngettext
 from components.panel import chart_panel
 from components.shell import labelled_select, release_line, synthetic_notice, url_sync
+from components.status_words import status_change
 from dashboards._shared import (
     NotAvailable,
+    catalog,
     guarded,
     pick,
     query_string,
@@ -22,9 +24,9 @@ from dashboards._shared import (
     view_state,
     viewer,
 )
-from dashboards._shared.wording import goal_text
+from dashboards._shared.wording import goal_text, metric_label
+from data_access import feed_queries, queries
 from data_access import public_queries as pq
-from data_access import queries
 from data_access.releases import METHOD_NOTES, ReleaseInfo
 from data_access.settings import Settings
 
@@ -173,6 +175,43 @@ def compare_sentence(table: pd.DataFrame, now: str, before: str) -> str:
                     len(parts), before=before, now=now, changes="; ".join(parts))
 
 
+def status_change_table(changes: pd.DataFrame, names: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """Benchmarks whose status changed between two releases, as the public sees them: the benchmark, where, the
+    old and new status in symbol and word (`names`: agency and region names, measure labels)."""
+    def where(scope: str, scope_id: object) -> str:
+        if scope == "agency":
+            return names["agency"].get(str(scope_id), str(scope_id))
+        if scope == "region":
+            return names["region"].get(str(scope_id), str(scope_id))
+        return _("Connecticut (whole state)")
+
+    return pd.DataFrame({
+        "benchmark": [metric_label(k, names["measure"]) for k in changes["metric_key"]],
+        "scope": [where(s, i) for s, i in zip(changes["scope"], changes["scope_id"], strict=True)],
+        "change": [status_change(None if hidden_old else old, None if hidden else new) for old, hidden_old, new, hidden
+                   in zip(changes["old_status"], changes["old_suppressed"], changes["status"], changes["suppressed"],
+                          strict=True)],
+    }, columns=["benchmark", "scope", "change"])
+
+
+def _status_changes(chosen: str, before: str) -> html.Div:
+    changes = feed_queries.status_changes(settings(), before, chosen)
+    agencies = catalog.agencies(settings(), chosen)
+    places = pq.geographies(settings(), chosen)
+    regions = places[places["geography_level"] == "region"]
+    measures = catalog.measures(settings(), chosen)
+    table = status_change_table(changes, {
+        "agency": dict(zip(agencies["agency_code"], agencies["agency_name"], strict=True)),
+        "region": dict(zip(regions["geography_id"], regions["geography_name"], strict=True)),
+        "measure": dict(zip(measures["measure_id"], measures["label"], strict=True))})
+    heading = html.H3(_("Benchmark statuses that changed"), className="h5 mt-3")
+    if table.empty:
+        return html.Div([heading, html.P(_("No benchmark's status changed between the two releases."),
+                                         id="methodology-status-changes-none")])
+    return html.Div([heading, _simple_table(table, [_("Benchmark"), _("Where"), _("Status now (before)")],
+                                            "methodology-status-changes")])
+
+
 def _simple_table(frame: pd.DataFrame, headers: list[str], id_: str) -> html.Div:
     rows = [html.Tr([html.Td(count(v) if isinstance(v, int) else str(v)) for v in record])
             for record in frame.itertuples(index=False)]
@@ -240,4 +279,5 @@ def compare(release):
                               compare_sentence(table, chosen, before.release_id), table, None,
                               dict(zip(table.columns, headers, strict=True)),
                               extra=[_simple_table(table, headers, "methodology-changes-table")])
+        content = html.Div([content, _status_changes(chosen, before.release_id)])
     return content, query_string(release=chosen), view_state(PATH, release=chosen)

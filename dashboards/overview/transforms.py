@@ -6,10 +6,10 @@ import math
 import pandas as pd
 
 from components.cards import DomainCard
-from components.formatting import group_label, number, percent, ratio, status_label
+from components.formatting import number, percent, ratio, status_label
 from components.i18n import N_, _, ngettext
 from components.status_words import STATUS_ORDER, listed, status_counts, status_phrases, status_text
-from dashboards._shared.wording import METRIC_LABELS, impact_ratio_label
+from dashboards._shared.wording import METRIC_LABELS, impact_ratio_label, metric_label  # noqa: F401  (metric_label: re-exported)
 
 # domain → (card title, metric-key prefix, page)
 DOMAINS = (
@@ -20,23 +20,6 @@ DOMAINS = (
     ("equity_plans", N_("Agency equity plans"), "plans.", "/equity-plans"),
     ("training", N_("Equity training"), "training.", "/agencies"),
 )
-def metric_label(key: str, measure_labels: dict[str, str]) -> str:
-    """Plain words for a metric key."""
-    parts = key.split(".")
-    if parts[0] == "workforce" and parts[1] == "share":
-        return _("%(group)s share of the state workforce", group=group_label(parts[2]))
-    if key == "workforce.underutilized_share":
-        return _("Job-category groups significantly under-represented")
-    if parts[0] == "selection":
-        return impact_ratio_label(parts[1], group_label(parts[3]))
-    if parts[0] == "access":
-        measure = measure_labels.get(parts[1], parts[1])
-        if parts[2] == "value":
-            return measure
-        return _("%(measure)s: %(group)s against the reference group", measure=measure, group=group_label(parts[3]))
-    return _(METRIC_LABELS[key]) if key in METRIC_LABELS else key
-
-
 def format_metric(key: str, value: float | None, units: dict[str, str]) -> str:
     """Format a metric value the way its key reads (ratios as ratios, shares as percentages)."""
     if ".ratio." in key or ".impact_ratio." in key:
