@@ -57,9 +57,13 @@ SIZE_COLUMN = {"workforce_utilization": "headcount", "selection_rates": "pool", 
                **CASEWORK_SIZE}
 MAX_ROUNDS = 50
 # Rates that tell every member's outcome when 0 % or 100 % of a pool below EXTREME_POOL (DESIGN §5):
-# table → (outcome count, pool). aap_goals (goals met over goals set) joins here when it has a suppressed column.
+# table → (outcome count, pool). aap_goals: goals met over goals set, on its ALL rows only (a single goal's row
+# holds selections wanted and achieved, not a rate), see EXTREME_ROWS.
 EXTREME_POOL = 20
-EXTREME_RATES = {"selection_rates": ("selected", "pool"), "training": ("completed", "employees")}
+EXTREME_RATES = {"selection_rates": ("selected", "pool"), "training": ("completed", "employees"),
+                 "aap_goals": ("met", "goal")}
+# Tables whose rate is a rate on some rows only: the column that marks those rows with the value they hold.
+EXTREME_ROWS = {"aap_goals": ("job_category", "ALL")}
 HIDDEN_SEX = "x"  # rows of this sex (alone, or in a race × sex group) are never shown to the public
 # Rows that repeat their cell's total (workforce `total`): a hidden total row hides every row of its cell.
 CELL_TOTALS = {"workforce_utilization": (("fiscal_year", "agency_code", "job_category"), "_is_all")}
@@ -153,8 +157,18 @@ def extreme_rates(frame: pd.DataFrame, table: str) -> pd.Series:
     if table not in EXTREME_RATES or frame.empty:
         return pd.Series(False, index=frame.index)
     outcome, pool = (_numbers(frame, column) for column in EXTREME_RATES[table])
-    small = (pool >= 1) & (pool < EXTREME_POOL)
+    small = (pool >= 1) & (pool < EXTREME_POOL) & _rate_rows(frame, table)
     return pd.Series(small & ((outcome == 0) | (outcome == pool)), index=frame.index)
+
+
+def _rate_rows(frame: pd.DataFrame, table: str) -> np.ndarray:
+    """Rows whose (outcome, pool) of EXTREME_RATES is a rate (all of them but where EXTREME_ROWS says)."""
+    if table not in EXTREME_ROWS:
+        return np.ones(len(frame), dtype=bool)
+    column, value = EXTREME_ROWS[table]
+    if column not in frame.columns:  # rows without their key (a bare figures frame) are not known to be rates
+        return np.zeros(len(frame), dtype=bool)
+    return (frame[column].astype(object) == value).to_numpy(dtype=bool)
 
 
 def hidden_sex(frame: pd.DataFrame) -> pd.Series:
@@ -311,8 +325,8 @@ def _protect_extremes(work: pd.DataFrame, line: Line, suppressed: np.ndarray, si
     """
     member = work[line.member_mask].to_numpy()
     rows = np.flatnonzero(member)
-    if rows.size == 0:
-        return 0
+    if rows.size == 0 or (table in EXTREME_ROWS and not _rate_rows(work.iloc[rows], table).all()):
+        return 0  # a line of goals (not of rates) gives no combined rate back
     outcome, pool = (np.nan_to_num(_numbers(work, c)[rows]) for c in EXTREME_RATES[table])
     codes = groups.codes(line.key, rows, line.member_mask)
     hidden, n_lines = suppressed[rows], codes.max() + 1

@@ -233,6 +233,17 @@ def test_a_rate_of_0_or_100_percent_in_a_pool_below_20_is_primary():
     assert primary_suppression(training, "training", 5).tolist() == [True, True, False]
 
 
+def test_goals_met_of_0_or_100_percent_of_fewer_than_20_goals_is_primary_on_the_count_rows_only():
+    # aap_goals ALL rows count goals set (`goal`) and met (`met`): 0 of 1, 3 of 3 and 0 of 19 say how every goal
+    # of the plan ended; 2 of 3 and 0 of 20 do not. A single goal's row (job category named) holds selections
+    # wanted (`goal`) and whether they were reached (`met` 0/1): not a rate, so 0 of 6 there is no extreme rate.
+    frame = pd.DataFrame({"plan_year": 2024, "agency_code": "AAA", "action": "ALL", "group_dimension": "all",
+                          "group_code": "ALL", "achieved": [9, 9, 9, 9, 9, 9],
+                          "job_category": ["ALL", "ALL", "ALL", "ALL", "ALL", "officials"],
+                          "goal": [1, 3, 19, 3, 20, 6], "met": [0, 3, 0, 2, 0, 0]})
+    assert primary_suppression(frame, "aap_goals", 5).tolist() == [True, True, True, False, False, False]
+
+
 def _selection(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame([dict(fiscal_year=2024, agency_code="AAA", job_category="ALL", action="hire",
                               group_dimension=dim, group_code=code, pool=pool, selected=sel)
