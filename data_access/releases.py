@@ -97,10 +97,13 @@ def write_release(
             if frame is None or frame.empty:
                 continue
             names = columns(name)
-            missing = [c for c in names if c not in frame.columns and not table.c[c].default]
+            optional = [c for c in names if c not in frame.columns and table.c[c].info.get("optional")]
+            missing = [c for c in names if c not in frame.columns and not table.c[c].default and c not in optional]
             if missing:
                 raise ReleaseError(f"table {name} lacks columns {missing}")
-            frame = frame.assign(**{c: table.c[c].default.arg for c in names if c not in frame.columns})
+            frame = frame.assign(**{c: None for c in optional},  # optional columns (the Spanish labels) left out
+                                 **{c: table.c[c].default.arg for c in names
+                                    if c not in frame.columns and c not in optional})
             insert = table.insert().compile(dialect=conn.dialect, column_keys=[RELEASE_ID, *names])
             order = list(insert.positiontup) if insert.positional else None
             for chunk in _records(conn, table, frame, names, release_id, order):

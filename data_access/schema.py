@@ -53,7 +53,8 @@ agencies = Table(
     _key("agency_code", 16),
     Column("agency_name", String(200), nullable=False),
     Column("peer_group", String(64), nullable=False),
-    Column("agency_name_es", String(200)),  # optional Spanish name; NULL = show the English one
+    # optional Spanish name; NULL = show the English one
+    Column("agency_name_es", String(200), info={"optional": True}),
 )
 
 measures = Table(
@@ -67,8 +68,9 @@ measures = Table(
     Column("direction", String(20), nullable=False),
     Column("description", Text),
     Column("source", Text),
-    Column("label_es", String(200)),  # optional Spanish label and description; NULL = show the English
-    Column("description_es", Text),
+    # optional Spanish label and description; NULL = show the English
+    Column("label_es", String(200), info={"optional": True}),
+    Column("description_es", Text, info={"optional": True}),
 )
 
 towns = Table(

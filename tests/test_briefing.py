@@ -50,7 +50,7 @@ def brief_db(published_demo, tmp_path_factory):
         source.backup(target)
     source.close()
     url = f"sqlite:///{folder / 'brief.sqlite'}"
-    add_user(get_engine(url), "gov", PASSWORD, "statewide")
+    add_user(get_engine(url), "briefing-gov", PASSWORD, "statewide")  # the copy may hold a "gov" of other tests
     yield {**published_demo["env"], "CT_EQUITY_DATABASE_URL": url, "CT_EQUITY_DATA_DIR": str(folder)}
     from web.png import renderer
 
@@ -71,7 +71,7 @@ def client(brief_db, monkeypatch):
 
 def signed_in(client):
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-    done = client.post("/login", data={"csrf": token, "username": "gov", "password": PASSWORD, "next": "/"})
+    done = client.post("/login", data={"csrf": token, "username": "briefing-gov", "password": PASSWORD, "next": "/"})
     assert done.status_code in (302, 303), done.get_data(as_text=True)[:300]
     return client
 

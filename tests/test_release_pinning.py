@@ -35,11 +35,11 @@ def test_publishing_mid_session_does_not_change_an_open_view(settings_for, monke
     write_release(engine, release("old"), {"benchmark_progress": progress(0.12)})
     publish(engine, "old")
     with app.server.test_request_context("/"):
-        cards, search, _view = show_cards("old", "2024")
+        cards, _detail, search, _view = show_cards("old", "2024")
         assert "12.0 %" in str(cards) and "release=old" in search
         write_release(engine, release("new"), {"benchmark_progress": progress(0.15)})
         publish(engine, "new")
-        cards, search, _view = show_cards("old", "2024")  # the open view asks again, pinned to "old"
+        cards, _detail, search, _view = show_cards("old", "2024")  # the open view asks again, pinned to "old"
         shown = str(cards)
         assert "12.0 %" in shown and "15.0 %" not in shown and "release=old" in search
         assert queries.resolve_release(settings, ANONYMOUS, None).release_id == "new"  # a new visitor

@@ -131,4 +131,8 @@ def retry_after(limiter) -> str:
     """Seconds until the breached rate limit lets the client try again (at least 1)."""
     current = getattr(limiter, "current_limit", None)
     reset_at = getattr(current, "reset_at", None)
-    return str(max(1, math.ceil(reset_at - time.time()))) if reset_at else "60"
+    if not reset_at:
+        return "60"
+    # Never longer than the limit's own window: a shared store's clock may run a second ahead of ours.
+    window = getattr(getattr(current, "limit", None), "get_expiry", lambda: None)() or 60
+    return str(min(window, max(1, math.ceil(reset_at - time.time()))))
