@@ -37,6 +37,24 @@ RACE_SEX_LABELS = {
     "aian_male": N_("American Indian or Alaska Native men"),
     "two_or_more_female": N_("Women of two or more races"), "two_or_more_male": N_("Men of two or more races"),
 }
+# Groups as whole noun phrases for the middle of a running sentence ("… for Black or African American residents"),
+# so that no sentence glues "residents" onto a label: Spanish makes them agree ("residentes negros o
+# afroamericanos") and the all-residents groups read "all residents", never "All residents residents".
+RESIDENTS_PHRASES = {
+    "hispanic": N_("Hispanic or Latino residents"),
+    "white": N_("White residents"),
+    "black": N_("Black or African American residents"),
+    "asian": N_("Asian residents"),
+    "nhpi": N_("Native Hawaiian or Other Pacific Islander residents"),
+    "aian": N_("American Indian or Alaska Native residents"),
+    "two_or_more": N_("residents of two or more races"),
+    "female": N_("women residents"),
+    "male": N_("men residents"),
+    "x": N_("non-binary or unspecified residents"),
+    "lep": N_("residents with limited English proficiency"),
+    "total": N_("all residents"),
+    "ALL": N_("all residents"),
+}
 # Okabe–Ito: colour-blind-safe; each group keeps its colour on every page.
 GROUP_COLOURS = {
     "hispanic": "#E69F00",
@@ -96,6 +114,14 @@ def group_label(code: str) -> str:
         sex_name = _(GROUP_LABELS[sex])
         return _("%(race)s %(sex_lower)s", race=_(GROUP_LABELS[race]), sex_lower=sex_name.lower())
     return code
+
+
+def residents(code: str, start: bool = False) -> str:
+    """A group's residents as a noun phrase to put inside a sentence ("all residents", "residentes asiáticos");
+    `start` capitalises it for the start of a sentence or title. An unknown code reads as the group's label."""
+    phrase = _(RESIDENTS_PHRASES[code]) if code in RESIDENTS_PHRASES else _(
+        "residents in the group %(group)s", group=group_label(code))
+    return phrase[:1].upper() + phrase[1:] if start else phrase
 
 
 def domain_label(code: str) -> str:

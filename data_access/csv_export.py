@@ -39,11 +39,13 @@ def csv_cell(value: object) -> str:
     return str(safe_csv_value(value)) if isinstance(value, str) else str(value)
 
 
-def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> str:
-    """CSV text (header plus rows, CRLF line ends as RFC 4180) of dict rows in the given column order."""
+def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, object]],
+             headers: Sequence[str] | None = None) -> str:
+    """CSV text (header plus rows, CRLF line ends as RFC 4180) of dict rows in the given column order; the header
+    row is `headers` (the column names a reader sees, e.g. translated) when given, else the column keys."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([csv_cell(c) for c in columns])
+    writer.writerow([csv_cell(c) for c in (headers if headers is not None else columns)])
     for row in rows:
         writer.writerow([csv_cell(row.get(c)) for c in columns])
     return buffer.getvalue()

@@ -270,7 +270,10 @@ class Gatherer:
             answer = self.call(self.dep("panel-download"), values, {}, props["id"]["chart"])
             table = list(csv.reader(io.StringIO(next(iter(answer["response"].values()))["data"]["content"])))
             chart = ALIASES.get(props["id"]["chart"], props["id"]["chart"])
-            parse_grid(self.seen, self.maps, chart, [dict(zip(table[0], r)) for r in table[1:]], table[0], ctx, "csv")
+            # The CSV names its columns as the table shows them; read its cells back by the grid's fields.
+            fields = [c["field"] for c in props["columnDefs"]]
+            assert table[0] == [c.get("headerName") or c["field"] for c in props["columnDefs"]], table[0]
+            parse_grid(self.seen, self.maps, chart, [dict(zip(fields, r)) for r in table[1:]], fields, ctx, "csv")
 
     def api(self) -> None:
         """Every page of the API's JSON of the tables that count people."""

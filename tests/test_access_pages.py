@@ -159,7 +159,7 @@ def test_queries_give_169_towns_with_label_points(pages):
 def test_download_is_exactly_the_towns_shown(pages):
     sent = pages["access"].download(1, "office_distance", "2024", "everyone", "09160", pages["release"])
     lines = sent["content"].strip().splitlines()
-    assert lines[0].startswith("year,measure_id,town_geoid,town_name,region_name,value,moe")
+    assert lines[0].startswith("Year,Measure,Town GEOID,Town,Planning region,Value,Margin of error (90 %)")
     assert len(lines) == 1 + 21  # the Northwest Hills Planning Region has 21 towns
     assert sent["filename"].endswith("-office_distance-2024.csv")
     refused = pages["access"].download(1, "office_distance", "2024", "lep", "09160", "not-a-release")

@@ -211,9 +211,22 @@ def test_demo_access_page_lens_and_download(demo):
         assert "not included" not in quiet
     sent = page.download(1, d["measure"], str(d["year"]), "everyone", None, d["rid"])
     rows = list(csv.DictReader(io.StringIO(sent["content"])))
-    marked = sorted(r["town_geoid"] for r in rows if r["value"] == MARK)
+    marked = sorted(r["Town GEOID"] for r in rows if r["Value"] == MARK)  # headers as the table names them
     assert marked == d["secret"]  # every suppressed town says so in the CSV, no blank that reads as none
 
+
+def test_demo_access_download_in_spanish_names_its_columns_in_spanish(demo):
+    from dashboards.access import page
+
+    d = demo
+    with d["app"].server.test_request_context("/access?lang=es"):
+        sent = page.download(1, d["measure"], str(d["year"]), "everyone", None, d["rid"])
+    header, *rows = list(csv.reader(io.StringIO(sent["content"], newline="")))
+    assert header[:6] == ["Año", "Indicador", "GEOID del municipio", "Municipio", "Región de planificación", "Valor"]
+    assert "town_geoid" not in header and "value" not in header
+    geoids = [r[2] for r in rows]
+    assert sorted(g for g, r in zip(geoids, rows) if r[5].startswith("oculto (menos de")) == d["secret"]
+    assert not any("," in r[6] for r in rows)  # a margin of error has a decimal point (es_US), never a comma
 
 def test_demo_town_profile_of_a_suppressed_town(demo):
     from dashboards.access import towns as town_page

@@ -19,11 +19,16 @@ MAX_ROWS = 200_000
     prevent_initial_call=True,
 )
 def download_csv(n_clicks, rows, column_defs, grid_id):
-    """Send exactly the rows of the chart's data table (the browser already holds them; nothing more)."""
+    """Send exactly the rows and column headers of the chart's data table (the browser already holds them; nothing
+    more): headers as the table shows them, in the viewer's language."""
     if not n_clicks or not isinstance(rows, list) or not isinstance(column_defs, list) or len(rows) > MAX_ROWS:
         return no_update
-    columns = [c.get("field") for c in column_defs if isinstance(c, dict) and isinstance(c.get("field"), str)]
+    defs = [c for c in column_defs if isinstance(c, dict) and isinstance(c.get("field"), str)]
+    columns = [c["field"] for c in defs]
+    # The headers the table shows, in the viewer's language (the grid built them), not the field ids.
+    headers = [c["headerName"] if isinstance(c.get("headerName"), str) and c["headerName"].strip() else c["field"]
+               for c in defs]
     rows = [r for r in rows if isinstance(r, dict)]
     chart = grid_id.get("chart", "chart") if isinstance(grid_id, dict) else "chart"
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", str(chart))[:60] or "chart"
-    return dcc.send_string(csv_text(columns, rows), f"{name}.csv", type="text/csv")
+    return dcc.send_string(csv_text(columns, rows, headers), f"{name}.csv", type="text/csv")

@@ -35,7 +35,7 @@ from embeds.button import embed_options, png_href
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from . import filters
-from .parts import lens_parts, map_figure, map_table, ranked_parts
+from .parts import TABLE_LABELS, lens_parts, map_figure, map_table, ranked_parts
 from .transforms import (
     ALL_REGIONS,
     EVERYONE,
@@ -280,11 +280,12 @@ def _shown(choice: Choice) -> pd.DataFrame:
           State("access-region", "value"), State("access-release", "data"), prevent_initial_call=True)
 @guarded(unchanged=1, silent=True)
 def download(clicks, measure, year, group, region, release):
-    """A CSV of exactly the towns and figures shown."""
+    """A CSV of exactly the towns and figures shown, its column names in the viewer's language."""
     choice = _from_inputs(release, measure, year, group, region)
     if not clicks:
         return dash.no_update
     frame = map_table(aq.town_values(settings(), choice.release_id, viewer(), choice.measure["measure_id"],
                                      choice.year), choice.measure, choice.year, choice.region, settings().suppression_k)
     name = f"ct-equity-{choice.release_id}-{choice.measure['measure_id']}-{choice.year}.csv"
-    return dcc.send_string(csv_text(list(frame.columns), frame.to_dict("records")), name, type="text/csv")
+    headers = [_(TABLE_LABELS[c]) if c in TABLE_LABELS else c for c in frame.columns]  # as the embed's table shows
+    return dcc.send_string(csv_text(list(frame.columns), frame.to_dict("records"), headers), name, type="text/csv")

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from components.formatting import group_label, suppressed
+from components.formatting import group_label, residents, suppressed
 from components.i18n import N_, _
 from components.maps import town_map
 from components.panel import ChartParts
@@ -74,7 +74,7 @@ def map_summary(frame: pd.DataFrame, rows: pd.DataFrame, towns: pd.DataFrame, me
     places = [(level, geo_id, area)] + ([("state", codes.STATE_ID, "Connecticut")] if region else [])
     lens = group_lens(rows, group, places, measure["label"], measure["unit"], measure["direction"])[0]
     if not lens:
-        return f"{text} " + _("No group-weighted figures for %(group)s residents.", group=group_label(group))
+        return f"{text} " + _("No group-weighted figures for %(residents)s.", residents=residents(group))
     return f"{text} " + with_note(lens, places_note([(name, excluded_count(rows, lvl, gid))
                                                      for lvl, gid, name in places[1:]]))
 
@@ -144,10 +144,10 @@ def lens_parts(rows: pd.DataFrame, towns: pd.DataFrame, measure: pd.Series, year
     area = area_of(region, towns)[2]
     places = [("state", codes.STATE_ID, "Connecticut")] + ([("region", region, area)] if region else [])
     sentence, cells = group_lens(rows, group, places, measure["label"], measure["unit"], measure["direction"])
-    title = _("%(group)s residents: %(measure)s, %(year)s", group=group_label(group), measure=measure["label"],
-              year=year)
+    title = _("%(residents)s: %(measure)s, %(year)s", residents=residents(group, start=True),
+              measure=measure["label"], year=year)
     if not cells:
-        text = _("No group-weighted figures for %(group)s residents in this release.", group=group_label(group))
+        text = _("No group-weighted figures for %(residents)s in this release.", residents=residents(group))
         return ChartParts("access-lens", title, text, pd.DataFrame(columns=list(LENS_LABELS)), None,
                           _labels(LENS_LABELS))
     reference = str(rows["reference_group"].dropna().iloc[0]) if rows["reference_group"].notna().any() else ""

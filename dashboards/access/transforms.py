@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from components.formatting import by_unit, group_label, number, ratio, suppressed
+from components.formatting import by_unit, number, ratio, residents, suppressed
 from components.i18n import N_, _, ngettext
 from components.maps import LOW_MARK, MapValues, MapView, class_colours, hover_template
 
@@ -239,14 +239,14 @@ def group_lens(rows: pd.DataFrame, group: str, geographies: list[tuple[str, str,
         place = place_name(name)
         if not sentences:
             if group == reference:
-                sentences.append(_("%(measure)s, weighted by where they live: %(group)s residents (the reference "
-                                   "group) %(value)s in %(place)s.", measure=label, group=group_label(group),
+                sentences.append(_("%(measure)s, weighted by where they live: %(residents)s (the reference "
+                                   "group) %(value)s in %(place)s.", measure=label, residents=residents(group),
                                    value=mine_text, place=place))
                 continue
-            sentences.append(_("%(measure)s, weighted by where each group lives: %(group)s residents %(value)s "
-                               "against %(reference_value)s for %(reference)s residents (the reference group) in "
-                               "%(place)s%(verdict)s.", measure=label, group=group_label(group), value=mine_text,
-                               reference_value=ref_text, reference=group_label(reference), place=place,
+            sentences.append(_("%(measure)s, weighted by where each group lives: %(residents)s %(value)s "
+                               "against %(reference_value)s for %(reference)s (the reference group) in "
+                               "%(place)s%(verdict)s.", measure=label, residents=residents(group), value=mine_text,
+                               reference_value=ref_text, reference=residents(reference), place=place,
                                verdict=_verdict(row, ref_row, unit, direction)))
         else:
             sentences.append(_("In %(place)s: %(value)s against %(reference_value)s%(verdict)s.", place=place,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from components.figures import Axis, Series, dot_whisker, group_dots, stacked_bars, trend_lines
-from components.formatting import GROUP_COLOURS, by_unit, group_label, number, percent, ratio
+from components.formatting import GROUP_COLOURS, by_unit, group_label, number, percent, ratio, residents
 from components.i18n import N_, _
 from components.panel import ChartParts
 from dashboards._shared.excluded import add_notes, excluded_count, place_note, series_note, with_note
@@ -101,20 +101,20 @@ def group_sentence(rows: pd.DataFrame, group: str, reference: str, place: str, l
     """'Hispanic or Latino residents of the Capitol region live where … is 81.2 % (79.0–83.1 %), against …'"""
     by_group = rows.set_index("group_code")
     if group not in by_group.index or missing(by_group.at[group, "weighted_value"]):
-        return _("There is no group-weighted figure for %(group)s residents of %(place)s in this release.",
-                 group=group_label(group), place=place)
+        return _("There is no group-weighted figure for %(residents)s of %(place)s in this release.",
+                 residents=residents(group), place=place)
     row = by_group.loc[group]
     value = measure_interval(row["weighted_value"], row["ci_low"], row["ci_high"], unit)
-    head = _("%(group)s residents of %(place)s live where “%(measure)s” is %(value)s on average",
-             group=group_label(group), place=place, measure=label, value=value)
+    head = _("%(residents)s of %(place)s live where “%(measure)s” is %(value)s on average",
+             residents=residents(group, start=True), place=place, measure=label, value=value)
     if group == reference:
         return _("%(head)s; they are the reference group for the ratios.", head=head)
     if reference not in by_group.index or missing(by_group.at[reference, "weighted_value"]):
-        return _("%(head)s; there is no figure for %(reference)s residents to compare with.", head=head,
-                 reference=group_label(reference))
+        return _("%(head)s; there is no figure for %(reference)s to compare with.", head=head,
+                 reference=residents(reference))
     ref = by_group.loc[reference]
-    sentence = _("%(head)s, against %(value)s for %(reference)s residents — a ratio of %(ratio)s.", head=head,
-                 value=measure_value(ref["weighted_value"], unit), reference=group_label(reference),
+    sentence = _("%(head)s, against %(value)s for %(reference)s — a ratio of %(ratio)s.", head=head,
+                 value=measure_value(ref["weighted_value"], unit), reference=residents(reference),
                  ratio=ratio(None if missing(row["ratio"]) else float(row["ratio"])))
     if direction == "higher_is_better":
         return _("%(sentence)s Higher is better for this measure; %(noise)s.", sentence=sentence,
@@ -168,21 +168,23 @@ def dissimilarity_sentence(table: pd.DataFrame, year: int, reference: str, state
     known = table.dropna(subset=["dissimilarity"])
     if known.empty:
         return _("There is no dissimilarity index for %(year)s in this release.", year=year)
-    ref = group_label(reference)
+    ref = residents(reference)
     parts = []
     statewide = known[known["place"] == state]
     if not statewide.empty:
         top = statewide.loc[statewide["dissimilarity"].idxmax()]
         index = number(round(top["dissimilarity"], 2), 2)
-        parts.append(_("Across Connecticut's towns in %(year)s, %(group)s residents live most apart from "
-                       "%(reference)s residents: a dissimilarity of %(index)s means %(share)s of either group would "
-                       "have to move to another town for both to be spread alike.", year=year, group=top["group"],
+        parts.append(_("Across Connecticut's towns in %(year)s, %(residents)s live most apart from "
+                       "%(reference)s: a dissimilarity of %(index)s means %(share)s of either group would "
+                       "have to move to another town for both to be spread alike.", year=year,
+                       residents=residents(str(top["group_code"])),
                        reference=ref, index=index, share=percent(top["dissimilarity"], 0)))
     local = known[known["place"] != state]
     if not local.empty:
         top = local.loc[local["dissimilarity"].idxmax()]
-        parts.append(_("Among the %(level)s, the highest index is for %(group)s residents in %(place)s (%(index)s).",
-                       level=_(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level, group=top["group"],
+        parts.append(_("Among the %(level)s, the highest index is for %(residents)s in %(place)s (%(index)s).",
+                       level=_(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level,
+                       residents=residents(str(top["group_code"])),
                        place=place_phrase(level, top["place"]), index=number(round(top["dissimilarity"], 2), 2)))
     return " ".join(parts)
 
@@ -340,22 +342,23 @@ def ratio_parts(choice: Choice, access: pd.DataFrame, reference: str) -> ChartPa
     """The group's ratio to the reference group over the years (chart id `disparities-ratio-trend`)."""
     places = places_of(choice)
     series = place_series(access, places, "ratio", group_code=choice.group)
-    who, ref = group_label(choice.group), group_label(reference)
+    who, ref, short = residents(choice.group), residents(reference), group_label(reference)
     lines = [Series(name, frame["year"], frame["ratio"], colour=GROUP_COLOURS.get(choice.group, "#000000"),
                     dash="solid" if i == 0 else "dash", symbol="circle" if i == 0 else "square")
              for i, (_l, _i, name) in enumerate(places) if not (frame := series[series["place"] == name]).empty]
     summary = change_sentence(series, "ratio", places[0][2], place_phrase(*places[0][::2]),
-                              _("the ratio of %(group)s to %(reference)s residents", group=who, reference=ref),
-                              ratio, " " + _("(1.00 = the same as %(reference)s residents)", reference=ref))
+                              _("the ratio of %(residents)s to %(reference)s", residents=who, reference=ref),
+                              ratio, " " + _("(1.00 = the same as %(residents)s)", residents=ref))
     mine = access[access["group_code"] == choice.group]
     summary = with_note(summary, series_note(mine, places))
     table = add_notes(series.assign(ratio=series["ratio"].round(2)), mine, places)
-    figure = trend_lines(lines, Axis(_("Ratio to %(reference)s residents", reference=ref), tickformat=".2f"),
-                         [(1.0, _("Parity with %(reference)s residents", reference=ref))]) if lines else None
+    figure = trend_lines(lines, Axis(_("Ratio to %(residents)s", residents=ref), tickformat=".2f"),
+                         [(1.0, _("Parity with %(residents)s", residents=ref))]) if lines else None
     return ChartParts("disparities-ratio-trend",
-                      _("%(group)s residents against %(reference)s residents over time", group=who, reference=ref),
+                      _("%(residents)s against %(reference)s over time", residents=residents(choice.group, start=True),
+                        reference=ref),
                       summary, table, figure,
-                      {"year": _("Year"), "place": _("Area"), "ratio": _("Ratio to %(reference)s", reference=ref),
+                      {"year": _("Year"), "place": _("Area"), "ratio": _("Ratio to %(reference)s", reference=short),
                        "note": _("Note")},
                       _("Source: release table access_by_group, measure %(measure)s.",
                         measure=choice.measure["measure_id"]))
@@ -374,8 +377,8 @@ def dissimilarity_parts(choice: Choice, seg: pd.DataFrame, geos: pd.DataFrame, r
     figure = group_dots(names, groups, Axis(_("Index of dissimilarity (0 = spread alike, 1 = fully apart)"),
                                             extra={"range": [0, 1]})) if groups else None
     return ChartParts("disparities-dissimilarity",
-                      _("How apart groups live from %(reference)s residents, %(year)s",
-                        reference=group_label(reference), year=choice.year),
+                      _("How apart groups live from %(residents)s, %(year)s",
+                        residents=residents(reference), year=choice.year),
                       summary, table.drop(columns="group_code"), figure,
                       {"place": _("Area"), "group": _("Group"), "dissimilarity": _("Index of dissimilarity")},
                       _("Source: release table segregation_indices (town populations, ACS 5-year estimates)."))

@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from components.formatting import count, group_label, percent, release_status, suppressed
+from components.formatting import count, percent, release_status, residents, suppressed
 from components.i18n import N_, _, language, ngettext
 from components.panel import chart_panel
 from components.shell import labelled_select, release_line, synthetic_notice, url_sync
@@ -83,8 +83,8 @@ def settings_rows(config: Settings) -> list[tuple[str, str]]:
                     "read “%(suppressed)s” for the public.", k=count(k), below=count(k - 1), suppressed=suppressed(k))
     reliability = _("High when the coefficient of variation is at most %(high)s, medium up to %(medium)s, low "
                     "above.", high=percent(config.cv_high, 0), medium=percent(config.cv_medium, 0))
-    reference = _("%(group)s residents, for access ratios, differences and the index of dissimilarity.",
-                  group=group_label(config.reference_group))
+    reference = _("%(residents)s, for access ratios, differences and the index of dissimilarity.",
+                  residents=residents(config.reference_group, start=True))
     goals = _("%(small)s of eligible spending with small contractors; %(minority)s with minority business "
               "enterprises.", small=goal_text(config.small_business_goal),
               minority=goal_text(config.minority_business_goal))
