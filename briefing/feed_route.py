@@ -11,11 +11,11 @@ import logging
 from flask import Flask, Response, request
 
 from components.i18n import _, language
-from dashboards._shared.catalog import agencies
+from dashboards._shared.catalog import agencies, measures
 from data_access import feed_queries
 from data_access.cache import CODE_TOKEN
 from data_access.public_queries import geographies
-from data_access.queries import DataUnavailable, current_settings, measures
+from data_access.queries import DataUnavailable, current_settings
 
 from .feed import FeedContext, feed_document
 

@@ -128,7 +128,7 @@ def town_pack(settings: Settings, info: ReleaseInfo, viewer: Viewer, geoid: str)
     rid = info.release_id
     towns = aq.town_list(settings, rid)
     town = towns[towns["town_geoid"] == geoid].iloc[0]
-    measures = aq.access_measures(settings, rid)
+    measures = catalog.access_measures(settings, rid)
     sections = []
     if not measures.empty:
         values = aq.town_profile(settings, rid, viewer, geoid)

@@ -167,7 +167,7 @@ def test_a_suppressed_figure_never_appears(client, feed_db):
         assert f"{value * 100:.1f} %" not in body and f"{value:.2f}" not in body
 
 
-def test_the_feed_is_cached_by_etag_and_speaks_spanish(client):
+def test_the_feed_is_cached_by_etag_and_speaks_spanish(client, feed_db):
     first = client.get("/feed.atom")
     assert client.get("/feed.atom", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     spanish = client.get("/feed.atom?lang=es")
@@ -177,6 +177,12 @@ def test_the_feed_is_cached_by_etag_and_speaks_spanish(client):
     assert {entry_key(e) for e in entries(feed)} == set(PUBLIC_CHANGES)
     assert all("lang=es" in e.find("a:link", NS).get("href") for e in entries(feed))
     assert "Moving away from the target" not in spanish.text
+    # A measure's Spanish label (measures.csv label_es, DESIGN §2) names its benchmark; the English one does not.
+    catalogue = read_table(feed_db["settings"], "measures", feed_db["second"])
+    office = catalogue.set_index("measure_id").loc["office_distance"]
+    assert office["label_es"] and office["label_es"] != office["label"]
+    title = next(e for e in entries(feed) if entry_key(e)[0] == "access.office_distance.value").find("a:title", NS)
+    assert office["label_es"] in title.text and office["label"] not in title.text
 
 
 def test_every_page_announces_the_feed(client):

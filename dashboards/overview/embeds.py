@@ -40,7 +40,7 @@ def overview_benchmark(settings: Settings, rid: str, p: dict, image: bool) -> Bu
     progress = queries.benchmark_progress(settings, rid, "state")
     years = sorted({str(int(y)) for y in progress["year"]}, reverse=True) if not progress.empty else []
     year = choose(p.get("year"), years, years[0] if years else None)
-    measures = queries.measures(settings, rid)
+    measures = catalog.measures(settings, rid)
     keys = [k for k, _label in benchmark_choices(progress, measures)]
     benchmark = choose(p.get("benchmark"), keys, keys[0] if keys else None)
     parts = detail_parts(progress, benchmark, int(year), measures, suppressed(settings.suppression_k))

@@ -46,7 +46,7 @@ def _years(release_id: str) -> list[str]:
 def _benchmarks(release_id: str) -> list[tuple[str, str]]:
     """(metric key, words) of the release's statewide benchmarks: the allow-list of the detail panel."""
     return benchmark_choices(queries.benchmark_progress(settings(), release_id, "state"),
-                             queries.measures(settings(), release_id))
+                             catalog.measures(settings(), release_id))
 
 
 def _detail_section(choices: list[tuple[str, str]], chosen: str | None) -> html.Section:
@@ -126,6 +126,6 @@ def benchmark_detail(release_id: str, year: str, benchmark: str | None, keys: li
     if benchmark is None:
         raise NotAvailable("benchmark")
     parts = detail_parts(queries.benchmark_progress(settings(), release_id, "state"), benchmark, int(year),
-                         queries.measures(settings(), release_id), suppressed(settings().suppression_k))
+                         catalog.measures(settings(), release_id), suppressed(settings().suppression_k))
     return parts_panel(parts, **embed_options("overview-benchmark", {"release": release_id, "year": year,
                                                                      "benchmark": benchmark}))
