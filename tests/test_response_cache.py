@@ -203,3 +203,19 @@ def test_values_off_the_lists_and_respellings_do_not_fill_the_cache(server, monk
     ask(client, json.dumps(body, indent=1).encode())
     ask(client, json.dumps(body, indent=3).encode())
     assert len({k.rsplit(":", 1)[-1] for k in written if k.startswith("response:")}) <= 1
+
+
+def test_a_changed_setting_is_a_new_key(server, monkeypatch):
+    """A kept answer holds figures suppressed at the configured k: after k changes (the shared store outlives a
+    restart), the same request is another entry."""
+    from data_access.viewer import ANONYMOUS
+    from web.response_cache import _key
+
+    body = b'{"output": "x", "inputs": []}'
+    with server.test_request_context("/"):
+        before = _key(ANONYMOUS, "en", "http://localhost/", body)
+        monkeypatch.setenv("CT_EQUITY_SUPPRESSION_K", "11")
+        current_settings.cache_clear()
+        after = _key(ANONYMOUS, "en", "http://localhost/", body)
+    current_settings.cache_clear()
+    assert before and after and before != after

@@ -57,7 +57,9 @@ def _key(viewer: Viewer, lang: str, host_url: str, body: bytes, variant: str = "
         return None
     if not releases or any(r.status == "draft" for r in releases):
         return None
-    parts = [APP_TOKEN, settings.database_url, viewer.role, ",".join(sorted(viewer.agencies)), lang, host_url,
+    # Every setting, not just the database: a changed k or goal changes answers, and a shared store outlives a
+    # restart.
+    parts = [APP_TOKEN, repr(settings), viewer.role, ",".join(sorted(viewer.agencies)), lang, host_url,
              ";".join(f"{r.release_id}:{r.status}" for r in releases), variant]
     head = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     try:  # the same request spelt differently (spacing, key order) is one entry, not many
