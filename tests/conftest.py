@@ -169,3 +169,16 @@ def app_env(published_demo, monkeypatch):
     current_settings.cache_clear()
     yield published_demo
     current_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_limits():
+    """Every test starts with the login limit unspent: sign-ins of earlier tests (all from 127.0.0.1, within
+    the same minute) must not turn a later test's sign-in away. The limit itself is tested where it is set."""
+    import sys
+
+    app_module = sys.modules.get("app")
+    if app_module is not None and hasattr(app_module, "app"):
+        for limiter in app_module.app.server.extensions.get("limiter", ()):
+            limiter.reset()
+    yield

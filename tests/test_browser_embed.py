@@ -97,7 +97,7 @@ def test_map_embed_renders_in_another_site_and_downloads_its_table(dash_duo, app
     click(driver, section.find_element(By.XPATH, ".//button[normalize-space()='Download CSV']"))
     with wait_for_csv(Path(dash_duo.download_path)).open(newline="", encoding="utf-8") as handle:
         records = list(csv.reader(handle))
-    assert records[0] == grid["fields"] and len(records) - 1 == len(grid["rows"])
+    assert records[0] == grid["headers"] and len(records) - 1 == len(grid["rows"])  # the names the table shows
     for screen, downloaded in zip(grid["rows"], records[1:], strict=True):
         pairs = zip(grid["fields"], downloaded, strict=True)
         assert all(same(screen.get(f), v) for f, v in pairs), downloaded
