@@ -183,6 +183,13 @@ def test_the_printable_page_and_the_spanish_pdf(client):
     assert town["town_name"] in body and "@page" in body and "format=pdf" in body
     _pages, spanish = pdf_text(get_pdf(client, "/briefing/state?format=pdf&lang=es"))
     assert "Informe: Resumen de todo el estado" in spanish
+    # A town's Spanish pack names its measures by their Spanish labels (measures.csv label_es, DESIGN §2).
+    measures = read_table(current_settings(), "measures", current_settings_release())
+    shown = set(read_table(current_settings(), "town_measures", current_settings_release())["measure_id"])
+    measure = measures[measures["measure_id"].isin(shown) & measures["label_es"].notna()].iloc[0]
+    _pages, town_es = pdf_text(get_pdf(client, f"/briefing/{town['town_geoid']}?format=pdf&lang=es"))
+    flat = " ".join(town_es.split())
+    assert measure["label_es"] in flat and measure["label"] not in flat
 
 
 def test_a_busy_renderer_turns_the_request_away_at_once(client, monkeypatch):
