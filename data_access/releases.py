@@ -1,18 +1,16 @@
 """Writing, listing, publishing and rolling back releases — each a single transaction (DESIGN §4, §9)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import Boolean, Engine, func, select, update
+from sqlalchemy import Engine, func, select, update
 
+from . import bulk
 from .db import create_schema
 from .schema import RELEASE_ID, RELEASE_TABLES, columns, releases
 
-CHUNK_ROWS = 20_000
 # The version of the statistical rules a build applies, stored with each release. Raise it when a rule changes
 # what a figure means, and say what changed in METHOD_NOTES: the first release built with the new rules carries
 # the note in its release notes (`method_note`).
@@ -44,73 +42,58 @@ class ReleaseInfo:
     method_version: int = 1
 
 
-def _column_values(series: pd.Series, processor, boolean: bool = False) -> list:
-    """One column as plain Python values (None where missing), passed through the type's bind processor.
-
-    Booleans skip the processor (millions of calls at scale 10): every driver takes Python bools as they are,
-    and SQLite stores them as 1/0 exactly as SQLAlchemy's processor would; anything else goes through it.
-    """
-    values = np.array(series.to_numpy(dtype=object, na_value=None), dtype=object)
-    values[pd.isna(values)] = None  # NaN in a float column, NaT, pd.NA
-    values = values.tolist()
-    if boolean and set(map(type, values)) <= {bool, type(None)}:
-        return values
-    if processor is not None:
-        values = [None if v is None else processor(v) for v in values]
-    return values
+def _checked(table, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame, if it has every column of the release table but the optional ones (the Spanish labels, left
+    NULL) and those with a default."""
+    missing = [c for c in columns(table.name)
+               if c not in frame.columns and not table.c[c].default and not table.c[c].info.get("optional")]
+    if missing:
+        raise ReleaseError(f"table {table.name} lacks columns {missing}")
+    return frame
 
 
-def _records(conn, table, frame: pd.DataFrame, names: list[str], release_id: str,
-             order: list[str] | None) -> Iterable[list]:
-    """Rows ready for the driver's executemany (tuples or dicts, as its paramstyle wants), in chunks.
+class DraftRelease:
+    """A draft release being written: `add` each table as soon as it is computed (the rows go to the database in a
+    child process while the build goes on, `bulk.BulkWriter`), then `commit`. Until the commit nothing is visible;
+    leaving the `with` block without it — a failed check, an error, a killed build — writes nothing at all."""
 
-    Built column by column, a chunk at a time, rather than row by row: at scale 50 a release holds millions of rows.
-    """
-    dialect = conn.dialect
-    keys = order or [RELEASE_ID, *names]  # the statement's parameter order when the driver takes tuples
-    processors = {name: table.c[name].type._cached_bind_processor(dialect) for name in keys}
-    for start in range(0, len(frame), CHUNK_ROWS):
-        part = frame.iloc[start : start + CHUNK_ROWS]
-        cols = [[release_id] * len(part) if name == RELEASE_ID
-                else _column_values(part[name], processors[name], isinstance(table.c[name].type, Boolean))
-                for name in keys]
-        rows = list(zip(*cols, strict=True))
-        yield rows if order else [dict(zip(keys, row, strict=True)) for row in rows]
+    def __init__(self, engine: Engine, release: dict):
+        create_schema(engine)
+        self.release_id = release["release_id"]
+        self._writer = bulk.BulkWriter(engine.url.render_as_string(hide_password=False),
+                                       fixed={RELEASE_ID: self.release_id})
+        self._writer.add(releases, pd.DataFrame([{**release, "status": "draft"}]))
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        if name not in RELEASE_TABLES:
+            raise ReleaseError(f"unknown release table: {name}")
+        if not frame.empty:
+            self._writer.add(RELEASE_TABLES[name], _checked(RELEASE_TABLES[name], frame))
+
+    def commit(self) -> str:
+        try:
+            self._writer.commit()
+        except bulk.BulkWriteError as exc:
+            raise ReleaseError(f"the release was not written: {exc}") from exc
+        return self.release_id
+
+    def __enter__(self) -> DraftRelease:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._writer.__exit__(*exc)
 
 
-def write_release(
-    engine: Engine,
-    release: dict,
-    tables: dict[str, pd.DataFrame],
-    progress: Callable[[str, int], None] | None = None,
-) -> str:
+def write_release(engine: Engine, release: dict, tables: dict[str, pd.DataFrame]) -> str:
     """Write a new draft release and all its tables in one transaction; nothing is written on failure."""
-    create_schema(engine)
     unknown = set(tables) - set(RELEASE_TABLES)
     if unknown:
         raise ReleaseError(f"unknown release tables: {sorted(unknown)}")
-    release_id = release["release_id"]
-    with engine.begin() as conn:
-        conn.execute(releases.insert(), [{**release, "status": "draft"}])
-        for name, table in RELEASE_TABLES.items():
-            frame = tables.get(name)
-            if frame is None or frame.empty:
-                continue
-            names = columns(name)
-            optional = [c for c in names if c not in frame.columns and table.c[c].info.get("optional")]
-            missing = [c for c in names if c not in frame.columns and not table.c[c].default and c not in optional]
-            if missing:
-                raise ReleaseError(f"table {name} lacks columns {missing}")
-            frame = frame.assign(**{c: None for c in optional},  # optional columns (the Spanish labels) left out
-                                 **{c: table.c[c].default.arg for c in names
-                                    if c not in frame.columns and c not in optional})
-            insert = table.insert().compile(dialect=conn.dialect, column_keys=[RELEASE_ID, *names])
-            order = list(insert.positiontup) if insert.positional else None
-            for chunk in _records(conn, table, frame, names, release_id, order):
-                conn.exec_driver_sql(insert.string, chunk)
-            if progress:
-                progress(name, len(frame))
-    return release_id
+    with DraftRelease(engine, release) as draft:
+        for name in RELEASE_TABLES:
+            if name in tables:
+                draft.add(name, tables[name])
+        return draft.commit()
 
 
 def list_releases(engine: Engine) -> list[ReleaseInfo]:

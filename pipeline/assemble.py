@@ -23,6 +23,7 @@ from .stats.selection import selection_rates
 from .stats.utilization import utilization
 
 Step = Callable[[str], None]
+Done = Callable[[str, pd.DataFrame], None]
 
 
 def town_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -65,9 +66,21 @@ def assemble_tables(
     layers: dict[str, str] | None = None,
     step: Step = lambda _name: None,
     today: date | None = None,
+    done: Done | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Compute every release table from validated inputs (`today` dates the casework snapshots; default: now)."""
+    """Compute every release table from validated inputs (`today` dates the casework snapshots; default: now).
+
+    `done(name, table)` is told of each table once it is final — the big ones as soon as they are, so that the
+    build can write them while it computes the rest — and of every table exactly once."""
     k = settings.suppression_k
+    told: set[str] = set()
+
+    def final(*names: str) -> None:
+        for name in names:
+            if done and name in tables and name not in told:
+                told.add(name)
+                done(name, tables[name])
+
     towns = town_table(frames)
     tables: dict[str, pd.DataFrame] = {
         "agencies": frames["agencies"],
@@ -78,10 +91,12 @@ def assemble_tables(
     step("workforce utilization")
     tables["workforce_utilization"] = _suppress(
         utilization(frames["workforce"], frames["availability"]), "workforce_utilization", k)
+    final("agencies", "measures", "towns", "geometry", "workforce_utilization")
     step("selection rates")
     actions = frames.get("personnel_actions")
     if actions is not None:
         tables["selection_rates"] = _suppress(selection_rates(actions), "selection_rates", k)
+        final("selection_rates")
     step("town measures")
     population = frames["town_population"]
     tables["town_measures"] = town_measure_table(
@@ -110,8 +125,10 @@ def assemble_tables(
         tables["equity_plans"] = frames["equity_plans"]
     step("affirmative action goals, complaints and accommodations")
     tables.update(casework_tables(frames, settings, today))
+    final(*tables)
     step("benchmark progress")
     if "benchmarks" in frames:
         series = metric_series(frames["benchmarks"], tables)
         tables["benchmark_progress"] = benchmark_progress(series, frames["benchmarks"])
+    final(*tables)
     return tables

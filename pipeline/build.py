@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_access.db import get_engine
-from data_access.releases import METHOD_VERSION, method_note, write_release
+from data_access.releases import METHOD_VERSION, DraftRelease, method_note
 from data_access.settings import Settings
 from geo.boundaries import import_boundaries, load_layers
 from geo.shipped import shipped_layers
@@ -22,6 +22,8 @@ from .release_checks import validate_release
 from .validate import inputs_sha256, validate_inputs
 
 SYNTHETIC_MARKER = "SYNTHETIC"
+OPTIONAL_INPUTS = ("aap_goals", "accommodations", "benchmarks", "complaints", "contracts", "equity_plans",
+                   "personnel_actions", "training")
 Progress = Callable[[str], None]
 
 
@@ -57,16 +59,14 @@ def build_release(inputs: Path, settings: Settings, progress: Progress = lambda 
     notes: list[str] = []
     progress("importing town boundaries")
     layers = boundary_layers(settings)
-    tables = assemble_tables(frames, settings, layers, step=progress)
     synthetic = (inputs / SYNTHETIC_MARKER).exists()
     digest = inputs_sha256(inputs)
     now = datetime.now(UTC)
     release_id = f"{now:%Y%m%d-%H%M%S}-{digest[:8]}-{secrets.token_hex(2)}"
-    missing = sorted({"contracts", "training", "equity_plans", "benchmarks", "personnel_actions", "aap_goals",
-                      "complaints", "accommodations"} - set(frames))
     engine = get_engine(settings.database_url)
     notes += [note] if (note := method_note(engine)) else []
-    notes += [f"Optional input {name}.csv was not given; its page is empty." for name in missing]
+    notes += [f"Optional input {name}.csv was not given; its page is empty." for name in OPTIONAL_INPUTS
+              if name not in frames]
     release = {
         "release_id": release_id,
         "created_at": now,
@@ -76,8 +76,12 @@ def build_release(inputs: Path, settings: Settings, progress: Progress = lambda 
         "synthetic": synthetic,
         "method_version": METHOD_VERSION,
     }
-    validate_release(tables)  # raises ReleaseCheckError (a ValidationError) before anything is written
-    progress("writing the release")
-    write_release(engine, release, tables)
+    # Each table goes to the database as soon as it is computed (written by a child process while the build goes
+    # on); the checks run on the whole release before the commit, and a failed check leaves nothing written.
+    with DraftRelease(engine, release) as draft:
+        tables = assemble_tables(frames, settings, layers, step=progress, done=draft.add)
+        validate_release(tables)  # raises ReleaseCheckError (a ValidationError): nothing is committed
+        progress("writing the release")
+        draft.commit()
     counts = {name: len(frame) for name, frame in tables.items()}
     return BuildResult(release_id, counts, time.perf_counter() - started, synthetic, notes, tables)

@@ -140,7 +140,9 @@ def complaint_stats(complaints: pd.DataFrame, limit_days: int = 90, today: dt.da
             within=(closed_now & (days <= limit_days)).astype(int),
             days=np.where(closed_now, days, np.nan),
         )
-        frames.append(pl.from_pandas(facts.assign(row=np.arange(len(facts)))))
+        facts = facts.assign(row=np.arange(len(facts)))
+        # A complaint neither filed, closed nor open in the year adds nothing to its sums (nor days): left out.
+        frames.append(pl.from_pandas(facts[(facts["filed"] | facts["closed"] | facts["open_at_year_end"]) > 0]))
     members = pl.from_pandas(member)
     rows = pl.concat([members.join(facts, on="row", how="inner") for facts in frames])
     key = ["fiscal_year", "agency_code", "forum", "dimension", "category"]
@@ -198,7 +200,7 @@ def accommodation_stats(requests: pd.DataFrame, limit_days: int = 20, today: dt.
     for year in years:
         snap = _snapshot(year, today)
         decided = decision.isin(DECIDED).to_numpy() & (answered_year == year) & pd.notna(answered_year)
-        frames.append(pd.DataFrame({
+        facts = pd.DataFrame({
             "fiscal_year": year, "agency_code": requests["agency_code"].to_numpy(),
             "kind": requests["kind"].to_numpy(), "requests": (asked_year == year).astype(int),
             "decided": decided.astype(int), "granted": (decided & decision.isin(GRANTED).to_numpy()).astype(int),
@@ -206,7 +208,9 @@ def accommodation_stats(requests: pd.DataFrame, limit_days: int = 20, today: dt.
             "within": (decided & (days <= limit_days)).astype(int),
             "pending_at_year_end": ((asked <= snap) & (answered.isna() | (answered > snap))).astype(int).to_numpy(),
             "days": np.where(decided, days, np.nan),
-        }))
+        })
+        # A request neither made, decided nor pending in the year adds nothing to its sums (nor days): left out.
+        frames.append(facts[(facts["requests"] | facts["decided"] | facts["pending_at_year_end"]) > 0])
     rows = _with_totals(pd.concat(frames, ignore_index=True), ("kind", "agency_code"))
     key = ["fiscal_year", "agency_code", "kind"]
     grouped = rows.groupby(key, sort=False)
