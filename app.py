@@ -33,8 +33,7 @@ def create_app() -> LocalizedDash:
         title="CT Equity Benchmarks",
         compress=True,
         # assets/plotly-partial.min.js (scripts/build_plotly_bundle.sh) is the page's window.Plotly, so dcc.Graph
-        # never fetches Dash's full plotly.js; the MapLibre part (*.lazy.js) is fetched by it on the first map.
-        assets_ignore=r"\.lazy\.js$",
+        # never fetches Dash's full plotly.js.
         suppress_callback_exceptions=True,
         routing_callback_inputs={"view": State("shell-view", "data")},
         on_error=callback_failed,

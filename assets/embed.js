@@ -1,12 +1,12 @@
 // Embeds (/embed/<chart_id>): hide the site's navigation, open every link in a new tab (the site's other
-// pages refuse to be shown inside another site's frame), and zoom town maps out on narrow screens (the
-// server fits the towns into a 640-px-wide map). Runs before Dash renders the page.
+// pages refuse to be shown inside another site's frame), and make town maps shorter on narrow screens
+// (plotly fits the map's 640 × 490 box into the width; the height follows). Runs before Dash renders the page.
 (function () {
   "use strict";
   if (!/\/embed\/[^/]+\/?$/.test(window.location.pathname)) {
     return;
   }
-  var FITTED_WIDTH = 640, FITTED_HEIGHT = 490, KEY_HEIGHT = 70;  // components/maps.py, dashboards/_access.py
+  var FITTED_WIDTH = 640, FITTED_HEIGHT = 490, KEY_HEIGHT = 70;  // components/maps.py, access/transforms.py
   document.documentElement.classList.add("ct-embed");
 
   document.addEventListener("click", function (event) {
@@ -25,19 +25,19 @@
       return;
     }
     document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
-      var map = graph.layout && graph.layout.map;
-      if (!map || typeof map.zoom !== "number" || !graph.clientWidth) {
+      if (!graph.layout || !graph.layout.geo || !graph.clientWidth) {
         return;
       }
-      if (graph.ctFittedZoom === undefined) {
-        graph.ctFittedZoom = map.zoom;
+      if (graph.ctFittedHeight === undefined) {
         graph.ctFittedHeight = graph.layout.height;
       }
+      // the colour key's height: 70 px, more where its labels are turned to fit a narrow width
+      var size = graph._fullLayout && graph._fullLayout._size;
+      var key = size ? size.t + size.b : KEY_HEIGHT;
       var scale = Math.min(graph.clientWidth / FITTED_WIDTH, 1);
-      var zoom = graph.ctFittedZoom + Math.log2(scale);
-      var height = scale < 1 ? Math.round(KEY_HEIGHT + FITTED_HEIGHT * scale) : graph.ctFittedHeight;
-      if (Math.abs(zoom - map.zoom) > 0.01 || height !== graph.layout.height) {
-        window.Plotly.relayout(graph, {"map.zoom": zoom, "height": height});
+      var height = scale < 1 ? Math.round(key + FITTED_HEIGHT * scale) : graph.ctFittedHeight;
+      if (height !== graph.layout.height) {
+        window.Plotly.relayout(graph, {"height": height});
       }
     });
   }

@@ -17,7 +17,7 @@ from .mixed import mixed_load, mixed_results
 
 PAGES = ("/", "/agencies", "/agencies/DSS", "/workforce", "/access", "/towns/0911037070", "/disparities",
          "/contracting", "/equity-plans", "/methodology")
-# Embeds with each kind of drawing: a map (MapLibre), a table, bars, a heat map.
+# Embeds with each kind of drawing: a map (d3-geo, SVG), a table, bars, a heat map.
 EMBEDS = ("/embed/access-map", "/embed/agencies-list", "/embed/contracting-small", "/embed/workforce-representation",
           "/embed/disparities-dissimilarity")
 Say = Callable[[str], None]

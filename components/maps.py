@@ -1,8 +1,13 @@
 """Town choropleth (DESIGN §6, §8, §11): geometry by URL, sent once; filter changes patch only values.
 
-Traces, in drawing order: 0 the town values (map classes), 1 towns without an estimate (grey),
+Drawn by plotly's d3-geo traces (`choropleth`, `scattergeo`) in SVG: no tiles, no map library, no base
+layers. Traces, in drawing order: 0 the town values (map classes), 1 towns without an estimate (grey),
 2–3 a ring (black dot with a white centre) on towns whose estimate has low reliability — a mark that does
 not rely on colour. Positions of the rings are set once in the layout; patches only change their sizes.
+
+d3-geo reads polygons on the sphere, so an outer ring must run clockwise (RFC 7946 GeoJSON, as releases
+store it, runs counter-clockwise: drawn as is, each town would fill the whole map but itself);
+`clockwise_rings` turns a layer around for the map.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ NO_ESTIMATE = "#d9d9d9"
 LOW_MARK = "◉"
 RING_OUTER, RING_INNER = 12, 5
 MAP_HEIGHT = 560
+DIMMED = 0.3  # opacity of towns outside the chosen planning region
 
 
 @dataclass(frozen=True)
@@ -35,16 +41,17 @@ class MapValues:
     colours: list[str] = field(default_factory=lambda: [SEQUENTIAL[-1]])
     ticktext: list[str] = field(default_factory=lambda: [""])
     title: str = ""
-    opacity: list[float] | None = None  # per town; towns outside a chosen region are dimmed
+    highlighted: list[int] | None = None  # the towns of a chosen region (positions); the others are dimmed
 
 
 @dataclass(frozen=True)
 class MapView:
-    """Where the map looks: centre, zoom and a revision that resets the user's pan when it changes."""
+    """What the map frames (degrees; the panel's shape) and a revision that resets the user's pan when it changes."""
 
-    lat: float
-    lon: float
-    zoom: float
+    west: float
+    south: float
+    east: float
+    north: float
     revision: str = "all"
 
 
@@ -110,39 +117,68 @@ def _ring_sizes(low: list[bool], size: int) -> list[int]:
     return [size if flag else 0 for flag in low]
 
 
-def town_map(geojson_url: str, geoids: list[str], names: list[str], label_lon: list[float],
+def geo_view(view: MapView) -> dict:
+    """The map's frame: Mercator (true shapes at this scale) over the view's box, no base layers at all.
+
+    Without base layers plotly draws no world outline, but it still asks for the world's topojson
+    (assets/plotly-geo-offline.js stands in for it, so nothing is fetched).
+    """
+    return {"visible": False, "projection": {"type": "mercator"}, "bgcolor": "white",
+            "lonaxis": {"range": [view.west, view.east]}, "lataxis": {"range": [view.south, view.north]}}
+
+
+def clockwise_rings(collection: dict) -> dict:
+    """A GeoJSON FeatureCollection with outer rings clockwise and holes counter-clockwise (for d3-geo)."""
+    def ring(points: list, clockwise: bool) -> list:
+        twice_area = sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(points, points[1:]))
+        return points[::-1] if (twice_area > 0) == clockwise else points  # > 0: counter-clockwise
+
+    def polygon(rings: list) -> list:
+        return [ring(r, clockwise=i == 0) for i, r in enumerate(rings)]
+
+    def geometry(geom: dict | None) -> dict | None:
+        if not geom or geom.get("type") not in ("Polygon", "MultiPolygon"):
+            return geom
+        coords = geom["coordinates"]
+        return {**geom, "coordinates": polygon(coords) if geom["type"] == "Polygon" else [polygon(p) for p in coords]}
+
+    return {**collection, "features": [{**f, "geometry": geometry(f.get("geometry"))}
+                                       for f in collection.get("features", [])]}
+
+
+def town_map(geojson: str | dict, geoids: list[str], names: list[str], label_lon: list[float],
              label_lat: list[float], values: MapValues, view: MapView) -> dict:
-    """The whole map figure (first render only): boundaries by URL, values, low-reliability rings.
+    """The whole map figure (first render only): boundaries by URL (or inline, for an image), values, rings.
 
     A plain figure dict: plotly's graph objects would validate every one of the ~1,500 values (~30 ms).
     """
     key = _colour_key(values)
     line = {"color": "#4d4d4d", "width": 0.4}
     values_trace = {
-        "type": "choroplethmap", "geojson": geojson_url, "featureidkey": "id", "locations": geoids,
+        "type": "choropleth", "geojson": geojson, "featureidkey": "id", "locations": geoids,
         "z": values.z, "hovertext": names, "customdata": values.customdata, "text": values.text,
         "hovertemplate": values.hovertemplate, "name": _("Town value"), "showlegend": False,
         "colorscale": key["colorscale"], "zmin": key["zmin"], "zmax": key["zmax"],
-        "marker": {"line": line, "opacity": values.opacity or 1},
+        "marker": {"line": line}, "selectedpoints": values.highlighted, "unselected": {"marker": {"opacity": DIMMED}},
         "colorbar": {**key["colorbar"], "orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.02,
                      "yanchor": "top", "thickness": 14, "len": 0.98},
     }
     missing_trace = {
-        "type": "choroplethmap", "geojson": geojson_url, "featureidkey": "id", "locations": values.missing,
+        "type": "choropleth", "geojson": geojson, "featureidkey": "id", "locations": values.missing,
         "z": [0] * len(values.missing), "hovertext": values.missing_names, "showscale": False,
         "colorscale": [[0, NO_ESTIMATE], [1, NO_ESTIMATE]], "name": _("No estimate"), "showlegend": False,
         "hovertemplate": "<b>%{hovertext}</b><br>" + _("No estimate") + "<extra></extra>", "marker": {"line": line},
     }
     rings = [
-        {"type": "scattermap", "lon": label_lon, "lat": label_lat, "mode": "markers", "hoverinfo": "skip",
+        {"type": "scattergeo", "lon": label_lon, "lat": label_lat, "mode": "markers", "hoverinfo": "skip",
          "name": LOW_MARK + " " + _("Low-reliability estimate"), "showlegend": any(values.low),
          "marker": {"size": _ring_sizes(values.low, RING_OUTER), "color": "#000000"}},
-        {"type": "scattermap", "lon": label_lon, "lat": label_lat, "mode": "markers", "hoverinfo": "skip",
+        {"type": "scattergeo", "lon": label_lon, "lat": label_lat, "mode": "markers", "hoverinfo": "skip",
          "name": _("ring centre"), "showlegend": False,
          "marker": {"size": _ring_sizes(values.low, RING_INNER), "color": "#ffffff"}},
     ]
     layout = {
-        "map": {"style": "white-bg", "center": {"lat": view.lat, "lon": view.lon}, "zoom": view.zoom},
+        "geo": geo_view(view),
         "uirevision": view.revision, "height": MAP_HEIGHT, "margin": {"l": 0, "r": 0, "t": 0, "b": 70},
         "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant"},
         "paper_bgcolor": "white", "separators": separators(),
@@ -160,7 +196,7 @@ def town_map_patch(values: MapValues, view: MapView) -> Patch:
     patch["data"][0]["hovertemplate"] = values.hovertemplate
     patch["data"][0]["colorscale"] = key["colorscale"]
     patch["data"][0]["zmax"] = key["zmax"]
-    patch["data"][0]["marker"]["opacity"] = values.opacity or 1
+    patch["data"][0]["selectedpoints"] = values.highlighted
     patch["data"][0]["colorbar"]["tickvals"] = key["colorbar"]["tickvals"]
     patch["data"][0]["colorbar"]["ticktext"] = key["colorbar"]["ticktext"]
     patch["data"][0]["colorbar"]["title"]["text"] = values.title
@@ -170,8 +206,8 @@ def town_map_patch(values: MapValues, view: MapView) -> Patch:
     patch["data"][2]["marker"]["size"] = _ring_sizes(values.low, RING_OUTER)
     patch["data"][2]["showlegend"] = any(values.low)
     patch["data"][3]["marker"]["size"] = _ring_sizes(values.low, RING_INNER)
-    patch["layout"]["map"]["center"] = {"lat": view.lat, "lon": view.lon}
-    patch["layout"]["map"]["zoom"] = view.zoom
+    patch["layout"]["geo"]["lonaxis"]["range"] = [view.west, view.east]
+    patch["layout"]["geo"]["lataxis"]["range"] = [view.south, view.north]
     patch["layout"]["uirevision"] = view.revision
     patch["layout"]["separators"] = separators()
     return patch

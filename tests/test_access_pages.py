@@ -41,9 +41,38 @@ def long_rows(component, id_) -> list[list[str]]:
 def test_access_layout_with_boundaries(pages):
     page = pages["access"].layout(release=pages["release"], measure="broadband", year="2024")
     trace = by_id(page, "access-map").figure["data"][0]
-    assert trace["geojson"] == f"/geo/{pages['release']}/town.geojson" and len(trace["locations"]) == 169
+    assert trace["geojson"] == f"/geo/{pages['release']}/clockwise/town.geojson" and len(trace["locations"]) == 169
+    assert trace["type"] == "choropleth"  # plotly's d3-geo map: SVG, no map library, no tiles
     assert "Synthetic demo data" in texts(page)
     assert by_id(page, "access-measure").value == "broadband" and by_id(page, "access-year").value == "2024"
+
+
+def ring_area(ring: list) -> float:
+    """Twice the signed area of a lon/lat ring: > 0 counter-clockwise."""
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:]))
+
+
+def test_the_map_reads_the_towns_with_clockwise_outer_rings(pages):
+    client = pages["app"].server.test_client()
+    stored = client.get(f"/geo/{pages['release']}/town.geojson")
+    served = client.get(f"/geo/{pages['release']}/clockwise/town.geojson")
+    assert served.status_code == 200 and served.mimetype == "application/geo+json"
+    assert served.headers["ETag"] != stored.headers["ETag"]  # a browser keeps the two layers apart
+    assert "immutable" in served.headers["Cache-Control"]
+    before, after = stored.get_json()["features"], served.get_json()["features"]
+    assert [f["id"] for f in after] == [f["id"] for f in before] and len(after) == 169
+    for old, new in zip(before, after, strict=True):
+        polygons = [new["geometry"]["coordinates"]] if new["geometry"]["type"] == "Polygon" \
+            else new["geometry"]["coordinates"]
+        assert all(ring_area(polygon[0]) < 0 for polygon in polygons), new["id"]  # outer rings clockwise
+        assert all(ring_area(hole) > 0 for polygon in polygons for hole in polygon[1:]), new["id"]
+        assert sorted(map(tuple, polygons[0][0])) == sorted(map(tuple, (
+            [old["geometry"]["coordinates"]] if old["geometry"]["type"] == "Polygon"
+            else old["geometry"]["coordinates"])[0][0]))  # the same points
+    again = client.get(f"/geo/{pages['release']}/clockwise/town.geojson",
+                       headers={"If-None-Match": served.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/geo/no-such-release/clockwise/town.geojson").status_code == 404
 
 
 def test_access_layout_without_boundaries_explains_the_import(pages, monkeypatch):

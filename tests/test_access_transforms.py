@@ -3,6 +3,7 @@ table."""
 from __future__ import annotations
 
 import json
+import math
 from xml.etree import ElementTree
 
 import pandas as pd
@@ -12,7 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components.formatting import by_unit
-from components.maps import SEQUENTIAL, MapValues, MapView, class_colours, town_map, town_map_patch
+from components.maps import (
+    SEQUENTIAL,
+    MapValues,
+    MapView,
+    class_colours,
+    clockwise_rings,
+    town_map,
+    town_map_patch,
+)
 from components.tables import TableLink, long_table_html
 from dashboards.access.town_transforms import compare_word, population_rows
 from dashboards.access.transforms import (
@@ -198,12 +207,19 @@ def test_bounding_box_of_a_region():
     assert region_bounds(shapes, table) == (-73, 41, -71, 42)  # the union of both squares
 
 
-def test_fit_view_zoom_worked_by_hand():
-    # 512-px tiles: at zoom z the world is 512·2^z px wide. A 1.40625° (= 360/256) span in 512 px needs
-    # 2^z = 256 → z = 8, minus the 0.15 margin; the latitude span is tiny so longitude decides.
-    view = fit_view((-73.0, 41.0, -73.0 + 360 / 256, 41.001), width_px=512, height_px=512)
-    assert view.zoom == pytest.approx(7.85)
-    assert view.lon == pytest.approx(-73.0 + 180 / 256, abs=1e-5)
+def test_fit_view_frames_the_bounds_in_the_panels_shape():
+    # On the equator Mercator y is the longitude in radians: a 1° × 1° box, 10 % margin, in a 2:1 panel →
+    # 2.2° × 1.1° around the same centre.
+    view = fit_view((10.0, -0.5, 11.0, 0.5), width_px=800, height_px=400)
+    assert (view.west, view.east) == pytest.approx((9.4, 11.6), abs=1e-5)
+    assert (view.south, view.north) == pytest.approx((-0.55, 0.55), abs=1e-3)
+    # Connecticut in a 640 × 490 panel: the box is wider than the state, in Mercator the panel's shape.
+    ct = fit_view((-73.7278, 40.9509, -71.7869, 42.0664))
+    assert ct.west < -73.7278 and ct.east > -71.7869 and ct.south < 40.9509 and ct.north > 42.0664
+    width = math.radians(ct.east - ct.west)
+    height = math.log(math.tan(math.pi / 4 + math.radians(ct.north) / 2)) - \
+        math.log(math.tan(math.pi / 4 + math.radians(ct.south) / 2))
+    assert width / height == pytest.approx(640 / 490, rel=1e-3)
 
 
 # ---------------------------------------------------------------- map values and figure
@@ -235,7 +251,8 @@ def test_map_values_without_margins_of_error():
 
 def test_map_values_dim_towns_outside_the_region():
     values = map_values(map_frame(), "Broadband", "percent", "higher_is_better", 2024, region_id="r2")
-    assert values.opacity[:2] == [0.3, 0.3] and values.opacity[2:] == [1.0, 1.0]
+    assert values.highlighted == [2, 3]  # the two towns of r2; plotly dims the others (unselected)
+    assert map_values(map_frame(), "Broadband", "percent", "higher_is_better", 2024).highlighted is None
 
 
 def test_class_colours_are_distinct_and_ordered():
@@ -248,29 +265,49 @@ def full_values(n=169):
                      low=[True] * n,
                      missing=[], colours=class_colours(5, True), ticktext=["61.2–97.8 %"] * 5,
                      title="Households with broadband, 2024 — darker = worse (lower)",
-                     opacity=[0.3] * n)
+                     highlighted=list(range(0, n, 2)))
 
 
 def test_map_figure_takes_geometry_by_url_and_draws_offline():
     n = 169
-    raw = town_map("/geo/r1/town.geojson", [f"09110{i:05d}" for i in range(n)], ["T"] * n, [-72.0] * n,
-                   [41.5] * n, full_values(), MapView(41.5, -72.7, 7.7))
+    raw = town_map("/geo/r1/clockwise/town.geojson", [f"09110{i:05d}" for i in range(n)], ["T"] * n,
+                   [-72.0] * n, [41.5] * n, full_values(), MapView(-73.8, 40.9, -71.7, 42.1))
     fig = go.Figure(raw)  # plotly validates every property of the plain dict (raises on a wrong one)
     trace = fig.data[0]
-    assert trace.type == "choroplethmap" and trace.geojson == "/geo/r1/town.geojson"
-    assert trace.featureidkey == "id"
-    assert fig.layout.map.style == "white-bg" and len(trace.locations) == n
+    # d3-geo traces drawn in SVG: no map library, no tiles, no base layer (land, coasts) to fetch
+    assert [t.type for t in fig.data] == ["choropleth", "choropleth", "scattergeo", "scattergeo"]
+    assert trace.geojson == "/geo/r1/clockwise/town.geojson" and trace.featureidkey == "id"
+    assert len(trace.locations) == n and fig.layout.geo.visible is False
+    assert fig.layout.geo.projection.type == "mercator"
+    assert fig.layout.geo.lonaxis.range == (-73.8, -71.7) and fig.layout.geo.lataxis.range == (40.9, 42.1)
+    assert trace.selectedpoints == tuple(range(0, n, 2)) and trace.unselected.marker.opacity == 0.3
 
 
 def test_map_patch_is_values_only_and_small():
-    patch = town_map_patch(full_values(), MapView(41.5, -72.7, 7.7, "09110"))
+    patch = town_map_patch(full_values(), MapView(-73.8, 40.9, -71.7, 42.1, "09110"))
     text = json.dumps(patch.to_plotly_json())
     paths = {tuple(op["location"]) for op in patch.to_plotly_json()["operations"]}
-    assert ("data", 0, "z") in paths and ("layout", "map", "zoom") in paths
+    assert ("data", 0, "z") in paths and ("layout", "geo", "lonaxis", "range") in paths
     assert not any(p[-1] in ("geojson", "lat", "lon", "coordinates") for p in paths)
     assert ("data", 0, "locations") not in paths  # the towns drawn never change, only their values
     assert "coordinates" not in text
-    assert len(text.encode()) < 10_000, len(text.encode())  # worst case: every town low, all dimmed
+    assert len(text.encode()) < 10_000, len(text.encode())  # worst case: every town low, half of them dimmed
+
+
+def test_clockwise_rings_turn_rfc7946_polygons_for_d3():
+    square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]  # counter-clockwise, as RFC 7946 wants outer rings
+    hole = [[0.2, 0.2], [0.2, 0.8], [0.8, 0.8], [0.8, 0.2], [0.2, 0.2]]  # clockwise
+    layer = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": "a", "properties": {"id": "a"},
+         "geometry": {"type": "Polygon", "coordinates": [square, hole]}},
+        {"type": "Feature", "id": "b", "properties": {"id": "b"},
+         "geometry": {"type": "MultiPolygon", "coordinates": [[square[::-1]], [square]]}}]}
+    turned = clockwise_rings(layer)
+    assert turned["features"][0]["geometry"]["coordinates"] == [square[::-1], hole[::-1]]
+    assert turned["features"][1]["geometry"]["coordinates"] == [[square[::-1]], [square[::-1]]]
+    assert turned["features"][0]["properties"] == {"id": "a"}
+    assert layer["features"][0]["geometry"]["coordinates"][0] == square  # the stored layer is left as it was
+    assert clockwise_rings(turned) == turned  # already clockwise: unchanged
 
 
 # ---------------------------------------------------------------- the long table

@@ -44,8 +44,27 @@ def start(dash_duo, path: str = "/access"):
     dash_duo.driver.get(dash_duo.server_url + path)
     dash_duo.wait_for_element("#access-map .js-plotly-plot", timeout=20)
     wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
-        f"const g={PLOT}; return !!g && !!g.data && g.data[0].z.length === 169 && !!g._fullLayout.map;"),
+        f"const g={PLOT}; return !!g && !!g.data && g.data[0].z.length === 169 && !!g._fullLayout.geo;"),
         timeout=20)
+    wait_until(dash_duo, lambda: figure(dash_duo, "g.querySelectorAll('path.choroplethlocation').length") >= 169,
+               timeout=20)
+
+
+# What is on screen: per drawn town of the values trace, its fill and its box (an outer ring the wrong way
+# round would make a town fill the whole frame), and the frame's box.
+DRAWN = "const g = " + PLOT + """; const frame = g.querySelector('.layer.bg rect').getBBox();
+const towns = [...g.querySelectorAll('.choroplethlayer .trace:first-child path.choroplethlocation')].map(p => {
+  const b = p.getBBox(); return {fill: p.getAttribute('fill'), area: b.width * b.height,
+                                 inside: b.x >= frame.x - 1 && b.y >= frame.y - 1 &&
+                                         b.x + b.width <= frame.x + frame.width + 1 &&
+                                         b.y + b.height <= frame.y + frame.height + 1};});
+return {towns, frame: {width: frame.width, height: frame.height}, plot: g.getBoundingClientRect().width,
+        scale: g.data[0].colorscale.map(step => step[1])};
+"""
+
+
+def rgb(colour: str) -> str:
+    return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
 
 
 def figure(dash_duo, expression: str):
@@ -61,16 +80,17 @@ def geojson_fetches(dash_duo) -> int:
 def test_map_draws_offline_and_a_measure_change_patches_only_values(dash_duo, app_env):
     start(dash_duo)
     dash_duo.driver.execute_script(RECORD_RESPONSES)
-    wait_until(dash_duo, lambda: figure(dash_duo, "g._fullLayout.map._subplot.map.loaded()"))
-    # What is on screen: distinct filled town polygons in the rendered map (not just the figure's data).
-    drawn = dash_duo.driver.execute_script(f"""
-        const g={PLOT}; const map=g._fullLayout.map._subplot.map;
-        const fills = map.queryRenderedFeatures().filter(f => f.layer.type === 'fill');
-        return new Set(fills.map(f => JSON.stringify(f.properties.ct))).size;""")
-    assert drawn == 169 and figure(dash_duo, "g._fullLayout.map.style") == "white-bg"
+    drawn = dash_duo.driver.execute_script(DRAWN)
+    assert len(drawn["towns"]) == 169 and all(t["inside"] for t in drawn["towns"])  # the whole state in the frame
+    frame = drawn["frame"]["width"] * drawn["frame"]["height"]
+    assert max(t["area"] for t in drawn["towns"]) < frame / 20  # no town covers the map (rings the right way)
+    assert drawn["frame"]["width"] > 0.8 * drawn["plot"] or drawn["frame"]["height"] > 0.8 * 490  # fills the panel
+    fills = {t["fill"] for t in drawn["towns"]}
+    assert fills == {rgb(c) for c in drawn["scale"]} and len(fills) > 2  # every map class, in its colour
     urls = dash_duo.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
     hosts = {urlparse(u).hostname for u in urls if urlparse(u).scheme in ("http", "https")}
     assert hosts <= {"127.0.0.1", "localhost"}, hosts  # no tiles, fonts or scripts from elsewhere
+    assert not [u for u in urls if "topojson" in u or "world_110m" in u or "/offline/" in u]  # no base map asked for
 
     before_values = figure(dash_duo, "g.data[0].customdata")
     before_title = figure(dash_duo, "g.data[0].colorbar.title.text")
@@ -121,7 +141,10 @@ def test_click_through_to_a_town_profile_and_back(dash_duo, app_env):
     dash_duo.wait_for_contains_text("#access-summary", "Capitol Planning Region", timeout=20)
     assert "region=09110" in dash_duo.driver.current_url
     graph = dash_duo.find_element("#access-map .js-plotly-plot")
-    wait_until(dash_duo, lambda: figure(dash_duo, "g._fullLayout.map._subplot.map.loaded()"), timeout=10)
+    wait_until(dash_duo, lambda: figure(dash_duo, "g.querySelectorAll('path.choroplethlocation').length") >= 169,
+               timeout=10)
+    dimmed = figure(dash_duo, "[...g.querySelectorAll('path.choroplethlocation')].map(p => p.style.opacity)")
+    assert dimmed.count("1") == 38 and dimmed.count("0.3") == 169 - 38  # the Capitol region's towns stand out
     # Selenium 4.2 offsets are from the element's top-left corner: a point in central Connecticut.
     middle = (graph.size["width"] // 2, graph.size["height"] // 2 - 60)
     ActionChains(dash_duo.driver).move_to_element_with_offset(graph, *middle).click().perform()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
-import math
 import threading
 import time
 from functools import partial
@@ -24,8 +23,11 @@ MAP = "/embed/access-map?measure=broadband&year=2024&region=09110"
 PLOT_DATA = """
 const plot = document.querySelector('.js-plotly-plot');
 if (!plot || !plot.data || !plot.data.length) { return null; }
-return {locations: plot.data[0].locations, names: plot.data[0].hovertext, zoom: plot.layout.map.zoom,
-        fitted: plot.ctFittedZoom, height: plot.layout.height, width: plot.clientWidth};
+const frame = plot.querySelector('.layer.bg rect');
+const box = frame ? frame.getBBox() : {width: 0, height: 0};
+return {locations: plot.data[0].locations, names: plot.data[0].hovertext, height: plot.layout.height,
+        width: plot.clientWidth, frame: [box.width, box.height],
+        towns: plot.querySelectorAll('path.choroplethlocation').length, key: plot._fullLayout._size.b};
 """
 
 
@@ -84,9 +86,12 @@ def test_map_embed_renders_in_another_site_and_downloads_its_table(dash_duo, app
     WebDriverWait(driver, 30).until(map_fitted)
     plot = driver.execute_script(PLOT_DATA)
     assert len(plot["locations"]) == 169 and "Hartford" in plot["names"]  # the state, the region highlighted
-    # the server fits the region into 640 px; in a narrower frame the map zooms out by log2(width / 640)
-    assert plot["width"] < 360
-    assert plot["zoom"] == pytest.approx(plot["fitted"] + math.log2(plot["width"] / 640))
+    # the server frames the region in a 640 × 490 box; in a narrower frame the box fills the width and the
+    # map is made as much shorter (490 px scaled, plus the colour key: 70 px, more with its labels turned)
+    assert plot["width"] < 360 and plot["towns"] == 169
+    assert plot["frame"][0] == pytest.approx(plot["width"], abs=2)
+    assert plot["frame"][1] == pytest.approx(plot["width"] * 490 / 640, abs=2)
+    assert plot["height"] == round(plot["key"] + 490 * plot["width"] / 640) and plot["key"] >= 70
     assert not driver.find_element(By.CSS_SELECTOR, ".navbar").is_displayed()  # chrome-less
     title = driver.find_element(By.CSS_SELECTOR, ".chart-panel h2").text
     assert title == "Households with broadband, 2024: towns of the Capitol Planning Region"

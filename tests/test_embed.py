@@ -193,7 +193,7 @@ def test_access_map_embed_shows_the_region_s_towns(embed, app_env):
     assert {r["town_name"] for r in grid_rows(page)} == set(capitol["town_name"])
     trace = figure_of(page)["data"][0]
     assert len(trace["locations"]) == 169
-    assert trace["geojson"].endswith(f"/geo/{app_env['release_id']}/town.geojson")
+    assert trace["geojson"].endswith(f"/geo/{app_env['release_id']}/clockwise/town.geojson")
     assert "Download PNG" in text and "Download CSV" in text and app_env["release_id"] in text
 
 

@@ -44,6 +44,7 @@ from embeds.signing import NOT_AVAILABLE, REFUSED, first_values, pairs, refusal
 
 LOG = logging.getLogger("ct_equity")
 ROOT = Path(__file__).resolve().parents[1]
+GEO_OFFLINE = ROOT / "assets" / "plotly-geo-offline.js"  # the maps' empty world topojson: nothing is fetched
 
 
 def _version(package: str) -> str:
@@ -98,7 +99,8 @@ class WarmKaleido:
         import kaleido
 
         async def start():
-            browser = kaleido.Kaleido(path=self._path, mathjax=False, n=1, timeout=RENDER_SECONDS)
+            page = kaleido.PageGenerator(mathjax=False, others=[GEO_OFFLINE])
+            browser = kaleido.Kaleido(path=self._path, page_generator=page, n=1, timeout=RENDER_SECONDS)
             await browser.open()
             return browser
 

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from components.failure import not_for_keeping
 from components.i18n import N_, _
+from components.maps import clockwise_rings
 from data_access.codes import GEOGRAPHY_LEVELS
 from data_access.queries import DataUnavailable, current_settings, geometry_layer, health_status, resolve_release
 from embeds.signing import frame_ancestors, is_embed_path
@@ -36,8 +37,8 @@ COMPRESSED_TYPES = [
 ]
 ROLE_WORDS = {"agency": N_("agency"), "statewide": N_("statewide"), "admin": N_("admin")}
 CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-       "child-src 'self' blob:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
+       "child-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 
 
 def callback_failed(error: Exception):
@@ -82,8 +83,24 @@ def signed_in() -> str | None:
     return f"{current_user.id} ({_(ROLE_WORDS[role]) if role in ROLE_WORDS else role})"
 
 
-def geometry_response(release_id: str, level: str) -> Response:
-    """A release's boundary layer: immutable per release, so cached long and validated by ETag."""
+_CLOCKWISE: dict[str, str] = {}  # a few layers' text with clockwise outer rings, by the stored layer's digest
+
+
+def clockwise_text(text: str, digest: str) -> str:
+    """A stored layer (RFC 7946) with its outer rings turned clockwise, as the map's d3-geo reads them."""
+    if digest not in _CLOCKWISE:
+        while len(_CLOCKWISE) >= 8:
+            _CLOCKWISE.pop(next(iter(_CLOCKWISE)), None)
+        _CLOCKWISE[digest] = json.dumps(clockwise_rings(json.loads(text)), separators=(",", ":"), ensure_ascii=False)
+    return _CLOCKWISE[digest]
+
+
+def geometry_response(release_id: str, level: str, clockwise: bool = False) -> Response:
+    """A release's boundary layer: immutable per release, so cached long and validated by ETag.
+
+    `clockwise` (the map's address) serves it with clockwise outer rings, under an address and ETag of its
+    own: a browser that kept the layer as stored keeps it apart.
+    """
     if level not in GEOGRAPHY_LEVELS or not release_id.replace("-", "").isalnum() or len(release_id) > 64:
         return Response("unknown layer", status=404, mimetype="text/plain")
     try:
@@ -95,6 +112,8 @@ def geometry_response(release_id: str, level: str) -> Response:
     if layer is None:
         return Response("no boundaries in this release", status=404, mimetype="text/plain")
     text, digest = layer
+    if clockwise:
+        text, digest = clockwise_text(text, digest), f"{digest}-cw"
     if request.if_none_match.contains(digest):
         return Response(status=304, headers={"ETag": f'"{digest}"'})
     caching = "private, no-store" if info.status == "draft" else "public, max-age=31536000, immutable"
@@ -146,6 +165,10 @@ def install_server_hooks(app: Dash) -> None:
     @server.route("/geo/<release_id>/<level>.geojson")
     def _geometry(release_id: str, level: str) -> Response:
         return geometry_response(release_id, level)
+
+    @server.route("/geo/<release_id>/clockwise/<level>.geojson")
+    def _map_geometry(release_id: str, level: str) -> Response:
+        return geometry_response(release_id, level, clockwise=True)
 
     # Registered last, so it runs before `_headers` (Flask runs these in reverse): its 304s get the headers too.
     server.after_request(embed_caching(app.config.routes_pathname_prefix))

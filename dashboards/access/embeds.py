@@ -1,8 +1,6 @@
 """The access pages' embeddable charts: the town map, the ranked towns, the group lens and the town profile."""
 from __future__ import annotations
 
-import json
-
 import dash
 
 from components.i18n import _
@@ -45,8 +43,8 @@ def access_map(settings: Settings, rid: str, p: dict, image: bool) -> Built:
         raise Unavailable("no boundaries")
     figure = None
     if shapes is not None:
-        geojson = (json.loads(queries.geometry_layer(settings, rid, "town")[0]) if image
-                   else dash.get_relative_path(f"/geo/{rid}/town.geojson"))
+        geojson = (am.inline_geometry(queries.geometry_layer(settings, rid, "town")[0]) if image
+                   else am.geometry_url(rid))
         figure = am.map_figure(frame, shapes, towns, measure, int(year), region, geojson)
     area = (_("Connecticut's towns") if region is None
             else _("towns of the %(region)s", region=towns.loc[towns["region_id"] == region, "region_name"].iloc[0]))

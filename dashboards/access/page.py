@@ -35,7 +35,7 @@ from embeds.button import embed_options, png_href
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
 from . import filters
-from .parts import TABLE_LABELS, lens_parts, map_figure, map_table, ranked_parts
+from .parts import TABLE_LABELS, geometry_url, lens_parts, map_figure, map_table, ranked_parts
 from .transforms import (
     ALL_REGIONS,
     EVERYONE,
@@ -103,9 +103,8 @@ def _map_block(choice: Choice, shapes: pd.DataFrame | None) -> list:
                 html.Div(dcc.Graph(id="access-map", figure={}), hidden=True)]
     measure = choice.measure
     frame = aq.town_values(settings(), choice.release_id, viewer(), measure["measure_id"], choice.year)
-    url = dash.get_relative_path(f"/geo/{choice.release_id}/town.geojson")
     figure = map_figure(frame, shapes, aq.town_list(settings(), choice.release_id), measure, choice.year,
-                        choice.region, url)
+                        choice.region, geometry_url(choice.release_id))
     return [
         html.Div(dcc.Graph(id="access-map", figure=figure, config={"displaylogo": False}), role="figure",
                  **{"aria-label": _("Map of the towns shaded by the chosen measure; the ranked table beside it "

@@ -1,13 +1,15 @@
 """The `/access` charts (page, embed and image): the town map, the ranked towns and the group lens."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
+import dash
 import pandas as pd
 
 from components.formatting import group_label, residents, suppressed
 from components.i18n import N_, _
-from components.maps import town_map
+from components.maps import clockwise_rings, town_map
 from components.panel import ChartParts
 from components.tables import TableLink, data_table, long_table
 from dashboards._shared.excluded import excluded_count, place_note, places_note, with_note
@@ -35,6 +37,16 @@ TABLE_LABELS = {
     "cv": N_("Coefficient of variation"), "reliability": N_("Reliability"), "numerator": N_("Numerator"),
     "denominator": N_("Denominator"), "class_break": N_("Map class"),
 }
+
+
+def geometry_url(release_id: str) -> str:
+    """Where the map reads the towns' boundaries: the release's layer with clockwise outer rings."""
+    return dash.get_relative_path(f"/geo/{release_id}/clockwise/town.geojson")
+
+
+def inline_geometry(layer_text: str) -> dict:
+    """A stored layer for a figure that carries its geometry (an image), turned as the map reads it."""
+    return clockwise_rings(json.loads(layer_text))
 
 
 def map_figure(frame: pd.DataFrame, shapes: pd.DataFrame, towns: pd.DataFrame, measure: pd.Series, year: int,

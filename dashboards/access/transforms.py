@@ -13,7 +13,7 @@ from components.maps import LOW_MARK, MapValues, MapView, class_colours, hover_t
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north
 MAP_WIDTH_PX, MAP_HEIGHT_PX = 640, 490  # the map's drawing area on a laptop screen (fit_view's default)
-DIMMED = 0.3  # opacity of towns outside the chosen planning region
+MAP_MARGIN = 1.1  # the framed box is this much wider and taller than the towns it is about
 UNIT_WORDS = {"percent": N_("percentage points"), "minutes": N_("minutes"), "per_1000": N_("per 1,000"),
               "dollars": N_("dollars")}
 SHORT_UNIT_WORDS = {"percent": N_("pts"), "minutes": N_("min")}
@@ -289,16 +289,27 @@ def _mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
+def _mercator_lat(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
 def fit_view(bounds: Bounds, width_px: int = MAP_WIDTH_PX, height_px: int = MAP_HEIGHT_PX,
-             revision: str = "all") -> MapView:
-    """Centre and zoom that fit the bounds in a web-Mercator map of 512-px tiles, with a small margin."""
+             revision: str = "all", margin: float = MAP_MARGIN) -> MapView:
+    """The box a Mercator map frames: the bounds with a margin, widened to the panel's shape.
+
+    Plotly fits the box into the panel keeping its shape, so a box of the panel's shape fills it; the
+    towns around a region fill the rest of the panel.
+    """
     west, south, east, north = bounds
     y_south, y_north = _mercator_y(south), _mercator_y(north)
-    zoom_x = math.log2(width_px * 360 / (512 * max(east - west, 1e-6)))
-    zoom_y = math.log2(height_px * 2 * math.pi / (512 * max(y_north - y_south, 1e-9)))
-    centre_lat = math.degrees(2 * math.atan(math.exp((y_south + y_north) / 2)) - math.pi / 2)
-    return MapView(lat=round(centre_lat, 5), lon=round((west + east) / 2, 5),
-                   zoom=round(min(zoom_x, zoom_y) - 0.15, 2), revision=revision)
+    half_x = max(math.radians(east - west), 1e-6) / 2 * margin
+    half_y = max(y_north - y_south, 1e-6) / 2 * margin
+    aspect = width_px / height_px
+    half_x, half_y = max(half_x, half_y * aspect), max(half_y, half_x / aspect)
+    mid_x, mid_y = math.radians(west + east) / 2, (y_south + y_north) / 2
+    return MapView(west=round(math.degrees(mid_x - half_x), 5), south=round(_mercator_lat(mid_y - half_y), 5),
+                   east=round(math.degrees(mid_x + half_x), 5), north=round(_mercator_lat(mid_y + half_y), 5),
+                   revision=revision)
 
 
 def _numbers(column: pd.Series) -> np.ndarray:
@@ -350,7 +361,7 @@ def map_values(frame: pd.DataFrame, label: str, unit: str, direction: str, year:
         missing=missing["town_geoid"].tolist(), missing_names=missing["town_name"].tolist(),
         colours=class_colours(max(len(present), 1), darker_is_low=direction == "higher_is_better"),
         ticktext=ticktext or [""], title=title,
-        opacity=None if not region_id else np.where(frame["region_id"] == region_id, 1.0, DIMMED).tolist(),
+        highlighted=np.flatnonzero(frame["region_id"] == region_id).tolist() if region_id else None,
     )
 
 

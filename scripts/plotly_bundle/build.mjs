@@ -1,4 +1,4 @@
-// node build.mjs OUT_DIR: the two bundles, minified, from the pinned packages in node_modules.
+// node build.mjs OUT_DIR: plotly-partial.min.js, minified, from the pinned packages in node_modules.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -7,24 +7,10 @@ import { createRequire } from 'node:module';
 const out = process.argv[2];
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
-const common = {
-    bundle: true, minify: true, format: 'iife', target: 'es2016', legalComments: 'none',
-    define: { global: 'window', 'define.amd': 'false' }, logLevel: 'warning',
-};
-// plotly-partial.min.js: MapLibre, its worker and its style sheet come from the lazy bundle instead.
-const leaveMapLibreOut = {
-    name: 'leave-maplibre-out',
-    setup(build) {
-        build.onResolve({ filter: /maplibre-gl\/dist\/maplibre-gl\.mjs$/ },
-            () => ({ path: path.join(here, 'maplibre-shim.js') }));
-        build.onResolve({ filter: /maplibre_worker$/ }, () => ({ path: 'worker', namespace: 'empty' }));
-        build.onResolve({ filter: /\.css$/ }, () => ({ path: 'css', namespace: 'empty' }));
-        build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = "";', loader: 'js' }));
-    },
-};
-// Nothing may load from the internet (DESIGN §8): plotly.js's defaults that name other hosts (basemap styles,
-// tiles, glyphs, marker icons, the topojson of geo maps) point at this site instead, where they are not found.
-// The app draws maps on map_style "white-bg", which needs none of them.
+// Nothing may load from the internet (DESIGN §8): plotly.js's defaults that name other hosts (the topojson of
+// geo maps, and the basemaps, tiles and fonts of the map traces the app does not draw) point at this site
+// instead, where they are not found. The town map draws no base layer, and assets/plotly-geo-offline.js
+// gives plotly the empty topojson it asks for anyway, so even that request is never made.
 const OFFLINE = /https:\/\/(basemaps\.cartocdn\.com|tile\.openstreetmap\.org|fonts\.openmaptiles\.org|cdn\.jsdelivr\.net|cdn\.plot\.ly)\//g;
 const stayOffline = {
     name: 'stay-offline',
@@ -34,9 +20,17 @@ const stayOffline = {
         }));
     },
 };
-await esbuild.build({ ...common, entryPoints: [path.join(here, 'entry.js')], globalName: 'Plotly',
-    plugins: [leaveMapLibreOut, stayOffline], outfile: path.join(out, 'plotly-partial.min.js') });
-await esbuild.build({ ...common, entryPoints: [path.join(here, 'maps.js')], loader: { '.css': 'text' },
-    outfile: path.join(out, 'plotly-maps.lazy.js') });
-console.log('plotly.js', require('plotly.js/package.json').version, 'maplibre-gl',
-    require('maplibre-gl/package.json').version, 'esbuild', esbuild.version);
+// plotly.js's registry requires MapLibre's style sheet for the map traces the app does not draw: left out.
+const noStyleSheets = {
+    name: 'no-style-sheets',
+    setup(build) {
+        build.onResolve({ filter: /\.css$/ }, () => ({ path: 'css', namespace: 'empty' }));
+        build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: '', loader: 'js' }));
+    },
+};
+await esbuild.build({
+    entryPoints: [path.join(here, 'entry.js')], outfile: path.join(out, 'plotly-partial.min.js'),
+    bundle: true, minify: true, format: 'iife', target: 'es2016', legalComments: 'none', globalName: 'Plotly',
+    define: { global: 'window', 'define.amd': 'false' }, logLevel: 'warning', plugins: [noStyleSheets, stayOffline],
+});
+console.log('plotly.js', require('plotly.js/package.json').version, 'esbuild', esbuild.version);
