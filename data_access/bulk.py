@@ -105,8 +105,9 @@ class BulkWriter:
         self.url, self.fixed = database_url, fixed or {}
         self._folder = tempfile.TemporaryDirectory(prefix="ct-equity-release-")
         self._count = 0
+        self._log = open(Path(self._folder.name) / "writer.log", "w+")  # noqa: SIM115 - closed in _finish
         self._child = subprocess.Popen([sys.executable, "-m", "data_access.bulk"], stdin=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, text=True)
+                                       stderr=self._log, text=True)
         self._send({"url": database_url, "parent": os.getpid()})
 
     def _send(self, message: dict) -> None:
@@ -139,8 +140,10 @@ class BulkWriter:
                 self._child.stdin.close()
             except OSError:
                 pass
-        reason = self._child.stderr.read().strip()
         code = self._child.wait()
+        self._log.seek(0)
+        reason = self._log.read().strip()
+        self._log.close()
         self._folder.cleanup()
         if code != 0:
             raise BulkWriteError(" ".join(reason.split())[:MESSAGE_CHARS] or f"the writer stopped with code {code}")
