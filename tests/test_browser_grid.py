@@ -12,6 +12,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.test_a11y import axe_violations
 from tests.test_browser_download import GRID_ROWS, click, wait_for_csv
 
 pytestmark = pytest.mark.browser
@@ -117,6 +118,7 @@ def test_an_embed_loads_no_grid_and_shows_the_chart_s_rows_in_a_plain_table(dash
     assert len(table["rows"]) == 39
     assert table["rows"][:25] == on_page  # the same rows, columns and number text as the page's grid
     assert driver.find_elements(By.CSS_SELECTOR, ".ag-root") == []
+    assert axe_violations(driver) == []  # the open table too
 
     click(driver, panel.find_element(By.XPATH, ".//button[normalize-space()='Descargar CSV']"))
     with wait_for_csv(Path(dash_duo.download_path)).open(newline="", encoding="utf-8") as handle:
