@@ -9,8 +9,8 @@ from flask import Flask
 import briefing
 import web
 from components.shell import shell
-from web.language import LocalizedDash
 from web.server import COMPRESSED_TYPES, callback_failed, signed_in
+from web.site import SiteDash
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -21,11 +21,11 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-def create_app() -> LocalizedDash:
+def create_app() -> SiteDash:
     """The app with its pages, shell, sign-in, headers and health check."""
     server = Flask(__name__)
     server.config["COMPRESS_MIMETYPES"] = COMPRESSED_TYPES  # flask-compress reads this when Dash creates it
-    app = LocalizedDash(
+    app = SiteDash(
         __name__,
         server=server,
         use_pages=True,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,6 +10,7 @@ from dash import dcc, html
 
 from .figures import localize
 from .i18n import N_, _
+from .tables import frame_table, without_grids
 
 
 @dataclass(frozen=True)
@@ -50,26 +50,46 @@ def grid_text() -> dict[str, str]:
     return {key: _(text) for key, text in GRID_TEXT.items()}
 
 
-def _header(label: str) -> str:
-    """A column header in the viewer's language (labels are English message ids)."""
+def column_header(column: str, labels: dict[str, str] | None = None) -> str:
+    """A column's header in the viewer's language (labels are English message ids; else the column's name)."""
+    labels = labels or {}
+    label = labels[column] if column in labels else column.replace("_", " ").capitalize()
     return _(label) if label else label
 
 
-def grid(chart_id: str, frame: pd.DataFrame, labels: dict[str, str] | None = None,
-         page_size: int = 25) -> dag.AgGrid:
-    """A sortable, filterable data table of exactly the rows a chart shows (headers in the viewer's language)."""
-    labels = labels or {}
-    columns = [{"field": c, "headerName": _header(labels[c] if c in labels else c.replace("_", " ").capitalize())}
-               for c in frame.columns]
-    return dag.AgGrid(
-        id={"type": "panel-grid", "chart": chart_id},
-        rowData=frame.to_dict("records"),
-        columnDefs=columns,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
-        dashGridOptions={"pagination": len(frame) > page_size, "paginationPageSize": page_size,
-                         "domLayout": "autoHeight", "ensureDomOrder": True, "localeText": grid_text()},
-        columnSize="responsiveSizeToFit",
-    )
+def table_data(frame: pd.DataFrame, labels: dict[str, str] | None = None, grid: bool = True,
+               page_size: int = 25) -> dict:
+    """A chart's data table as the page holds it (AG Grid's `rowData` and `columnDefs`; with `grid`, the rest of
+    the grid's properties too): the "Show data" grid is drawn from it and the CSV download sends it."""
+    data = {"rowData": frame.to_dict("records"),
+            "columnDefs": [{"field": c, "headerName": column_header(c, labels)} for c in frame.columns]}
+    if grid:
+        data.update(
+            defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 110},
+            dashGridOptions={"pagination": len(frame) > page_size, "paginationPageSize": page_size,
+                             "domLayout": "autoHeight", "ensureDomOrder": True, "localeText": grid_text()},
+            columnSize="responsiveSizeToFit")
+    return data
+
+
+def show_data(chart_id: str, title: str, table: pd.DataFrame, labels: dict[str, str] | None, plain: bool) -> list:
+    """The "Show data" disclosure and the table data behind it and the download.
+
+    On the site's pages the grid is drawn only when a reader first opens it (`web/data_tables.py`), so AG Grid's
+    code is fetched only then; `plain` (the embeds) shows a plain HTML table instead, with no AG Grid at all.
+    """
+    summary = _("Show data")
+    if plain:
+        headers = [column_header(c, labels) for c in table.columns]
+        details = html.Details([html.Summary(summary, className="btn btn-link px-0"),
+                                frame_table(table, headers, title)], className="mb-2")
+    else:
+        details = html.Details([
+            html.Summary(summary, className="btn btn-link px-0", id={"type": "panel-show", "chart": chart_id}),
+            html.Div(id={"type": "panel-grid-slot", "chart": chart_id}),
+        ], className="mb-2", **{"data-chart": chart_id})
+    return [details, dcc.Store(id={"type": "panel-table", "chart": chart_id},
+                               data=table_data(table, labels, grid=not plain))]
 
 
 def embed_controls(chart_id: str, embed: str | None = None, embed_params: dict | None = None,
@@ -103,11 +123,13 @@ def chart_panel(
     embed: str | None = None,
     embed_params: dict | None = None,
     png: str | None = None,
+    plain: bool = False,
 ) -> html.Section:
     """A chart with its title, plain-words summary, "show data" table and CSV download of that table.
 
     `embed` (an embeddable chart id) adds an "Embed" button for the view `embed_params`; `png` (the address
-    of the chart's image) adds a "Download PNG" link when there is a figure to draw.
+    of the chart's image) adds a "Download PNG" link when there is a figure to draw. `plain` (the embeds) draws
+    every table as plain HTML, so that the page needs no AG Grid.
     """
     graph = None
     if figure is not None:
@@ -120,11 +142,8 @@ def chart_panel(
         html.H2(title, className="h4", id=f"{chart_id}-title"),
         graph,
         html.P(summary, className="chart-summary", id=f"{chart_id}-summary"),
-        *(extra or []),
-        html.Details([
-            html.Summary(_("Show data"), className="btn btn-link px-0"),
-            grid(chart_id, table, labels),
-        ], className="mb-2"),
+        *((without_grids(extra) if plain else extra) or []),
+        *show_data(chart_id, title, table, labels, plain),
         dbc.Button(_("Download CSV"), id={"type": "panel-csv", "chart": chart_id}, color="secondary",
                    outline=True, size="sm", className="me-2"),
         dcc.Download(id={"type": "panel-download", "chart": chart_id}),

@@ -1,7 +1,8 @@
 """`/embed/<chart_id>` — one chart without the site's navigation, for another site's iframe (DESIGN §7).
 
 Public figures of a published (or an explicitly named retired) release only, whoever is signed in; the
-navigation bar and footer are hidden for embed addresses by `assets/embed.js` and `assets/embed.css`.
+navigation bar and footer are hidden for embed addresses by `assets/embed.js` and `assets/embed.css`. Its
+tables are plain HTML: the document loads no AG Grid (`web/site.py`).
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def layout(chart_id: str | None = None, view: dict | None = None, **query):
     info = rendered.info
     return _frame([
         synthetic_notice(info.synthetic),
-        parts_panel(rendered.parts, png=png_href(chart_id, rendered.params)),
+        parts_panel(rendered.parts, png=png_href(chart_id, rendered.params), plain=True),
         release_line(info.release_id, info.status,
                      info.published_at),
         html.P(html.A(_("Open this view in CT Equity Benchmarks"), href=rendered.page, target="_blank",

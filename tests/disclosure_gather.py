@@ -167,6 +167,17 @@ def components(node):
             yield from components(value)
 
 
+def data_table(kind: str, props: dict) -> dict | None:
+    """A data table handed out (its rowData, columnDefs and id): a grid on the page, or the table a chart panel
+    holds for its "Show data" and its download (`panel-table`), or None."""
+    ident = props.get("id")
+    if kind == "Store" and isinstance(ident, dict) and ident.get("type") == "panel-table":
+        props = {**props["data"], "id": ident} if isinstance(props.get("data"), dict) else {}
+    elif kind != "AgGrid":
+        return None
+    return props if isinstance(props.get("rowData"), list) and isinstance(props.get("columnDefs"), list) else None
+
+
 def string_ids(layout: object) -> dict[str, dict]:
     return {props["id"]: props for _, props in components(layout) if isinstance(props.get("id"), str)}
 
@@ -208,11 +219,12 @@ class Gatherer:
             ident = props.get("id")
             chart = str(ident.get("chart") if isinstance(ident, dict) else ident)
             chart = ALIASES.get(chart, chart)
-            if kind == "AgGrid" and isinstance(props.get("rowData"), list):
-                fields = [c["field"] for c in props["columnDefs"]]
-                parse_grid(self.seen, self.maps, chart, props["rowData"], fields, ctx, source)
+            table = data_table(kind, props)
+            if table is not None:
+                fields = [c["field"] for c in table["columnDefs"]]
+                parse_grid(self.seen, self.maps, chart, table["rowData"], fields, ctx, source)
                 if isinstance(ident, dict):
-                    self.tables[json.dumps([ident, props["rowData"]], sort_keys=True)] = (props, ctx)
+                    self.tables[json.dumps([ident, table["rowData"]], sort_keys=True)] = (table, ctx)
             elif kind == "Store" and isinstance(ident, dict) and isinstance(props.get("data"), dict):
                 self.embeds.setdefault((chart, props["data"].get("agency")), props["data"])
             elif kind == "Graph" and isinstance(props.get("figure"), dict):
@@ -265,8 +277,8 @@ class Gatherer:
     def downloads(self) -> None:
         """Every distinct data table handed out, through its 'Download CSV' button."""
         for props, ctx in list(self.tables.values()):
-            values = {"panel-csv.n_clicks": 1, "panel-grid.rowData": props["rowData"],
-                      "panel-grid.columnDefs": props["columnDefs"], "panel-grid.id": props["id"]}
+            values = {"panel-csv.n_clicks": 1, "panel-table.id": props["id"],
+                      "panel-table.data": {"rowData": props["rowData"], "columnDefs": props["columnDefs"]}}
             answer = self.call(self.dep("panel-download"), values, {}, props["id"]["chart"])
             table = list(csv.reader(io.StringIO(next(iter(answer["response"].values()))["data"]["content"])))
             chart = ALIASES.get(props["id"]["chart"], props["id"]["chart"])

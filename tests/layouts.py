@@ -30,3 +30,10 @@ def texts(component) -> str:
 def by_id(component, id_):
     """The component with this id, or None."""
     return next((n for n in walk(component) if getattr(n, "id", None) == id_), None)
+
+
+def panel_table(component, chart: str | None = None) -> dict:
+    """The data table a chart panel holds (its `rowData` and `columnDefs`): what its "Show data" grid draws and
+    its CSV download sends. The first panel's, or the panel of the chart id given."""
+    return next(n.data for n in walk(component) if type(n).__name__ == "Store" and isinstance(n.id, dict)
+                and n.id.get("type") == "panel-table" and (chart is None or n.id.get("chart") == chart))

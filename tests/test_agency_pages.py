@@ -9,7 +9,7 @@ import pytest
 from dashboards._shared.workforce import with_flags
 from dashboards.agencies.listing import agency_overview, list_summary
 from tests.agency_rows import ASIAN, HISPANIC, K_TEXT, WHITE
-from tests.layouts import walk
+from tests.layouts import panel_table, walk
 
 
 # ---------------------------------------------------------------- the agency list, pure
@@ -242,12 +242,11 @@ def test_opening_a_job_category_shows_its_own_rows_and_goes_into_the_url(env):
     # The rows shown are the professionals rows of the release table (public view), tested by Fisher exact.
     raw = read_table(settings, "selection_rates", release, agency_code="DOC", job_category="professionals",
                      fiscal_year=2025, group_dimension="race_ethnicity")
-    grid_id = {"type": "panel-grid", "chart": "agency-selection"}
-    grid = next(c for c in walk(content) if getattr(c, "id", None) == grid_id)
-    assert len(grid.rowData) == len(raw)
-    assert {r["test"] for r in grid.rowData} == {"Fisher exact"}
+    rows = panel_table(content, "agency-selection")["rowData"]
+    assert len(rows) == len(raw)
+    assert {r["test"] for r in rows} == {"Fisher exact"}
     hires = raw[(raw["action"] == "hire") & ~raw["suppressed"].astype(bool)]
-    shown = {r["group"]: r["pool"] for r in grid.rowData if r["action"] == "Hires"}
+    shown = {r["group"]: r["pool"] for r in rows if r["action"] == "Hires"}
     from components.formatting import count, group_label
 
     for r in hires.itertuples():

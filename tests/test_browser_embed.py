@@ -15,7 +15,8 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.test_browser_download import GRID_ROWS, click, same, wait_for_csv
+from tests.test_browser_download import click, wait_for_csv
+from tests.test_browser_grid import TABLE, same_text
 
 pytestmark = pytest.mark.browser
 SECRET = "a secret shared with nobody"
@@ -97,15 +98,15 @@ def test_map_embed_renders_in_another_site_and_downloads_its_table(dash_duo, app
     assert title == "Households with broadband, 2024: towns of the Capitol Planning Region"
     section = driver.find_element(By.CSS_SELECTOR, "section.chart-panel")
     click(driver, section.find_element(By.XPATH, ".//summary[normalize-space()='Show data']"))
-    grid = WebDriverWait(driver, 10).until(lambda d: d.execute_script(GRID_ROWS, "access-map"))
-    assert len(grid["rows"]) == 38  # the Capitol region's towns
+    table = WebDriverWait(driver, 10).until(lambda d: d.execute_script(TABLE, section))  # plain HTML, no AG Grid
+    assert len(table["rows"]) == 38  # the Capitol region's towns
     click(driver, section.find_element(By.XPATH, ".//button[normalize-space()='Download CSV']"))
     with wait_for_csv(Path(dash_duo.download_path)).open(newline="", encoding="utf-8") as handle:
         records = list(csv.reader(handle))
-    assert records[0] == grid["headers"] and len(records) - 1 == len(grid["rows"])  # the names the table shows
-    for screen, downloaded in zip(grid["rows"], records[1:], strict=True):
-        pairs = zip(grid["fields"], downloaded, strict=True)
-        assert all(same(screen.get(f), v) for f, v in pairs), downloaded
+    headers = [h[2] for h in table["headers"]]
+    assert records[0] == headers and len(records) - 1 == len(table["rows"])  # the names the table shows
+    for screen, downloaded in zip(table["rows"], records[1:], strict=True):
+        assert all(same_text(s, v) for s, v in zip(screen, downloaded, strict=True)), downloaded
 
     inside(driver, "home")  # the site's own pages refuse to be framed
     time.sleep(1.5)

@@ -7,7 +7,7 @@ import pytest
 from components.formatting import count, number, percent
 from data_access import casework_queries as cq
 from data_access.viewer import ANONYMOUS
-from tests.layouts import by_id
+from tests.layouts import by_id, panel_table
 from tests.public_pages import HOSTILE, component_ids, is_notice, page
 from tests.test_embed_all import panel_view, panels, tree
 
@@ -72,8 +72,7 @@ def test_an_agency_view_and_the_outcome_view(casework):
     assert view["title"] == "How do discrimination complaints end?"
     assert "Department of Social Services" in view["summary"]
     outcomes = cq.complaint_view(settings, rid, ANONYMOUS, "DSS", "outcome")
-    assert len(by_id(sections["casework-complaints"],
-                     {"type": "panel-grid", "chart": "casework-complaints"}).rowData) == len(outcomes)
+    assert len(panel_table(sections["casework-complaints"], "casework-complaints")["rowData"]) == len(outcomes)
     summary = cq.aap_summary(settings, rid, ANONYMOUS, "DSS")
     own = summary.dropna(subset=["aap_decision"]).iloc[-1]
     sections, _search = shown(module, rid, agency="DSS", year=str(int(own["plan_year"])))

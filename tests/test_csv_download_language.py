@@ -27,7 +27,7 @@ def lens_rows() -> pd.DataFrame:
 def download(lang: str) -> tuple[list[str], list[list[str]]]:
     """The access page's group-lens table as the page builds it, and its CSV as the download sends it."""
     from app import app
-    from components.panel import grid
+    from components.panel import table_data
     from dashboards.access.parts import lens_parts
     from web.downloads import download_csv
 
@@ -35,9 +35,9 @@ def download(lang: str) -> tuple[list[str], list[list[str]]]:
                          "direction": "higher_is_better"})
     with app.server.test_request_context(f"/?lang={lang}"):
         parts = lens_parts(lens_rows(), pd.DataFrame(), measure, 2025, None, "black")
-        table = grid(parts.chart_id, parts.table, parts.labels)
-        shown = [c["headerName"] for c in table.columnDefs]
-        sent = download_csv(1, table.rowData, table.columnDefs, table.id)
+        table = table_data(parts.table, parts.labels)
+        shown = [c["headerName"] for c in table["columnDefs"]]
+        sent = download_csv(1, table["rowData"], table["columnDefs"], {"type": "panel-table", "chart": parts.chart_id})
     return shown, list(csv.reader(io.StringIO(sent["content"], newline="")))
 
 

@@ -208,19 +208,20 @@ class Shown:
 
     def harvest(self, answer: object, ctx: dict, source: str) -> None:
         """Lens tables (group and reference figures) and town profiles (region and state figures)."""
-        from tests.disclosure_gather import components
+        from tests.disclosure_gather import components, data_table
 
         for kind, props in components(answer):
             ident = props.get("id")
             chart = ident.get("chart") if isinstance(ident, dict) else ident
+            table = data_table(kind, props)
             if kind == "Table" and chart == "access-lens-table":
                 for area, group, reference, *_ in table_rows(props):
                     where = (ctx["year"], ctx["measure"], *self.place(area))
                     self.texts += [((*where, ctx["group"]), group, source),
                                    ((*where, ctx["reference"]), reference, source)]
-            elif kind == "AgGrid" and chart == "town-profile":
-                names = {c["field"]: c["headerName"] for c in props["columnDefs"]}
-                for row in props["rowData"]:
+            elif table is not None and chart == "town-profile":
+                names = {c["field"]: c["headerName"] for c in table["columnDefs"]}
+                for row in table["rowData"]:
                     for field in ("region", "state"):
                         key = (ctx["year"], ctx["labels"][row["measure"]], *self.place(names[field]), "total")
                         self.texts.append((key, row[field], source))
@@ -232,7 +233,7 @@ def test_pages_embeds_and_downloads_show_only_the_public_aggregates(client, town
     from app import app
     from components.formatting import by_unit
     from data_access.queries import read_table
-    from tests.disclosure_gather import Gatherer, components
+    from tests.disclosure_gather import Gatherer, components, data_table
 
     t = towns_truth
     g, shown = Gatherer(app, client, t.settings, t.rid), Shown(t)
@@ -259,10 +260,10 @@ def test_pages_embeds_and_downloads_show_only_the_public_aggregates(client, town
             layout = g.page(f"/towns/{town}", {"release": t.rid, "year": str(int(year))})
             shown.harvest(layout, ctx, "town page")
             for kind, props in components(layout):
-                ident = props.get("id")
-                if kind == "AgGrid" and isinstance(ident, dict) and ident.get("chart") == "town-profile":
-                    download = {"panel-csv.n_clicks": 1, "panel-grid.rowData": props["rowData"],
-                                "panel-grid.columnDefs": props["columnDefs"], "panel-grid.id": ident}
+                ident, props = props.get("id"), data_table(kind, props)
+                if props is not None and isinstance(ident, dict) and ident.get("chart") == "town-profile":
+                    download = {"panel-csv.n_clicks": 1, "panel-table.id": ident,
+                                "panel-table.data": {"rowData": props["rowData"], "columnDefs": props["columnDefs"]}}
                     reply = g.call(g.dep("panel-download"), download, {}, "town-profile")
                     content = next(iter(reply["response"].values()))["data"]["content"]
                     header, *cells = list(csv.reader(io.StringIO(content)))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from embeds import registry
 from embeds import signing as em
 from geo.towns import towns
-from tests.layouts import texts, walk
+from tests.layouts import panel_table, texts, walk
 
 SECRET = "correct horse battery staple"
 KEYS = st.sampled_from(["release", "measure", "year", "group", "region", "peer", "x"])
@@ -173,7 +173,7 @@ def embed(app_env):
 
 
 def grid_rows(component) -> list[dict]:
-    return next(n for n in walk(component) if type(n).__name__ == "AgGrid").rowData
+    return panel_table(component)["rowData"]
 
 
 def figure_of(component):
@@ -429,3 +429,15 @@ def test_the_areas_register_the_36_embeddable_charts_with_their_parameters():
            for c in ("complaints", "forums", "closing", "accommodations", "goals")},
     }
     assert registry.CHARTS["access-map"].image_width == 800 and registry.CHARTS["town-profile"].image_width == 1000
+
+
+def test_the_agencies_list_embed_links_each_agency_in_a_plain_table(embed, app_env):
+    """The list is a grid on its page; an embed draws it as a plain table whose links open the site in a new tab."""
+    rid = app_env["release_id"]
+    page = embed.layout(chart_id="agencies-list", year="2024")
+    assert not [n for n in walk(page) if getattr(n, "_namespace", None) == "dash_ag_grid"]
+    table = next(n for n in walk(page) if getattr(n, "id", None) == "agencies-table")
+    links = {a.children: a for a in walk(table) if type(a).__name__ == "A"}
+    assert len(links) == len(grid_rows(page)) == 39  # every agency, as in the panel's data table
+    doc = links["Department of Correction"]
+    assert (doc.href, doc.target) == (f"/agencies/DOC?release={rid}&year=2024", "_blank")

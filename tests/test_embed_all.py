@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 import plotly.io as pio
 import pytest
 
+from components.tables import PLAIN_ROWS
 from data_access import codes
 from embeds import registry
 from embeds import signing as em
-from tests.layouts import by_id, texts, walk
+from tests.layouts import by_id, panel_table, texts, walk
 from tests.public_pages import PAGE_MODULES
 from tests.test_release_pinning import release
 
@@ -53,13 +56,42 @@ def panel_view(section) -> dict:
     """What a reader of a chart panel sees: title, summary, the data table's rows and the chart."""
     title = next(n for n in walk(section) if type(n).__name__ == "H2")
     summary = next(n for n in walk(section) if "chart-summary" in (getattr(n, "className", None) or ""))
-    grid = next(n for n in walk(section) if type(n).__name__ == "AgGrid"
-                and isinstance(n.id, dict) and n.id.get("type") == "panel-grid")
+    store = next(n for n in walk(section) if type(n).__name__ == "Store"
+                 and isinstance(n.id, dict) and n.id.get("type") == "panel-table")
     graph = next((n for n in walk(section) if type(n).__name__ == "Graph"), None)
-    return {"chart": grid.id["chart"], "title": title.children, "summary": summary.children,
-            "columns": [c["headerName"] for c in grid.columnDefs],
-            "rows": json.dumps(grid.rowData, sort_keys=True, default=str),
+    return {"chart": store.id["chart"], "title": title.children, "summary": summary.children,
+            "columns": [c["headerName"] for c in store.data["columnDefs"]],
+            "rows": json.dumps(store.data["rowData"], sort_keys=True, default=str),
             "figure": None if graph is None else pio.to_json(graph.figure, validate=False)}
+
+
+def no_grid(component) -> bool:
+    """Nothing of AG Grid: an embed's document does not load it (`web/site.py`)."""
+    return not [n for n in walk(component) if getattr(n, "_namespace", None) == "dash_ag_grid"]
+
+
+def plain_rows(section) -> list[list[str]]:
+    """The rows of an embed's plain "Show data" table, as its cells read."""
+    details = next(n for n in walk(section) if type(n).__name__ == "Details")
+    body = next(n for n in walk(details) if type(n).__name__ == "Tbody")
+    return [[td.children for td in tr.children] for tr in body.children]
+
+
+def shows_rows(section, shown: list[list[str]]) -> bool:
+    """The table shows the first rows of the panel's data (the CSV holds all), each figure as the grid shows it:
+    the same number (no '.0' on whole numbers), missing values blank."""
+    def same(value: object, text: str) -> bool:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return text == ""
+        if isinstance(value, float):
+            return float(text) == value and not text.endswith(".0")
+        return text == str(value)
+
+    table = panel_table(section)
+    fields = [c["field"] for c in table["columnDefs"]]
+    rows = table["rowData"][:PLAIN_ROWS]
+    return len(shown) == len(rows) and all(len(cells) == len(fields) and all(
+        same(row[f], cell) for f, cell in zip(fields, cells)) for row, cells in zip(rows, shown))
 
 
 # ---------------------------------------------------------------- the pages, for the public
@@ -158,7 +190,9 @@ def test_every_public_chart_panel_has_an_embed_showing_the_same_chart(site):
             assert urlsplit(src).path == f"/embed/{chart_id}" and f"release={rid}" in src
             shown = embed_page(modules, src)
             assert em.NOT_AVAILABLE not in texts(shown), (name, chart_id, src)
+            assert no_grid(shown), (name, chart_id)
             embedded = panel_view(panels(shown)[0])
+            assert shows_rows(panels(shown)[0], plain_rows(panels(shown)[0])), (name, chart_id)
             if chart_id in NEW_CHARTS:
                 assert embedded == view, (name, chart_id)
             else:  # the first six embeds name their place in the title (their page says it in its header)
@@ -298,6 +332,18 @@ def test_embed_document_has_an_etag_and_answers_304_when_unchanged(client, app_e
     assert pinned.headers["ETag"] != etag
     same = client.get("/embed/workforce-trend?agency=DSS&utm_source=x&sig=")  # not parameters of the chart
     assert same.headers["ETag"] == etag
+
+
+def test_embed_documents_load_no_ag_grid_and_the_site_s_pages_do(client):
+    """AG Grid's bundle (~350 KB compressed) is left out of every embed: it draws no grid (DESIGN §8)."""
+    def scripts(path: str) -> list[str]:
+        return re.findall(r'<script src="([^"]+)"', client.get(path).get_data(as_text=True))
+
+    page, embed = scripts("/contracting"), scripts("/embed/contracting-small?lang=es")
+    assert [s for s in page if "/_dash-component-suites/dash_ag_grid/" in s]  # any page may draw a grid
+    assert [s for s in embed if "dash_ag_grid" in s] == []
+    assert embed == [s for s in page if "/dash_ag_grid/" not in s]  # and everything else the same
+    assert [s for s in scripts("/agencies/DSS") if "/dash_ag_grid/" in s]
 
 
 def test_compressed_embed_document_is_revalidated_too(client):

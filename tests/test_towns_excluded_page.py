@@ -230,20 +230,19 @@ def test_demo_access_download_in_spanish_names_its_columns_in_spanish(demo):
 
 def test_demo_town_profile_of_a_suppressed_town(demo):
     from dashboards.access import towns as town_page
-    from tests.layouts import walk
+    from tests.layouts import panel_table
 
     d = demo
     geoid = d["secret"][0]
     region = d["towns"].loc[d["towns"]["town_geoid"] == geoid].iloc[0]
     page = town_page.layout(geoid=geoid, release=d["rid"], year=str(d["year"]))
-    grid = next(n for n in walk(page) if type(n).__name__ == "AgGrid" and n.id == {"type": "panel-grid",
-                                                                                     "chart": "town-profile"})
-    label = next(r for r in grid.rowData if r["town"] == MARK)  # its own value: the mark and its reason
+    grid = panel_table(page, "town-profile")
+    label = next(r for r in grid["rowData"] if r["town"] == MARK)  # its own value: the mark and its reason
     region_n = sum(1 for t in d["secret"] if d["towns"].set_index("town_geoid").at[t, "region_id"]
                    == region["region_id"])
     assert note_text(region["region_name"], region_n) in label["note"]
     assert note_text("Connecticut", d["state"]) in label["note"]
-    assert MARK in csv_text([c["field"] for c in grid.columnDefs], grid.rowData)
+    assert MARK in csv_text([c["field"] for c in grid["columnDefs"]], grid["rowData"])
 
 
 @pytest.mark.parametrize("chart", ["access-ranked", "access-lens", "town-profile", "disparities-groups",

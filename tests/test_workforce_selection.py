@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.layouts import texts, walk
+from tests.layouts import panel_table, texts, walk
 
 K_TEXT = "suppressed (fewer than 5)"
 
@@ -37,10 +37,10 @@ def panel(content):
     section = next(n for n in walk(tree) if type(n).__name__ == "Section"
                    and any(isinstance(getattr(c, "id", None), dict) and c.id.get("chart") == "workforce-selection"
                            for c in walk(n)))
-    grid = next(n for n in walk(section) if type(n).__name__ == "AgGrid")
+    rows = panel_table(section)["rowData"]
     links = next((n for n in walk(section) if getattr(n, "id", None) == "workforce-selection-categories"), None)
     hrefs = {} if links is None else {n.children: n.href for n in walk(links) if type(n).__name__ == "Link"}
-    return section, grid.rowData, hrefs
+    return section, rows, hrefs
 
 
 def pooled_finding(wf, agency_is_all: bool):

@@ -11,6 +11,7 @@ from data_access.viewer import RESOLVER
 from embeds import button as _embed_button  # noqa: F401  (registers the Embed callback)
 from embeds.page import register as register_embed_page
 
+from . import data_tables as _data_tables  # noqa: F401  (registers the drawing of "Show data" grids)
 from . import downloads as _downloads  # noqa: F401  (registers the CSV-download callback)
 from .auth import register_auth, resolve_viewer
 from .language import register_language

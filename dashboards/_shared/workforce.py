@@ -21,6 +21,7 @@ from components.formatting import (
 )
 from components.i18n import N_, _, ngettext
 from components.panel import grid_text
+from components.tables import markdown_link
 from dashboards._shared import query_string
 from data_access import codes
 
@@ -321,12 +322,6 @@ def link_table(headers: list[str], rows: list[list], caption: str, id_: str) -> 
     return html.Div(html.Table([html.Caption(caption, className="caption-top"), head, body],
                                className="table table-sm table-hover align-middle", id=id_),
                     className="table-responsive")
-
-
-def markdown_link(text: str, href: str) -> str:
-    """A markdown link whose text cannot break out of the brackets."""
-    clean = "".join("\\" + ch if ch in "[]()*_`\\" else ch for ch in str(text))
-    return f"[{clean}]({href.replace(' ', '%20').replace(')', '%29')})"
 
 
 def link_grid(id_: str, frame: pd.DataFrame, link_column: str, hrefs: list[str], page_size: int = 50) -> dag.AgGrid:
