@@ -50,6 +50,10 @@
   window.addEventListener("resize", later);
   function watch() {
     new MutationObserver(later).observe(document.body, {childList: true, subtree: true});
+    // the page's width also changes without a window resize: when a taller map brings a scroll bar
+    if (window.ResizeObserver) {
+      new ResizeObserver(later).observe(document.body);
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", watch);

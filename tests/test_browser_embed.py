@@ -64,9 +64,12 @@ def settings_env(monkeypatch, **values: str) -> None:
 
 
 def map_fitted(driver) -> bool:
-    """The map has been drawn and resized to the frame (shorter than the 560 px it is drawn at)."""
+    """The map has been drawn and resized to the frame (shorter than the 560 px it is drawn at) and has settled: its
+    height is the one of its final width (a scroll bar that comes with the taller page narrows it once more)."""
     plot = driver.execute_script(PLOT_DATA) or {}
-    return (plot.get("height") or 560) < 560
+    if not plot.get("height") or plot["height"] >= 560 or not plot.get("width") or not plot.get("key"):
+        return False
+    return plot["height"] == round(plot["key"] + 490 * plot["width"] / 640)
 
 
 def inside(driver, frame_id: str) -> None:
