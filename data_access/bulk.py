@@ -173,7 +173,7 @@ def _child(lines) -> None:
                     return
                 if message.get("commit"):
                     break
-                with pa.memory_map(message["file"]) as source:  # streamed batch by batch
+                with pa.OSFile(message["file"]) as source:  # read and written a batch at a time
                     cur.adbc_ingest(message["table"], pa.ipc.open_stream(source), mode="append")
                 os.remove(message["file"])
         conn.rollback()  # no commit from a living build: it failed, or was stopped
