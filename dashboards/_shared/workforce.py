@@ -70,8 +70,6 @@ def flag_text() -> str:
 def agency_place(agency_name: str | None = None) -> str:
     """Where a sentence's figures are: 'in the state workforce' (no agency) or 'at the <agency>'."""
     return _("in the state workforce") if agency_name is None else _("at the %(agency)s", agency=agency_name)
-# Rendered views each page process keeps (releases are immutable; a view is fixed by database, viewer, filters).
-RENDERED_VIEWS = 64
 
 
 def workforce_params(release: str, year: object, agency: str = codes.ALL, category: str = codes.ALL,
