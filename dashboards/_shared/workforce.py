@@ -185,7 +185,9 @@ def heatmap_frame(frame: pd.DataFrame, groups_as_rows: bool = False) -> pd.DataF
         "row_label": groups if groups_as_rows else jobs,
         "column_label": jobs if groups_as_rows else groups,
         "utilization_ratio": ratio_values.where(~frame["hidden"] & meaningful, None).astype(float),
-        "cell_text": frame.apply(cell_text, axis=1),
+        "cell_text": pd.Series([cell_text({"hidden": h, "utilization_ratio": r, "flagged": f}) for h, r, f in
+                                zip(frame["hidden"], frame["utilization_ratio"], frame["flagged"])],
+                               index=frame.index),
     })
 
 
