@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -16,6 +17,27 @@ from data_access.settings import load_settings
 
 def _engine():
     return get_engine(load_settings().database_url)
+
+
+WARM_OPTION = click.option("--warm/--no-warm", default=True, show_default=True,
+                           help="Fill the shared cache with what each page asks for first (web/warm.py).")
+
+
+def _warm(release_id: str) -> None:
+    """Warm the shared cache for a release just made current; a failure is reported, never fatal (the pages then
+    only start slower)."""
+    from app import app
+    from web.warm import warm_release
+
+    click.echo(f"Warming the cache for {release_id} (each page's first view, for the public):")
+    started = time.perf_counter()
+    try:
+        warm_release(app, release_id, click.echo)
+    except Exception as exc:  # noqa: BLE001 - the release is published whatever happens here
+        click.echo(f"Warming stopped ({exc.__class__.__name__}: {exc}); the pages will fill the cache themselves.",
+                   err=True)
+        return
+    click.echo(f"Warmed in {time.perf_counter() - started:.1f} s.")
 
 
 class Commands(click.Group):
@@ -54,7 +76,8 @@ def demo_data(out: Path, seed: int, scale: int) -> None:
 @main.command()
 @click.option("--inputs", type=click.Path(path_type=Path, file_okay=False), required=True)
 @click.option("--publish", "do_publish", is_flag=True, help="Publish the new release right away.")
-def build(inputs: Path, do_publish: bool) -> None:
+@WARM_OPTION
+def build(inputs: Path, do_publish: bool, warm: bool = True) -> None:
     """Validate the inputs, compute every release table and write a draft release."""
     from geo.boundaries import BoundaryError
     from pipeline.build import build_release
@@ -76,6 +99,8 @@ def build(inputs: Path, do_publish: bool) -> None:
     if do_publish:
         publish(_engine(), result.release_id)
         click.echo(f"Published {result.release_id}.")
+        if warm:
+            _warm(result.release_id)
 
 
 def _run_build(build_release, inputs: Path):
@@ -118,23 +143,41 @@ def releases_list() -> None:
 
 @releases.command("publish")
 @click.argument("release_id")
-def releases_publish(release_id: str) -> None:
+@WARM_OPTION
+def releases_publish(release_id: str, warm: bool) -> None:
     """Make RELEASE_ID the current public release."""
     try:
         publish(_engine(), release_id)
     except ReleaseError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Published {release_id}.")
+    if warm:
+        _warm(release_id)
+
+
+@releases.command("warm")
+@click.argument("release_id", required=False)
+def releases_warm(release_id: str | None) -> None:
+    """Fill the shared cache for RELEASE_ID (default: the current release), e.g. after the cache was wiped."""
+    from data_access.releases import current_release_id
+
+    release_id = release_id or current_release_id(_engine())
+    if release_id is None:
+        raise click.ClickException("no release is published")
+    _warm(release_id)
 
 
 @releases.command("rollback")
-def releases_rollback() -> None:
+@WARM_OPTION
+def releases_rollback(warm: bool) -> None:
     """Return to the release published before the current one."""
     try:
         previous = rollback(_engine())
     except ReleaseError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Rolled back: {previous} is current again.")
+    if warm:
+        _warm(previous)
 
 
 @main.command()

@@ -16,7 +16,10 @@ class Budget:
 
 BUDGETS = {b.key: b for b in (
     Budget("callback_p95_warm_ms", "every drill-down callback, server p95, warm", 50, "ms"),
-    Budget("callback_p95_cold_ms", "every drill-down callback, server p95, cold", 250, "ms"),
+    # Cold: the first request of each page on a freshly started server, after `releases publish` warmed the shared
+    # cache as a deployment has it (§8's line); and again with the cache wiped (the same budget, shown beside it).
+    Budget("callback_p95_cold_ms", "every drill-down callback, server p95, cold (after publish)", 250, "ms"),
+    Budget("callback_p95_cold_empty_ms", "every drill-down callback, server p95, cold (empty cache)", 250, "ms"),
     Budget("map_filter_change_bytes", "map filter change payload", 10 * 1024, "bytes"),
     Budget("town_geometry_gzip_bytes", "town geometry, gzip", 200 * 1024, "bytes"),
     Budget("first_load_max_bytes", "first load of any page, transferred", 1.5 * 1024 * 1024, "bytes"),

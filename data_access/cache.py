@@ -9,6 +9,7 @@ own codes before a cached function is called (see `api_queries.api_page`).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -172,13 +173,29 @@ def backend(settings: Settings) -> GuardedCache:
     return _guarded(settings.cache_url, str(settings.cache_dir), settings.cache_timeout, settings.cache_max_entries)
 
 
+# Settings that decide how the app is served, never what a query answers: left out of the key, so that the
+# `releases publish` command (which warms the cache) and the servers share entries whatever their ports.
+SERVING_ONLY = frozenset({
+    "data_dir", "cache_url", "cache_dir", "cache_timeout", "cache_max_entries", "host", "port", "secret_key",
+    "cookie_secure", "login_rate_limit", "session_idle_minutes", "max_request_bytes", "hsts_seconds",
+    "trusted_header", "trusted_proxies", "frame_ancestors",
+})
+
+
+@functools.lru_cache(maxsize=16)
+def settings_key(settings: Settings) -> tuple:
+    """Every setting that may change an answer (the database, k, the limits and goals …), for cache keys."""
+    return tuple((f.name, str(getattr(settings, f.name))) for f in dataclasses.fields(settings)
+                 if f.name not in SERVING_ONLY)
+
+
 def memoize(fn: F) -> F:
-    """Cache a query on (function, arguments); arguments must include the release id and the viewer,
+    """Cache a query on (function, arguments, settings); arguments must include the release id and the viewer,
     and must come from a finite set the release defines (never a raw value a client typed)."""
 
     @functools.wraps(fn)
     def wrapper(settings: Settings, *args: Any) -> Any:
-        digest = hashlib.sha256(pickle.dumps((settings.database_url, args))).hexdigest()
+        digest = hashlib.sha256(pickle.dumps((settings_key(settings), args))).hexdigest()
         key = f"{CODE_TOKEN}:{fn.__module__}.{fn.__qualname__}:{digest}"
         cache = backend(settings)
         hit = cache.get(key)

@@ -151,6 +151,18 @@ def _within(frame: pd.DataFrame, share: str, total: str) -> dict[str, pd.Series]
 
 
 @memoize
+def casework_totals(settings: Settings, release_id: str,
+                    viewer: Viewer) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every agency's (and the state's) totals behind the casework benchmarks, masked for the viewer: complaints
+    of all forums and views, accommodations of all kinds, goals of all job categories and actions. Read once per
+    release and viewer; each agency's comparison is taken from them."""
+    frames = (("complaint_stats", {"forum": ALL, "dimension": "all"}), ("accommodation_stats", {"kind": ALL}),
+              ("aap_goals", {"job_category": ALL, "action": ALL}))
+    return tuple(mask_for_viewer(read_table(settings, table, release_id, **where), table, viewer)
+                 for table, where in frames)
+
+
+@memoize
 def casework_comparison(settings: Settings, release_id: str, viewer: Viewer, agency_code: str,
                         peers: tuple[str, ...]) -> pd.DataFrame:
     """The three casework benchmarks per year for the agency, its peers and the state (the scorecard panel).
@@ -160,22 +172,19 @@ def casework_comparison(settings: Settings, release_id: str, viewer: Viewer, age
     decided, goals met of goals set. Hidden rows of the agency keep `suppressed` and no value.
     """
     parts = []
-    complaints = read_table(settings, "complaint_stats", release_id, forum=ALL, dimension="all")
-    accommodations = read_table(settings, "accommodation_stats", release_id, kind=ALL)
-    goals = read_table(settings, "aap_goals", release_id, job_category=ALL, action=ALL)
+    complaints, accommodations, goals = casework_totals(settings, release_id, viewer)
     sources = (
-        ("complaints.closed_within_limit_share", "complaint_stats", complaints, "fiscal_year",
+        ("complaints.closed_within_limit_share", complaints, "fiscal_year",
          lambda f: _within(f, "closed_within_limit_share", "closed")),
-        ("accommodations.decided_within_limit_share", "accommodation_stats", accommodations, "fiscal_year",
+        ("accommodations.decided_within_limit_share", accommodations, "fiscal_year",
          lambda f: _within(f, "decided_within_limit_share", "decided")),
-        ("aap.goals_met_share", "aap_goals", goals, "plan_year",
+        ("aap.goals_met_share", goals, "plan_year",
          lambda f: {"total": pd.to_numeric(f["goal"], errors="coerce"),
                     "within": pd.to_numeric(f["met"], errors="coerce")}),
     )
-    for key, table, frame, year, counts in sources:
-        if frame.empty:
+    for key, masked, year, counts in sources:
+        if masked.empty:
             continue
-        masked = mask_for_viewer(frame, table, viewer)
         rows = _scope_rows(masked, year, counts(masked), agency_code, list(peers)).rename(columns={year: "year"})
         parts.append(rows.assign(metric_key=key))
     if not parts:

@@ -361,18 +361,53 @@ def _spread_hidden_totals(work: pd.DataFrame, suppressed: np.ndarray, key: tuple
     return int(newly.sum())
 
 
+def _joint_codes(columns: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer keys of two sets of rows over the same key columns (pairs of arrays: left rows, right rows), equal
+    where the rows agree on every column (a null equals a null, as in a merge)."""
+    left = np.zeros(len(columns[0][0]), dtype=np.int64)
+    right = np.zeros(len(columns[0][1]), dtype=np.int64)
+    for values_left, values_right in columns:
+        codes, uniques = pd.factorize(np.concatenate([values_left, values_right]), use_na_sentinel=False)
+        size = max(len(uniques), 1)
+        left = left * size + codes[: len(values_left)]
+        right = right * size + codes[len(values_left):]
+        if len(columns) > 1:  # keep the combined key small: renumber it after each column
+            both, _ = pd.factorize(np.concatenate([left, right]))
+            left, right = both[: len(left)], both[len(left):]
+    return left, right
+
+
 def reference_suppressed(frame: pd.DataFrame, lookup: pd.DataFrame) -> np.ndarray:
     """Rows compared with a reference row that is suppressed (its rate would come out of the comparison).
 
     `lookup` must hold the reference rows (the whole table, or at least the rows' comparison cells); a row
     whose reference row is not there counts as compared with a suppressed one.
     """
-    key = list(COMPARISON_KEY)
-    refs = lookup.loc[~lookup["suppressed"].astype(bool), [*key, "group_code"]].drop_duplicates()
-    shown = frame[[*key, "reference_group"]].merge(
-        refs.rename(columns={"group_code": "reference_group"}).assign(_shown=True), how="left",
-        on=[*key, "reference_group"])["_shown"].fillna(False).to_numpy(dtype=bool)
-    return frame["reference_group"].notna().to_numpy() & ~shown
+    shown = ~lookup["suppressed"].to_numpy(dtype=bool)
+    pairs = [(frame[k].to_numpy(dtype=object), lookup[k].to_numpy(dtype=object)[shown]) for k in COMPARISON_KEY]
+    pairs.append((frame["reference_group"].to_numpy(dtype=object), lookup["group_code"].to_numpy(dtype=object)[shown]))
+    rows, references = _joint_codes(pairs)
+    compared = frame["reference_group"].notna().to_numpy()
+    return compared & ~np.isin(rows, references)
+
+
+def _entitled(frame: pd.DataFrame, table: str, viewer: Viewer) -> np.ndarray:
+    """Rows whose hidden figures this viewer may see (decided once per agency, not once per row)."""
+    if "agency_code" in frame.columns:
+        codes, agencies = pd.factorize(frame["agency_code"], use_na_sentinel=False)
+        return np.array([bool(viewer.sees_unsuppressed(a)) for a in agencies], dtype=bool)[codes]
+    statewide = viewer.role in ("statewide", "admin")
+    if table == "benchmark_progress":  # an agency's own benchmarks; the state's and regions' are statewide
+        own = [s == "agency" and viewer.sees_unsuppressed(i) for s, i in zip(frame["scope"], frame["scope_id"])]
+        return np.array(own, dtype=bool) | statewide
+    return np.full(len(frame), statewide)
+
+
+def _blanked(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """A column as Python objects (dtype object, text too) with None on the given rows."""
+    out = values.to_numpy(dtype=object, copy=True)
+    out[rows] = None
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def mask_for_viewer(frame: pd.DataFrame, table: str, viewer: Viewer,
@@ -381,30 +416,22 @@ def mask_for_viewer(frame: pd.DataFrame, table: str, viewer: Viewer,
 
     Figures compared with a suppressed reference row are blanked too (and marked in `reference_suppressed`);
     `lookup` holds the reference rows when `frame` is only part of its comparison cells (default: `frame`).
+    Column-wise over numpy arrays: the first view of a page masks tens of thousands of rows.
     """
     if frame.empty or "suppressed" not in frame.columns:
         return frame
-    if "agency_code" in frame.columns:
-        entitled = frame["agency_code"].map(viewer.sees_unsuppressed).astype(bool)
-    elif table == "benchmark_progress":  # an agency's own benchmarks; the state's and regions' are statewide
-        own = [s == "agency" and viewer.sees_unsuppressed(i) for s, i in zip(frame["scope"], frame["scope_id"])]
-        entitled = pd.Series(own, index=frame.index) | (viewer.role in ("statewide", "admin"))
-    else:
-        entitled = pd.Series(viewer.role in ("statewide", "admin"), index=frame.index)
-    hide = frame["suppressed"].astype(bool) & ~entitled
-    compared = pd.Series(False, index=frame.index)
+    entitled = _entitled(frame, table, viewer)
+    hide = frame["suppressed"].to_numpy(dtype=bool) & ~entitled
+    changed: dict[str, object] = {}
+    compared = np.zeros(len(frame), dtype=bool)
     if table in COMPARED_COLUMNS and "reference_group" in frame.columns:
-        compared = pd.Series(reference_suppressed(frame, frame if lookup is None else lookup), index=frame.index)
-        compared &= ~entitled & ~hide
-        frame = frame.assign(reference_suppressed=compared)  # so a page can say why a comparison is missing
-    if not hide.any() and not compared.any():
-        return frame.assign(suppressed=hide)
-    out = frame.copy()
-    for column in HIDDEN_COLUMNS[table]:
-        if column in out.columns:
-            out[column] = out[column].astype(object).where(~hide, None)
-    for column in COMPARED_COLUMNS.get(table, ()):
-        if column in out.columns:
-            out[column] = out[column].astype(object).where(~compared, None)
-    out["suppressed"] = hide
-    return out
+        compared = reference_suppressed(frame, frame if lookup is None else lookup) & ~entitled & ~hide
+        changed["reference_suppressed"] = compared  # so a page can say why a comparison is missing
+    if hide.any() or compared.any():
+        hidden, against = HIDDEN_COLUMNS[table], COMPARED_COLUMNS.get(table, ())
+        for column in dict.fromkeys((*hidden, *against)):
+            if column in frame.columns:
+                changed[column] = _blanked(frame[column], (hide if column in hidden else False)
+                                           | (compared if column in against else False))
+    changed["suppressed"] = hide
+    return frame.assign(**changed)

@@ -39,12 +39,18 @@ def workforce_years(settings: Settings, release_id: str) -> list[int]:
     return sorted({int(y) for y in rows["fiscal_year"]}, reverse=True)
 
 
+# What a count of flagged cells needs of each utilization row (a year holds tens of thousands of rows).
+FLAG_COLUMNS = ("agency_code", "job_category", "group_code", "utilization_ratio", "flag_80pct", "flag_2sd",
+                "flag_significant", "suppressed")
+
+
 @memoize
 def utilization_year(settings: Settings, release_id: str, viewer: Viewer, fiscal_year: int,
                      group_dimension: str) -> pd.DataFrame:
-    """Utilization rows of every agency (and ALL) and job category for one year and dimension, masked."""
-    frame = read_table(settings, "workforce_utilization", release_id, fiscal_year=int(fiscal_year),
-                       group_dimension=group_dimension)
+    """Utilization rows of every agency (and ALL) and job category for one year and dimension, masked: the
+    FLAG_COLUMNS only (the ratio and the three conventions' flags), for counting flagged cells per agency."""
+    frame = read_table(settings, "workforce_utilization", release_id, columns=FLAG_COLUMNS,
+                       fiscal_year=int(fiscal_year), group_dimension=group_dimension)
     return mask_for_viewer(frame, "workforce_utilization", viewer)
 
 
@@ -58,10 +64,18 @@ def utilization_slice(settings: Settings, release_id: str, viewer: Viewer, fisca
 
 
 @memoize
+def _agency_selection_rows(settings: Settings, release_id: str, agency_code: str) -> pd.DataFrame:
+    """Every selection-rate row of one agency (or ALL), unmasked: read once for all its job categories (a page
+    asks for the pooled rows and each category's), and masked per category by `agency_selection`."""
+    return read_table(settings, "selection_rates", release_id, agency_code=agency_code)
+
+
+@memoize
 def agency_selection(settings: Settings, release_id: str, viewer: Viewer, agency_code: str,
                      job_category: str = "ALL") -> pd.DataFrame:
     """Selection-rate rows of one agency (or ALL) and job category (default: pooled): every year, action, dimension."""
-    frame = read_table(settings, "selection_rates", release_id, agency_code=agency_code, job_category=job_category)
+    rows = _agency_selection_rows(settings, release_id, agency_code)
+    frame = rows[rows["job_category"] == job_category].reset_index(drop=True)
     return mask_for_viewer(frame, "selection_rates", viewer)
 
 

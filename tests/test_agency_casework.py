@@ -31,11 +31,9 @@ def site(app_env, monkeypatch):
 
     def as_viewer(viewer):
         monkeypatch.setattr(_shared, "resolve_viewer", lambda: viewer)
-        scorecard.rendered.cache_clear()
 
     with app_module.app.server.test_request_context("/"):
         yield scorecard, casework, current_settings(), app_env["release_id"], as_viewer
-    scorecard.rendered.cache_clear()
 
 
 def sections(content) -> dict:
@@ -221,7 +219,6 @@ def test_an_agency_without_casework_rows_gets_a_clear_notice(site, monkeypatch):
                             blank, inputs.peers, inputs.k, inputs.complaint_days, inputs.accommodation_days)
 
     monkeypatch.setattr(agency_panels, "casework_inputs", empty)
-    scorecard.rendered.cache_clear()
     content = scorecard.show(rid, year, "race_ethnicity", "significant", "ALL", code)[0]
     assert not [c for c in sections(content) if c in CHARTS]
     text = texts(tree(content))

@@ -12,6 +12,7 @@ from scipy.stats import fisher_exact
 from dashboards._shared.selection import (
     finding_words,
     impact_finding,
+    impact_findings,
     selection_findings,
     selection_summary,
     selection_table,
@@ -40,6 +41,24 @@ from tests.agency_rows import AIAN, ASIAN, BLACK, HISPANIC, K_TEXT, SMALL, SMALL
 )
 def test_each_row_gets_one_finding_headlined_by_adverse_impact(row, key):
     assert impact_finding(pd.Series(row)) == key
+
+
+FINDING_ROWS = [HISPANIC, ASIAN, AIAN, BLACK, WHITE, SMALL, SMALL_GROUP,
+                {**BLACK, "impact_ratio": math.nan, "reference_group": None}, {**BLACK, "impact_ratio": math.nan},
+                {**BLACK, "impact_ratio": math.nan, "reference_suppressed": True}, {**BLACK, "flag_significant": True},
+                {**BLACK, "impact_ratio": None, "adverse_impact": None, "reference_eligible": None}]
+
+
+def test_the_findings_of_many_rows_at_once_are_each_rows_own():
+    """The panels work out every row's finding column-wise: the same finding, row by row, as `impact_finding`."""
+    frame = pd.DataFrame(FINDING_ROWS, index=range(10, 10 + len(FINDING_ROWS)))
+    together = impact_findings(frame)
+    assert list(together.index) == list(frame.index)
+    assert list(together) == [impact_finding(frame.loc[i]) for i in frame.index]
+    assert set(together) >= {"adverse_impact", "four_fifths_only", "none", "reference", "suppressed", "small_group",
+                             "no_reference", "reference_zero", "reference_suppressed", "significant_only"}
+    bare = frame.drop(columns=["reference_suppressed"], errors="ignore")  # a frame masked for nobody lacks it
+    assert list(impact_findings(bare)) == [impact_finding(bare.loc[i]) for i in bare.index]
 
 
 def test_reference_values_of_the_rows_above():

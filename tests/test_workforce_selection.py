@@ -23,10 +23,8 @@ def wf(app_env):
     settings, rid = app_env["settings"], app_env["release_id"]
     table = read_table(settings, "selection_rates", rid)
     with app_module.app.server.test_request_context("/"):
-        page.rendered.cache_clear()
         yield {"page": page, "rid": rid, "table": table, "settings": settings,
                "public": lambda agency, category: wq.agency_selection(settings, rid, ANONYMOUS, agency, category)}
-        page.rendered.cache_clear()
 
 
 def panel(content):

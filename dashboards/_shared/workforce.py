@@ -71,8 +71,6 @@ def flag_text() -> str:
 def agency_place(agency_name: str | None = None) -> str:
     """Where a sentence's figures are: 'in the state workforce' (no agency) or 'at the <agency>'."""
     return _("in the state workforce") if agency_name is None else _("at the %(agency)s", agency=agency_name)
-# Rendered views each page process keeps (releases are immutable; a view is fixed by database, viewer, filters).
-RENDERED_VIEWS = 64
 
 
 def workforce_params(release: str, year: object, agency: str = codes.ALL, category: str = codes.ALL,
@@ -188,7 +186,9 @@ def heatmap_frame(frame: pd.DataFrame, groups_as_rows: bool = False) -> pd.DataF
         "row_label": groups if groups_as_rows else jobs,
         "column_label": jobs if groups_as_rows else groups,
         "utilization_ratio": ratio_values.where(~frame["hidden"] & meaningful, None).astype(float),
-        "cell_text": frame.apply(cell_text, axis=1),
+        "cell_text": pd.Series([cell_text({"hidden": h, "utilization_ratio": r, "flagged": f}) for h, r, f in
+                                zip(frame["hidden"], frame["utilization_ratio"], frame["flagged"])],
+                               index=frame.index),
     })
 
 

@@ -8,6 +8,7 @@ builders below are pure, so the page and its embeds cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -160,11 +161,26 @@ def _table(inputs: CaseworkInputs, key: str, names: dict[str, str], details, col
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def _lookup(frame: pd.DataFrame, year_column: str, year: int, **match: str) -> pd.Series | None:
-    rows = frame[frame[year_column] == year]
-    for column, value in match.items():
-        rows = rows[rows[column] == value]
-    return rows.iloc[0] if not rows.empty else None
+def _lookup(frames: dict[str, pd.DataFrame], year_column: str, **match: str) -> Callable[[str, int], pd.Series | None]:
+    """(scope, year) → the scope's first row of that year matching `match` (None for the peer group, whose figures
+    come from the comparison only); each scope's frame is filtered once, not once per row of the table."""
+    found = {}
+    for scope, frame in frames.items():
+        rows = frame
+        for column, value in match.items():
+            rows = rows[rows[column] == value]
+        first: dict = {}
+        for position, year in enumerate(rows[year_column].tolist()):
+            first.setdefault(year, position)
+        found[scope] = (rows, first)
+
+    def row(scope: str, year: int) -> pd.Series | None:
+        if scope == "peer" or scope not in found:
+            return None
+        rows, first = found[scope]
+        return rows.iloc[first[year]] if year in first else None
+
+    return row
 
 
 COMPLAINT_COLUMNS = {"year": N_("Fiscal year"), "who": N_("Who"), "total": N_("Closed"),
@@ -180,8 +196,10 @@ def complaints_parts(inputs: CaseworkInputs, agency: pd.Series, extra: list | No
     own = inputs.closing["agency"]
     year = tr.latest(own[own["forum"] == tr.ALL])
 
+    lookup = _lookup(inputs.closing, "fiscal_year", forum=tr.ALL)
+
     def details(scope: str, year: int) -> dict:
-        r = _lookup(inputs.closing[scope], "fiscal_year", year, forum=tr.ALL) if scope != "peer" else None
+        r = lookup(scope, year)
         if r is None:
             return {"median": "—", "over_limit_open": "—"}
         return {"median": tr.cell(r["median_days_to_close"], number, tr.hidden(r), k),
@@ -210,8 +228,10 @@ def accommodations_parts(inputs: CaseworkInputs, agency: pd.Series, extra: list 
     own = inputs.accommodations["agency"]
     year = tr.latest(own[own["kind"] == tr.ALL])
 
+    lookup = _lookup(inputs.accommodations, "fiscal_year", kind=tr.ALL)
+
     def details(scope: str, year: int) -> dict:
-        r = _lookup(inputs.accommodations[scope], "fiscal_year", year, kind=tr.ALL) if scope != "peer" else None
+        r = lookup(scope, year)
         if r is None:
             return {"requests": "—", "median": "—"}
         return {"requests": tr.cell(r["requests"], count, tr.hidden(r), k),
@@ -239,8 +259,10 @@ def goals_parts(inputs: CaseworkInputs, agency: pd.Series, extra: list | None = 
     own = inputs.goals["agency"].dropna(subset=["goals_set"])
     year = tr.latest(own, "plan_year")
 
+    lookup = _lookup(inputs.goals, "plan_year")
+
     def details(scope: str, year: int) -> dict:
-        r = _lookup(inputs.goals[scope], "plan_year", year) if scope != "peer" else None
+        r = lookup(scope, year)
         if r is None:
             return {"decision": "—"}
         if scope == "agency":

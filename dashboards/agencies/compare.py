@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from components.casework_words import aap_text
@@ -42,8 +43,9 @@ def comparison_series(frame: pd.DataFrame, year_column: str, value: str, names: 
 
 
 def _at(frame: pd.DataFrame, year_column: str, year: int, scope: str) -> pd.Series | None:
-    rows = frame[(frame[year_column] == year) & (frame["scope"] == scope)]
-    return rows.iloc[0] if not rows.empty else None
+    """The first row of the year and scope (compared as arrays: a page asks for a dozen of them)."""
+    hits = np.flatnonzero((frame[year_column].to_numpy() == year) & (frame["scope"].to_numpy() == scope))
+    return frame.iloc[hits[0]] if hits.size else None
 
 
 def compare_sentence(

@@ -1,14 +1,12 @@
 """`/agencies` — every agency at a glance: workforce, hiring, contracting, equity plan, training (DESIGN §6)."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from components.data_text import peer_group_label
-from components.i18n import N_, _, language
+from components.i18n import N_, _
 from components.panel import parts_panel
 from components.shell import labelled_select
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
@@ -24,7 +22,6 @@ from dashboards._shared import (
     view_state,
     viewer,
 )
-from dashboards._shared.workforce import RENDERED_VIEWS
 from data_access import queries
 from data_access import workforce_queries as wq
 from data_access.viewer import Viewer
@@ -82,10 +79,10 @@ def layout(release: str | None = None, year: str | None = None, peer: str | None
                          location="agencies-url")
 
 
-@lru_cache(maxsize=RENDERED_VIEWS)
-def rendered(database_url: str, viewer_: Viewer, release_id: str, year: int, peer: str, lang: str) -> html.Section:
-    """The list of one view in one language, kept per process: a release never changes, so the key fixes it."""
-    overview = overview_frame(settings(), viewer(), release_id, year, peer)
+def rendered(viewer_: Viewer, release_id: str, year: int, peer: str) -> html.Section:
+    """The list of one view for the viewer (its rows come from the shared query cache; a repeated request is
+    answered by the response cache before it gets here)."""
+    overview = overview_frame(settings(), viewer_, release_id, year, peer)
     return parts_panel(list_parts(overview, release_id, year, peer, dash.get_relative_path),
                        **embed_options("agencies-list", params(release_id, str(year), peer)))
 
@@ -106,6 +103,6 @@ def show(release, year, peer):
     chosen = _choices(info.release_id, year, peer, strict=True)
     if chosen is None:
         raise NotAvailable("filters")
-    panel = rendered(settings().database_url, viewer(), info.release_id, int(chosen[0]), chosen[1], language())
+    panel = rendered(viewer(), info.release_id, int(chosen[0]), chosen[1])
     query = params(info.release_id, chosen[0], chosen[1])
     return panel, query_string(**query), view_state(PATH, **query)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import unquote
 
 import dash
@@ -12,7 +11,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components.charts import utilization_heatmap
 from components.formatting import number
-from components.i18n import N_, _, language
+from components.i18n import N_, _
 from components.panel import chart_panel
 from components.shell import labelled_select, notice, synthetic_notice
 from components.skeleton import filters_row, page_skeleton, release_select
@@ -34,7 +33,6 @@ from dashboards._shared.workforce import (
     DEFAULT_CONVENTION,
     DEFAULT_DIMENSION,
     DIMENSIONS,
-    RENDERED_VIEWS,
     SUPPRESSED_CELL,
     TABLE_LABELS,
     heatmap_frame,
@@ -49,7 +47,6 @@ from dashboards._shared.workforce import (
 )
 from data_access import codes, queries
 from data_access import workforce_queries as wq
-from data_access.viewer import Viewer
 from embeds.button import embed_options
 
 from .panels import (
@@ -255,19 +252,10 @@ def category_select(chosen: str):
     return labelled_select("agency-category", _("Job category for hiring, promotion and separation"), options, chosen)
 
 
-@lru_cache(maxsize=RENDERED_VIEWS)
-def rendered(
-    database_url: str,
-    viewer_: Viewer,
-    release_id: str,
-    code: str,
-    year: int,
-    dimension: str,
-    convention: str,
-    lang: str,
-    category: str = codes.ALL,
-) -> list:
-    """The scorecard of one view in one language, kept per process: a release never changes, so the key fixes it."""
+def rendered(release_id: str, code: str, year: int, dimension: str, convention: str,
+             category: str = codes.ALL) -> list:
+    """The scorecard of one view for the request's viewer (its figures come from the shared query cache; a repeated
+    request is answered by the response cache before it gets here)."""
     agency = find_agency(code, catalog.agency_list(settings(), release_id))
     return scorecard(release_id, agency, year, dimension, convention, category)
 
@@ -309,16 +297,6 @@ def show(release, year, dimension, convention, category, code=None):
     chosen = _choices(info.release_id, year, dimension, convention, strict=True, category=category)
     if agency is None or chosen is None:
         raise NotAvailable("filters")
-    body = rendered(
-        settings().database_url,
-        viewer(),
-        info.release_id,
-        agency["agency_code"],
-        int(chosen[0]),
-        chosen[1],
-        chosen[2],
-        language(),
-        chosen[3],
-    )
+    body = rendered(info.release_id, agency["agency_code"], int(chosen[0]), chosen[1], chosen[2], chosen[3])
     query = params(info.release_id, *chosen)
     return body, query_string(**query), view_state(f"/agencies/{agency['agency_code']}", **query)

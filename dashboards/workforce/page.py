@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
 from components.formatting import suppressed
-from components.i18n import N_, _, language
+from components.i18n import N_, _
 from components.panel import parts_panel
 from components.shell import labelled_select, notice
 from components.skeleton import empty_page, filters_row, page_skeleton, release_select
@@ -31,14 +29,12 @@ from dashboards._shared.workforce import (
     DEFAULT_CONVENTION,
     DEFAULT_DIMENSION,
     DIMENSIONS,
-    RENDERED_VIEWS,
     category_phrase,
     job_label,
     workforce_href,
 )
 from data_access import codes, queries
 from data_access import workforce_queries as wq
-from data_access.viewer import Viewer
 from embeds.button import embed_options
 
 from . import embeds as _charts  # noqa: F401  (registers the area's embeddable charts)
@@ -228,10 +224,9 @@ def _next_level(choice: Choice) -> html.Section | None:
                        **embed_options("workforce-level", choice.params))
 
 
-@lru_cache(maxsize=RENDERED_VIEWS)
-def rendered(database_url: str, viewer_: Viewer, choice: Choice, lang: str) -> list:
-    """The content of one view in one language, kept per process: a release never changes, so the key fixes the
-    output (`lang` is part of the key: the cached content holds text)."""
+def rendered(choice: Choice) -> list:
+    """The content of one view for the request's viewer (its figures come from the shared query cache; a repeated
+    request is answered by the response cache before it gets here)."""
     return content(choice)
 
 
@@ -277,5 +272,5 @@ def show(release, year, agency, category, dimension, convention):
     choice = choose(info.release_id, year, agency, category, dimension, convention, strict=True)
     if choice is None:
         raise NotAvailable("filters")
-    body = rendered(settings().database_url, viewer(), choice, language())
+    body = rendered(choice)
     return body, breadcrumb(choice), query_string(**choice.params), view_state(PATH, **choice.params)

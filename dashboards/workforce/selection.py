@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from components.i18n import _, ngettext
 from components.panel import ChartParts
-from dashboards._shared.selection import impact_finding, selection_parts
+from dashboards._shared.selection import impact_findings, selection_parts
 from dashboards._shared.workforce import job_label, workforce_href
 from data_access import codes
 from data_access import workforce_queries as wq
@@ -38,7 +38,7 @@ def category_counts(by_category: dict[str, pd.DataFrame], year: int, dimension: 
         rows = rows[(rows["fiscal_year"] == year) & (rows["group_dimension"] == dimension)]
         if rows.empty:
             continue
-        findings = rows.apply(impact_finding, axis=1)
+        findings = impact_findings(rows)
         out.append((category, len(rows), int((findings == "adverse_impact").sum())))
     return out
 

@@ -1,0 +1,98 @@
+"""Warming the shared cache for a newly published release (issue #15): what each page asks for first.
+
+`ct-equity releases publish` (and `build --publish`) asks the app, in-process, for every page as a first-time
+visitor would: the page itself, then each callback the browser fires when the page appears, with the values the
+page starts with (read from the page's own layout, so a page's defaults are never written down twice). Every
+query those callbacks make is then in the shared query cache (`data_access.cache`) for the release, and the
+first real visitor only pays for drawing the page.
+
+Only the public is asked for (no session, so the anonymous viewer): nothing kept here answers anyone else, and
+each kept answer carries the viewer in its key. A cache wipe only makes the first requests slower again.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+
+import dash
+from dash import Dash
+
+Say = Callable[[str], None]
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
+
+
+def _router_body(path: str, search: str) -> dict:
+    """The request the browser sends to draw a page: Dash's router callback for a path and query."""
+    return {"output": ROUTER_OUTPUT,
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": search}],
+            "state": [{"id": "shell-view", "property": "data", "value": None}],
+            "changedPropIds": ["_pages_location.pathname"]}
+
+
+def props_by_id(node: object, found: dict[str, dict] | None = None) -> dict[str, dict]:
+    """The props of every component with a plain (string) id in a layout as Dash sends it."""
+    found = {} if found is None else found
+    if isinstance(node, dict):
+        props = node.get("props")
+        if isinstance(props, dict) and isinstance(props.get("id"), str):
+            found[props["id"]] = props
+        for child in node.values():
+            props_by_id(child, found)
+    elif isinstance(node, list):
+        for child in node:
+            props_by_id(child, found)
+    return found
+
+
+def _outputs(output: str) -> list[dict] | dict:
+    """`..a.children...b.data@hash..` → the list of outputs a request names; `a.children` → the one output."""
+    def one(part: str) -> dict:
+        name, prop = part.rsplit(".", 1)
+        return {"id": json.loads(name) if name.startswith("{") else name, "property": prop.split("@")[0]}
+
+    return [one(part) for part in output[2:-2].split("...")] if output.startswith("..") else one(output)
+
+
+def first_callbacks(dependencies: list[dict], props: dict[str, dict]) -> Iterator[dict]:
+    """The requests the browser sends when a page with these components appears: every callback that is not
+    held back on the initial call and whose inputs are all on the page, with the values the page starts with."""
+    for dep in dependencies:
+        inputs = dep["inputs"]
+        if dep.get("prevent_initial_call") is True or dep.get("clientside_function") or not inputs:
+            continue
+        if not all(i["id"] in props for i in inputs):
+            continue  # pattern-matching ids (JSON text) and components of other pages are never all on the page
+
+        def valued(items: list[dict]) -> list[dict]:
+            return [{**i, "value": props.get(i["id"], {}).get(i["property"])} for i in items]
+
+        yield {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": valued(inputs),
+               "state": valued(dep.get("state", [])), "changedPropIds": []}
+
+
+def warm_release(app: Dash, release_id: str, say: Say = print) -> list[tuple[str, float]]:
+    """Ask for every page of the release (and its first callbacks) as an anonymous visitor; (path, seconds) each."""
+    client = app.server.test_client()
+    prefix = app.config.routes_pathname_prefix
+    dispatch = prefix + "_dash-update-component"
+
+    def ask(body: dict) -> dict | None:
+        reply = client.post(dispatch, data=json.dumps(body), content_type="application/json")
+        return reply.get_json(silent=True) if reply.status_code == 200 else None
+
+    dependencies = client.get(prefix + "_dash-dependencies").get_json()
+    done = []
+    for page in dash.page_registry.values():
+        if page.get("path_template") or page["path"].startswith("/embed"):
+            continue  # one view per agency or town, or per chart: the shared parts are warmed by the pages above
+        started = time.perf_counter()
+        answer = ask(_router_body(page["path"], f"?release={release_id}"))
+        props = props_by_id(answer.get("response", {}) if answer else {})
+        for body in first_callbacks(dependencies, props):
+            ask(body)
+        done.append((page["path"], time.perf_counter() - started))
+        say(f"  warmed {page['path']} ({done[-1][1]:.1f} s)")
+    return done
