@@ -21,12 +21,26 @@ WARM_AFTER_SECONDS = 3.0
 
 
 def post_worker_init(worker) -> None:
-    """Start this worker's chart-image browser in the background a little after the worker is up (it starts at
-    a lower CPU priority), so no image request waits for Chromium to start."""
+    """Before the worker takes requests, let it draw the index page once (see `_register_scripts`); then start its
+    chart-image browser in the background a little after the worker is up (it starts at a lower CPU priority), so
+    no image request waits for Chromium to start."""
     import sys
     import threading
 
     png = sys.modules.get("web.png")
     if png is None:  # another app under these settings (the benchmark's bare-Flask floor): nothing to warm
         return
+    _register_scripts(worker)
     threading.Timer(WARM_AFTER_SECONDS, png.renderer().warm).start()
+
+
+def _register_scripts(worker) -> None:
+    """Dash serves a component library's scripts only from a process that has drawn a page itself (it registers
+    them then), and a page's script requests may reach the other worker than its HTML did: the first visitor after
+    a start got 404s for React and a blank page. Drawing the index once in each worker registers them."""
+    from werkzeug.test import Client
+
+    try:
+        Client(worker.wsgi).get("/")
+    except Exception as exc:  # noqa: BLE001 - the worker serves anyway; the first page may then need a reload
+        worker.log.warning("could not draw the index page at start: %s", exc)

@@ -28,6 +28,13 @@ class PageVisit:
     external: list[str] = field(default_factory=list)
 
 
+# Counts the page's fetches still waiting for their answer: a page is settled only when none is (a callback slower
+# than the quiet period must still be measured, not lost when the next page is opened).
+PENDING = """(() => { const f = window.fetch; window.__benchPending = 0;
+  window.fetch = function (...args) { window.__benchPending += 1;
+    return f.apply(this, args).finally(() => { window.__benchPending -= 1; }); }; })();"""
+
+
 def chromium() -> webdriver.Chrome:
     options = Options()
     options.binary_location = "/usr/bin/chromium"
@@ -37,16 +44,17 @@ def chromium() -> webdriver.Chrome:
         options.add_argument(arg)
     driver = webdriver.Chrome(options=options)
     driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PENDING})
     return driver
 
 
 def _settle(driver: webdriver.Chrome, quiet: float = 0.8, timeout: float = 30) -> list[dict]:
-    """Wait until no new resource has appeared for `quiet` seconds; return all entries."""
+    """Wait until no request is pending and no new resource has appeared for `quiet` seconds; return all entries."""
     deadline = time.time() + timeout
     count, since = -1, time.time()
     while time.time() < deadline:
         entries = driver.execute_script(ENTRIES)
-        if len(entries) != count:
+        if len(entries) != count or driver.execute_script("return window.__benchPending || 0"):
             count, since = len(entries), time.time()
         elif time.time() - since >= quiet:
             return entries

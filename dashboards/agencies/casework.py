@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from dash import html
 
@@ -91,8 +92,8 @@ def casework_link(rid: str, code: str, relative) -> html.P:
 
 
 def _scope_row(frame: pd.DataFrame, scope: str, year: int) -> pd.Series | None:
-    rows = frame[(frame["scope"] == scope) & (frame["year"] == year)]
-    return rows.iloc[0] if not rows.empty else None
+    hits = np.flatnonzero((frame["scope"].to_numpy() == scope) & (frame["year"].to_numpy() == year))
+    return frame.iloc[hits[0]] if hits.size else None
 
 
 def _peer_text(peer: pd.Series, inputs: CaseworkInputs, names: dict[str, str]) -> str:

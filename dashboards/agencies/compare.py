@@ -30,15 +30,16 @@ def scope_names(agency_name: str, peer_group: str) -> dict[str, str]:
 def comparison_series(frame: pd.DataFrame, year_column: str, value: str, names: dict[str, str]) -> pd.DataFrame:
     """Lines for `trend_lines`: the agency bold and black, peers dashed, the state dotted."""
     shown = frame[frame[value].notna()]
+    scopes = shown["scope"].tolist()
     return pd.DataFrame(
         {
             "x": shown[year_column].astype(int),
             "y": shown[value].astype(float),
             "series": shown["scope"].map(names),
-            "colour": shown["scope"].map(lambda s: SCOPE_STYLE[s][0]),
-            "dash": shown["scope"].map(lambda s: SCOPE_STYLE[s][1]),
-            "width": shown["scope"].map(lambda s: SCOPE_STYLE[s][2]),
-        }
+            "colour": [SCOPE_STYLE[s][0] for s in scopes],
+            "dash": [SCOPE_STYLE[s][1] for s in scopes],
+            "width": [SCOPE_STYLE[s][2] for s in scopes],
+        }, index=shown.index,
     )
 
 

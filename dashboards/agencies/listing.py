@@ -56,16 +56,20 @@ def _hire_findings(hires: pd.DataFrame, suppressed_text: str) -> dict[str, tuple
             else (0, 0, suppressed_text) for code in hires["agency_code"].unique()}
 
 
+def _columns(frame: pd.DataFrame, *names: str) -> list[list]:
+    """Columns as lists of Python values (a missing column as None on every row), to walk rows cheaply."""
+    return [frame[n].tolist() if n in frame.columns else [None] * len(frame) for n in names]
+
+
 def _plan_text(plans: pd.DataFrame, year: int) -> dict[str, tuple[str, str]]:
     """Per agency: its latest plan up to the year ('Published (2025)') and its AAP status with symbol."""
     upto = plans[plans["plan_year"] <= year].sort_values("plan_year")
     latest = upto.groupby("agency_code").tail(1)
     return {
-        r["agency_code"]: (
-            f"{_(PLAN_STATUS[r['status']]) if r['status'] in PLAN_STATUS else r['status']} ({int(r['plan_year'])})",
-            aap_text(r.get("aap_decision"), r.get("aap_basis")),
-        )
-        for _i, r in latest.iterrows()
+        code: (f"{_(PLAN_STATUS[status]) if status in PLAN_STATUS else status} ({int(plan_year)})",
+               aap_text(decision, basis))
+        for code, status, plan_year, decision, basis in zip(*_columns(
+            latest, "agency_code", "status", "plan_year", "aap_decision", "aap_basis"))
     }
 
 
@@ -75,9 +79,10 @@ def _met_text(share: object, goal: object) -> str:
     return f"{percent(share)} {'✔' if float(share) >= float(goal) - 1e-12 else '✖'}"
 
 
-def _by_agency(frame: pd.DataFrame, year: int | None = None) -> dict[str, dict]:
+def _by_agency(frame: pd.DataFrame, year: int | None, *names: str) -> dict[str, dict]:
+    """Per agency code: its row's `names` (of the year, when given)."""
     rows = frame if year is None else frame[frame["fiscal_year"] == year]
-    return {r["agency_code"]: r for r in rows.to_dict("records")}
+    return {values[0]: dict(zip(names, values[1:])) for values in zip(*_columns(rows, "agency_code", *names))}
 
 
 def agency_overview(
@@ -107,8 +112,9 @@ def agency_overview(
         }
     )
     counts = counts.groupby("agency_code").sum().to_dict("index")
-    heads = _by_agency(headcounts[headcounts["job_category"] == "ALL"])
-    money, train = _by_agency(contracting, year), _by_agency(training, year)
+    heads = _by_agency(headcounts[headcounts["job_category"] == "ALL"], None, "headcount", "suppressed")
+    money = _by_agency(contracting, year, "small_share", "small_goal", "minority_share", "minority_goal")
+    train = _by_agency(training, year, "suppressed", "completion_rate")
     hire, plan = _hire_findings(hires, suppressed_text), _plan_text(plans, year)
     rows = []
     for code, name, peer in zip(agencies["agency_code"], agencies["agency_name"], agencies["peer_group"]):
@@ -218,17 +224,20 @@ def overview_frame(settings: Settings, viewer: Viewer, release_id: str, year: in
                            year, suppressed(settings.suppression_k))
 
 
-def agency_grid(overview: pd.DataFrame, release_id: str, year: int, link: Callable[[str], str] = str) -> html.Div:
-    """The visible, sortable list: each agency's name links to its scorecard for the same release and year."""
-    hrefs = [link(f"/agencies/{code}") + query_string(release=release_id, year=year)
-             for code in overview["agency_code"]]
+def agency_grid(overview: pd.DataFrame, release_id: str, year: int, link: Callable[[str], str] = str,
+                table: pd.DataFrame | None = None) -> html.Div:
+    """The visible, sortable list: each agency's name links to its scorecard for the same release and year
+    (`table`: the overview's `list_table`, when the caller has it already)."""
+    query = query_string(release=release_id, year=year)
+    hrefs = [link(f"/agencies/{code}") + query for code in overview["agency_code"]]
     caption = _("Fiscal year %(year)s. Cells: job category × race/ethnicity groups below availability by the exact "
                 "binomial test (p < 0.05). ✔ goal met, ✖ not met. Adverse impact in hiring: ▼ the groups whose hiring "
                 "rate is below four-fifths of the reference group's, with a statistically significant difference "
                 "across job categories that does not rest on a single person, and their impact ratios; ✓ none. "
                 "Sort or filter by any column.", year=year)
     return html.Div([html.P(caption, className="small", id="agencies-caption"),
-                     link_grid("agencies-table", list_table(overview), _(LIST_LABELS["agency_name"]), hrefs)])
+                     link_grid("agencies-table", list_table(overview) if table is None else table,
+                               _(LIST_LABELS["agency_name"]), hrefs)])
 
 
 def list_parts(overview: pd.DataFrame, release_id: str, year: int, peer: str,
@@ -236,5 +245,6 @@ def list_parts(overview: pd.DataFrame, release_id: str, year: int, peer: str,
     """Every agency's headline figures (chart id `agencies-list`); `link` makes a path an address of the app."""
     summary = list_summary(overview, year, None if peer == ALL_PEERS else peer)
     source = _(SOURCE, small=goal_text(0.25), minority=goal_text(0.0625))
-    return ChartParts("agencies-list", _("Agencies"), summary, list_table(overview), None, None, source,
-                      extra=[agency_grid(overview, release_id, year, link)])
+    table = list_table(overview)
+    return ChartParts("agencies-list", _("Agencies"), summary, table, None, None, source,
+                      extra=[agency_grid(overview, release_id, year, link, table)])

@@ -30,16 +30,22 @@ def scope_name(choice: Choice) -> str:
 def category_counts(by_category: dict[str, pd.DataFrame], year: int, dimension: str) -> list[tuple[str, int, int]]:
     """(job category, group results, adverse-impact results) of each job category with rows in the year and
     dimension, in the order of the job categories."""
-    out = []
+    parts = {}
     for category in codes.JOB_CATEGORIES:
         rows = by_category.get(category)
         if rows is None or rows.empty:
             continue
-        rows = rows[(rows["fiscal_year"] == year) & (rows["group_dimension"] == dimension)]
-        if rows.empty:
-            continue
-        findings = impact_findings(rows)
-        out.append((category, len(rows), int((findings == "adverse_impact").sum())))
+        keep = (rows["fiscal_year"].to_numpy() == year) & (rows["group_dimension"].to_numpy() == dimension)
+        if keep.any():
+            parts[category] = rows[keep]
+    if not parts:
+        return []
+    findings = impact_findings(pd.concat(parts.values(), ignore_index=True)).to_numpy()  # one pass for all
+    out, start = [], 0
+    for category, rows in parts.items():
+        adverse = int((findings[start:start + len(rows)] == "adverse_impact").sum())
+        out.append((category, len(rows), adverse))
+        start += len(rows)
     return out
 
 
