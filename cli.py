@@ -27,16 +27,20 @@ def _warm(release_id: str) -> None:
     """Warm the shared cache for a release just made current; a failure is reported, never fatal (the pages then
     only start slower)."""
     from app import app
+    from data_access.queries import current_settings
     from web.warm import warm_release
 
     click.echo(f"Warming the cache for {release_id} (each page's first view, for the public):")
     started = time.perf_counter()
+    current_settings.cache_clear()  # the app reads this command's settings (the same database and cache)
     try:
         warm_release(app, release_id, click.echo)
     except Exception as exc:  # noqa: BLE001 - the release is published whatever happens here
         click.echo(f"Warming stopped ({exc.__class__.__name__}: {exc}); the pages will fill the cache themselves.",
                    err=True)
         return
+    finally:
+        current_settings.cache_clear()
     click.echo(f"Warmed in {time.perf_counter() - started:.1f} s.")
 
 

@@ -54,6 +54,13 @@ def query_string(**params: object) -> str:
     return "?" + urlencode(clean) if clean else ""
 
 
+def rows_of(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts of Python values — what `iterrows` gives for a frame with a text column (every value
+    boxed to one common object type), at a fraction of its cost."""
+    names = list(frame.columns)
+    return [dict(zip(names, values)) for values in zip(*(frame[n].tolist() for n in names))]
+
+
 def view_state(path: str, **params: object) -> dict:
     """What the page now shows; the router skips re-rendering the same view (see app.py)."""
     return {"path": path, "query": {k: str(v) for k, v in params.items() if v not in (None, "")}}

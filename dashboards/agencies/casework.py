@@ -21,7 +21,7 @@ from components.formatting import count, number, percent, suppressed
 from components.i18n import N_, _
 from components.panel import ChartParts
 from dashboards._shared import casework as tr
-from dashboards._shared import query_string
+from dashboards._shared import query_string, rows_of
 from data_access import casework_queries as cq
 from data_access.settings import Settings
 from data_access.viewer import Viewer
@@ -151,7 +151,7 @@ def _table(inputs: CaseworkInputs, key: str, names: dict[str, str], details, col
     k = inputs.k
     rows = []
     frame = inputs.comparison[inputs.comparison["metric_key"] == key]
-    for _i, r in frame.iterrows():
+    for r in rows_of(frame):
         h = tr.hidden(r)
         row = {"year": int(r["year"]), "who": names[r["scope"]],
                "total": tr.cell(r["total"], count, h, k), "within": tr.cell(r["within"], count, h, k),

@@ -9,6 +9,7 @@ from components.casework_words import aap_text
 from components.data_text import peer_group_label
 from components.formatting import count, percent
 from components.i18n import N_, _
+from dashboards._shared import rows_of
 from dashboards._shared.wording import goal_text
 
 from .transforms import PLAN_STATUS, _flag, _missing
@@ -111,7 +112,7 @@ def comparison_table(
 ) -> pd.DataFrame:
     """Years × scopes with readable figures (columns: name → (label, formatter))."""
     rows = []
-    for _i, r in frame.iterrows():
+    for r in rows_of(frame):
         row = {"year": int(r[year_column]), "who": names[r["scope"]]}
         for column, (_label, fmt) in columns.items():
             row[column] = suppressed_text if _flag(r.get("suppressed")) else fmt(r[column])

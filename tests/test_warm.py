@@ -1,0 +1,98 @@
+"""Publishing warms the shared cache (issue #15): after `releases publish`, what each page asks for first is
+answered from the cache, for the public only."""
+from __future__ import annotations
+
+import json
+
+import dash
+import pytest
+from click.testing import CliRunner
+
+from data_access.queries import current_settings
+from data_access.viewer import ANONYMOUS
+
+ELSEWHERE = "http://127.0.0.1:8765/"  # another host: the response cache keeps nothing for it yet
+
+
+@pytest.fixture
+def fresh_cache(app_env, monkeypatch, tmp_path):
+    """The published demo with an empty cache of its own."""
+    monkeypatch.setenv("CT_EQUITY_CACHE_DIR", str(tmp_path / "cache"))
+    current_settings.cache_clear()
+    yield app_env
+    current_settings.cache_clear()
+
+
+def first_views(app, client) -> list[tuple[str, int]]:
+    """Every page's first view as a browser asks for it (the page, then its first callbacks): (path, status)."""
+    from web.warm import _router_body, first_callbacks, props_by_id
+
+    dispatch = "/_dash-update-component"
+    dependencies = client.get("/_dash-dependencies").get_json()
+    answers = []
+    for page in dash.page_registry.values():
+        if page.get("path_template") or page["path"].startswith("/embed"):
+            continue
+        reply = client.post(dispatch, data=json.dumps(_router_body(page["path"], "")),
+                            content_type="application/json", base_url=ELSEWHERE)
+        answers.append((page["path"], reply.status_code))
+        props = props_by_id(reply.get_json().get("response", {}))
+        for body in first_callbacks(dependencies, props):
+            reply = client.post(dispatch, data=json.dumps(body), content_type="application/json",
+                                base_url=ELSEWHERE)
+            answers.append((page["path"], reply.status_code))
+    return answers
+
+
+def test_after_warming_every_pages_first_view_is_answered_without_reading_the_database(fresh_cache, monkeypatch):
+    from app import app
+    from data_access import queries
+    from web.warm import warm_release
+
+    said = []
+    done = warm_release(app, fresh_cache["release_id"], said.append)
+    assert {path for path, _seconds in done} >= {"/", "/workforce", "/agencies", "/access", "/disparities",
+                                                 "/contracting", "/equity-plans", "/casework"}
+    assert any("/agencies" in line for line in said)
+
+    def no_reads(*_args, **_kwargs):
+        raise AssertionError("a first view read the release tables again")
+
+    monkeypatch.setattr(queries, "_fetch", no_reads)
+    answers = first_views(app, app.server.test_client())
+    assert len(answers) > 15 and all(status in (200, 204) for _path, status in answers), answers
+
+
+def test_an_empty_cache_reads_the_database(fresh_cache, monkeypatch):
+    """The check above would notice: without warming, a first view reads the release tables."""
+    from app import app
+    from data_access import queries
+
+    reads = []
+    real = queries._fetch
+    monkeypatch.setattr(queries, "_fetch", lambda *args: reads.append(1) or real(*args))
+    first_views(app, app.server.test_client())
+    assert reads
+
+
+def test_warming_asks_only_as_the_public(fresh_cache, monkeypatch):
+    """Nothing a signed-in viewer may see is worked out (and kept) while warming: every request is the public's."""
+    from app import app
+    from data_access.viewer import RESOLVER
+    from web.warm import warm_release
+
+    seen = []
+    resolve = app.server.extensions[RESOLVER]
+    monkeypatch.setitem(app.server.extensions, RESOLVER, lambda: seen.append(resolve()) or seen[-1])
+    warm_release(app, fresh_cache["release_id"], lambda _line: None)
+    assert seen and set(seen) == {ANONYMOUS}
+
+
+def test_releases_warm_command_reports_each_page(fresh_cache):
+    import cli
+
+    env = {**fresh_cache["env"], "CT_EQUITY_CACHE_DIR": str(current_settings().cache_dir)}
+    done = CliRunner().invoke(cli.main, ["releases", "warm"], env=env)
+    assert done.exit_code == 0, done.output
+    assert f"Warming the cache for {fresh_cache['release_id']}" in done.output
+    assert "warmed /agencies" in done.output and "Warmed in" in done.output
