@@ -186,7 +186,8 @@ def casework_comparison(settings: Settings, release_id: str, viewer: Viewer, age
     for key, masked, year, counts in sources:
         if masked.empty:
             continue
-        rows = _scope_rows(masked, year, counts(masked), agency_code, list(peers)).rename(columns={year: "year"})
+        mine = masked[masked["agency_code"].isin([agency_code, ALL, *peers])]  # the rows this comparison adds up
+        rows = _scope_rows(mine, year, counts(mine), agency_code, list(peers)).rename(columns={year: "year"})
         parts.append(rows.assign(metric_key=key))
     if not parts:
         return pd.DataFrame(columns=["metric_key", "year", "scope", "excluded", "suppressed", "total", "within",
