@@ -15,6 +15,7 @@ from .queries import read_table
 from .settings import Settings
 from .suppression import mask_for_viewer
 from .viewer import Viewer
+from .workforce_queries import plan_rows
 
 SCOPES = ("agency", "peer", "state")
 COMPLAINT_FIGURES = ["filed", "closed", "open_at_year_end", "median_days_to_close", "p90_days_to_close",
@@ -111,7 +112,7 @@ def aap_summary(settings: Settings, release_id: str, viewer: Viewer, agency_code
         "suppressed": rows["suppressed"].astype(bool),
     })
     out["goals_met_share"] = _divide(out["goals_met"], out["goals_set"])
-    plans = read_table(settings, "equity_plans", release_id)
+    plans = plan_rows(settings, release_id)
     if agency_code != ALL:
         own = plans[plans["agency_code"] == agency_code][["plan_year", "aap_decision", "aap_basis"]]
         return out.merge(own.astype({"plan_year": int}), on="plan_year", how="outer").sort_values(
@@ -185,7 +186,8 @@ def casework_comparison(settings: Settings, release_id: str, viewer: Viewer, age
     for key, masked, year, counts in sources:
         if masked.empty:
             continue
-        rows = _scope_rows(masked, year, counts(masked), agency_code, list(peers)).rename(columns={year: "year"})
+        mine = masked[masked["agency_code"].isin([agency_code, ALL, *peers])]  # the rows this comparison adds up
+        rows = _scope_rows(mine, year, counts(mine), agency_code, list(peers)).rename(columns={year: "year"})
         parts.append(rows.assign(metric_key=key))
     if not parts:
         return pd.DataFrame(columns=["metric_key", "year", "scope", "excluded", "suppressed", "total", "within",

@@ -12,6 +12,7 @@ each kept answer carries the viewer in its key. A cache wipe only makes the firs
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -73,26 +74,48 @@ def first_callbacks(dependencies: list[dict], props: dict[str, dict]) -> Iterato
                "state": valued(dep.get("state", [])), "changedPropIds": []}
 
 
+def template_link(template: str, text: str) -> str | None:
+    """The first path in `text` that a page's path template (`/agencies/<code>`) matches, or None."""
+    pattern = re.escape(template)
+    for name in re.findall(r"<(\w+)>", template):
+        pattern = pattern.replace(re.escape(f"<{name}>"), r"[A-Za-z0-9_.-]{1,40}")
+    found = re.search(f"(?<![A-Za-z0-9_/]){pattern}(?![A-Za-z0-9_.-])", text)
+    return found.group(0) if found else None
+
+
 def warm_release(app: Dash, release_id: str, say: Say = print) -> list[tuple[str, float]]:
-    """Ask for every page of the release (and its first callbacks) as an anonymous visitor; (path, seconds) each."""
+    """Ask for every page of the release (and its first callbacks) as an anonymous visitor; (path, seconds) each.
+
+    A page with one view per agency or town is asked for once, for the first one the other pages link to: what
+    all of them share (the release's agency list, the statewide figures they compare against) is then kept too.
+    """
     client = app.server.test_client()
     prefix = app.config.routes_pathname_prefix
     dispatch = prefix + "_dash-update-component"
+    dependencies = client.get(prefix + "_dash-dependencies").get_json()
+    seen: list[str] = []
 
     def ask(body: dict) -> dict | None:
         reply = client.post(dispatch, data=json.dumps(body), content_type="application/json")
-        return reply.get_json(silent=True) if reply.status_code == 200 else None
+        answer = reply.get_json(silent=True) if reply.status_code == 200 else None
+        if answer is not None:
+            seen.append(json.dumps(answer))  # decoded: Dash writes "/" as \u002f
+        return answer
 
-    dependencies = client.get(prefix + "_dash-dependencies").get_json()
-    done = []
-    for page in dash.page_registry.values():
-        if page.get("path_template") or page["path"].startswith("/embed"):
-            continue  # one view per agency or town, or per chart: the shared parts are warmed by the pages above
+    def visit(path: str) -> float:
         started = time.perf_counter()
-        answer = ask(_router_body(page["path"], f"?release={release_id}"))
-        props = props_by_id(answer.get("response", {}) if answer else {})
-        for body in first_callbacks(dependencies, props):
+        answer = ask(_router_body(path, f"?release={release_id}"))
+        for body in first_callbacks(dependencies, props_by_id(answer.get("response", {}) if answer else {})):
             ask(body)
-        done.append((page["path"], time.perf_counter() - started))
-        say(f"  warmed {page['path']} ({done[-1][1]:.1f} s)")
+        return time.perf_counter() - started
+
+    pages = [p for p in dash.page_registry.values() if not p["path"].startswith("/embed")]
+    done = []
+    for page in sorted(pages, key=lambda p: bool(p.get("path_template"))):  # pages with links to follow first
+        template = page.get("path_template")
+        path = template_link(template, "\n".join(seen)) if template else page["path"]
+        if path is None:
+            continue  # no page links to one of its views
+        done.append((path, visit(path)))
+        say(f"  warmed {path} ({done[-1][1]:.1f} s)")
     return done
