@@ -12,19 +12,14 @@ from sqlalchemy import select
 from data_access.db import get_engine
 from data_access.queries import read_table
 from data_access.releases import DraftRelease, ReleaseError, list_releases, write_release
-from data_access.schema import metadata, releases
+from data_access.schema import releases
 from data_access.settings import load_settings
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
-
-@pytest.fixture(params=BACKENDS)
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'bulk.sqlite'}"
-    url = request.getfixturevalue("pg_url")
-    metadata.drop_all(get_engine(url))
-    return url
+@pytest.fixture
+def url(db_url):
+    """The embedded SQLite file and PostgreSQL (conftest's db_url)."""
+    return db_url
 
 
 def row(release_id: str, created: datetime) -> dict:
