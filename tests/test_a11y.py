@@ -52,6 +52,9 @@ PAGES = [
 
 
 def axe_violations(driver) -> list[dict]:
+    # axe walks every node: the longest pages take tens of seconds on a loaded 2-core CI machine (WebDriver's
+    # default script timeout, 30 s, was once too short there).
+    driver.set_script_timeout(180)
     driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
