@@ -206,6 +206,22 @@ def test_fisher_p_agrees_with_scipy_on_many_random_tables():
     np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-300)
 
 
+def test_fisher_p_agrees_with_scipy_on_both_sides_of_the_enumeration_limit():
+    """Tables with up to SMALL_SUPPORT possible values are enumerated, larger ones searched: both are scipy's,
+    including symmetric tables (ties with the observed table) and tables at the ends of their support."""
+    from pipeline.stats.significance import SMALL_SUPPORT
+
+    tables = []
+    for column in (SMALL_SUPPORT - 2, SMALL_SUPPORT - 1, SMALL_SUPPORT, SMALL_SUPPORT + 1):
+        for a in (0, 1, column // 3, column // 2, column):
+            tables.append([a, 400 - a, column - a, 400 - column + a])  # support size column + 1
+    tables += [[5, 5, 5, 5], [3, 7, 7, 3], [0, 10, 10, 0], [120, 130, 130, 120]]
+    tables = np.array(tables)
+    got = fisher_two_sided(*tables.T)
+    expected = np.array([fisher_exact(t.reshape(2, 2)).pvalue for t in tables])
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-300)
+
+
 def test_fisher_p_of_a_selection_row_is_scipys():
     out = selection_rates(actions([("promotion", "black", "female", 60, 9), ("promotion", "white", "female", 140, 40),
                                    ("promotion", "asian", "female", 35, 12)]))

@@ -43,7 +43,7 @@ from data_access import codes
 from data_access.schema import columns
 
 from .significance import cmh_p, cmh_parts, fisher_two_sided
-from .utilization import by_group, race_sex_wide
+from .utilization import by_group, kept_keys, race_sex_wide
 
 KEYS = ["fiscal_year", "agency_code", "job_category", "action"]
 MIN_REFERENCE_POOL = 30
@@ -150,18 +150,18 @@ def _below_four_fifths(favourable, pool, ref_favourable, ref_pool) -> np.ndarray
 def _versus_others(pool: np.ndarray, favourable: np.ndarray) -> dict[str, np.ndarray]:
     """z and two-sided Fisher p of each group against all the other groups of its comparison pooled."""
     others_pool = _dimension_totals(pool) - pool
-    others_favourable = _dimension_totals(favourable) - favourable
     shown = (pool > 0) & (others_pool > 0)
-    total, total_favourable = pool + others_pool, favourable + others_favourable
-    pooled = np.divide(total_favourable, total, out=np.zeros_like(total), where=total > 0)
-    safe_pool, safe_others = np.where(shown, pool, 1.0), np.where(shown, others_pool, 1.0)
-    error = np.sqrt(pooled * (1.0 - pooled) * (1.0 / safe_pool + 1.0 / safe_others))
-    difference = favourable / safe_pool - others_favourable / safe_others
-    z_score = np.divide(difference, error, out=np.zeros_like(error), where=error > 0)
-    fisher_p = np.full(pool.shape, np.nan)
-    fisher_p[shown] = fisher_two_sided(favourable[shown], (pool - favourable)[shown], others_favourable[shown],
-                                       (others_pool - others_favourable)[shown])
-    return {"z_score": np.where(shown, z_score, np.nan), "fisher_p": fisher_p}
+    # Worked on the shown cells only, as vectors: fewer and smaller temporaries than whole matrices.
+    n, m = pool[shown], others_pool[shown]
+    del others_pool
+    f = favourable[shown]
+    g = (_dimension_totals(favourable) - favourable)[shown]
+    pooled = (f + g) / (n + m)
+    error = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n + 1.0 / m))
+    z_score, fisher_p = np.full(pool.shape, np.nan), np.full(pool.shape, np.nan)
+    z_score[shown] = np.divide(f / n - g / m, error, out=np.zeros_like(error), where=error > 0)
+    fisher_p[shown] = fisher_two_sided(f, n - f, g, m - g)
+    return {"z_score": z_score, "fisher_p": fisher_p}
 
 
 def _holm(p_values: np.ndarray, tested: np.ndarray) -> np.ndarray:
@@ -234,22 +234,25 @@ def selection_rates(personnel_actions: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in OUTPUT_COLUMNS})
     keys, pool, favourable, deviation, variance, pooled = _levels(personnel_actions)
     stats = adverse_impact_matrices(pool, favourable, deviation, variance, pooled, _pooled_row(keys))
+    # The table is sorted by its keys: sorting the key rows (stable) before they are spread over the groups
+    # gives the same order as sorting every row, without a second copy of the table.
+    order = keys.sort_values(KEYS, kind="stable").index.to_numpy()
+    keys = keys.iloc[order].reset_index(drop=True)
+    pool, favourable = pool[order], favourable[order]
+    stats = {name: values[order] for name, values in stats.items()}
     favourable_action = keys["action"].isin(codes.FAVOURABLE_ACTIONS).to_numpy()[:, None]
     selected = np.where(favourable_action, favourable, pool - favourable)
     keep = (pool > 0).ravel()
-    width = pool.shape[1]
-    # Only the kept rows are ever copied (not every key × group first): at scale 50 that copy is gigabytes.
-    frame = keys.iloc[np.repeat(np.arange(len(keys)), width)[keep]].reset_index(drop=True)
     reference = stats.pop("reference").ravel()[keep]
-    frame = frame.assign(
-        group_dimension=np.tile(GROUP_DIMENSIONS, len(keys))[keep],
-        group_code=np.tile(GROUP_CODES, len(keys))[keep],
-        pool=pool.ravel()[keep].round().astype(np.int64),
-        selected=selected.ravel()[keep].round().astype(np.int64),
-        reference_group=np.where(reference >= 0, GROUP_CODES[np.maximum(reference, 0)], None),
+    data = {
+        **kept_keys(keys, pool.shape[1], keep),
+        "group_dimension": np.tile(GROUP_DIMENSIONS, len(keys))[keep],
+        "group_code": np.tile(GROUP_CODES, len(keys))[keep],
+        "pool": pool.ravel()[keep].round().astype(np.int64),
+        "selected": selected.ravel()[keep].round().astype(np.int64),
+        "reference_group": np.where(reference >= 0, GROUP_CODES[np.maximum(reference, 0)], None),
         **{name: values.ravel()[keep] for name, values in stats.items()},
-    )
-    frame["rate"] = frame["selected"] / frame["pool"]
-    frame = frame.sort_values(KEYS, kind="stable").reset_index(drop=True)
-    frame["fiscal_year"] = frame["fiscal_year"].astype(np.int64)
-    return frame[OUTPUT_COLUMNS]
+    }
+    data["rate"] = data["selected"] / data["pool"]
+    data["fiscal_year"] = np.asarray(data["fiscal_year"], dtype=np.int64)
+    return pd.DataFrame({c: data[c] for c in OUTPUT_COLUMNS})

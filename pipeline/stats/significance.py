@@ -5,7 +5,9 @@
   search on the probability mass), but over arrays, with the relative tolerance of R's ``fisher.test``
   (1e-7) for tables as probable as the observed one. ``fisher_exact`` costs about a millisecond a call and
   a scale-10 build holds hundreds of thousands of tables; tests/test_adverse_impact.py checks this function
-  against ``scipy.stats.fisher_exact`` on thousands of random tables.
+  against ``scipy.stats.fisher_exact`` on thousands of random tables. Tables with at most SMALL_SUPPORT possible
+  values of the top-left cell (most of them: a group of a few people) are summed over every possible table
+  instead, as R's ``fisher.test`` does, the probabilities built by the ratio of neighbouring terms.
 - ``cmh_parts`` / ``cmh_p``: the Cochran–Mantel–Haenszel test of a common odds ratio of 1 across strata,
   the statistic of ``statsmodels.stats.contingency_tables.StratifiedTable.test_null_odds()`` (without
   continuity correction): (Σ (a − E a))² / Σ Var a, chi-square with one degree of freedom. Its parts are
@@ -21,6 +23,8 @@ from scipy.stats import hypergeom
 
 RELATIVE_TOLERANCE = 1e-7
 SEARCH_STEPS = 64  # more than enough halvings of any table's support (counts < 2**63)
+SMALL_SUPPORT = 256  # tables with at most this many possible values of the top-left cell are enumerated
+CHUNK_CELLS = 1 << 20  # tables × possible values enumerated at once (bounds the memory of a large build)
 
 
 def fisher_two_sided(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -46,6 +50,9 @@ def _fisher_unique(tables: np.ndarray) -> np.ndarray:
     low, high = np.maximum(0, column - (c + d)), np.minimum(row, column)
     p_values = np.ones(len(tables))
     live = high > low  # with one possible table (a margin of 0 among them) the p-value is 1
+    small = live & (high - low < SMALL_SUPPORT)
+    p_values[small] = _fisher_enumerated(a[small], row[small], column[small], total[small], low[small], high[small])
+    live &= ~small
     a, total, row, column, low, high = (x[live] for x in (a, total, row, column, low, high))
 
     rest = total - row - column
@@ -78,6 +85,42 @@ def _fisher_unique(tables: np.ndarray) -> np.ndarray:
         p[reach] += far_tail(outside[reach] - (1 - shift), total[reach], row[reach], column[reach])
     p_values[live] = np.minimum(p, 1.0)
     return p_values
+
+
+def _fisher_enumerated(a, row, column, total, low, high) -> np.ndarray:
+    """Two-sided p of tables with few possible values of the top-left cell: the sum of the probabilities of every
+    table at most as probable as the observed one, over the sum of all (R's ``fisher.test``, same tolerance).
+
+    Probabilities are built in logs from low to high by the ratio of neighbouring terms,
+    P(x+1)/P(x) = (row − x)(column − x) / ((x + 1)(rest + x + 1)); tables are taken in groups of similar support,
+    padded to a power of two, a chunk at a time."""
+    out = np.ones(len(a))
+    size = high - low + 1
+    width = np.maximum(1, 2 ** np.ceil(np.log2(size))).astype(np.int64)
+    for padded in np.unique(width):
+        members = np.flatnonzero(width == padded)
+        step = max(1, CHUNK_CELLS // int(padded))
+        for start in range(0, len(members), step):
+            part = members[start:start + step]
+            out[part] = _enumerated_part(a[part], row[part], column[part], total[part], low[part], size[part],
+                                         int(padded))
+    return out
+
+
+def _enumerated_part(a, row, column, total, low, size, padded: int) -> np.ndarray:
+    steps = np.arange(padded - 1)[None, :]
+    x = (low[:, None] + steps).astype(np.float64)
+    rest = (total - row - column)[:, None].astype(np.float64)
+    row, column = row[:, None].astype(np.float64), column[:, None].astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):  # steps past the support: masked below
+        ratio = np.log((row - x) * (column - x)) - np.log((x + 1.0) * (rest + x + 1.0))
+    valid = np.arange(padded)[None, :] < size[:, None]
+    log_p = np.concatenate([np.zeros((len(a), 1)), np.cumsum(np.where(valid[:, 1:], ratio, 0.0), axis=1)], axis=1)
+    log_p = np.where(valid, log_p, -np.inf)
+    observed = np.take_along_axis(log_p, (a - low)[:, None], axis=1)
+    weight = np.exp(log_p - log_p.max(axis=1, keepdims=True))
+    tail = np.where(log_p <= observed + np.log1p(RELATIVE_TOLERANCE), weight, 0.0).sum(axis=1)
+    return np.minimum(tail / weight.sum(axis=1), 1.0)
 
 
 def cmh_parts(a: np.ndarray, row: np.ndarray, column: np.ndarray, total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

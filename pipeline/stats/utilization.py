@@ -150,8 +150,15 @@ def _flags(stats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         }
 
 
-def _long_frame(keys: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
-    """One row per key × group with total > 0: headcount, total and availability."""
+def kept_keys(keys: pd.DataFrame, width: int, keep: np.ndarray) -> dict[str, object]:
+    """The key columns of the kept rows of keys × `width` groups (row-major): only kept rows are ever copied — at
+    scale 50 a copy of every key × group is gigabytes."""
+    rows = np.flatnonzero(keep) // width
+    return {k: keys[k].array.take(rows) for k in keys.columns}
+
+
+def _long_columns(keys: pd.DataFrame, values: np.ndarray) -> dict[str, np.ndarray]:
+    """Columns of one row per key × group with total > 0: the keys, group, headcount, total and availability."""
     headcount, weight, missing = values[:, :N_CELLS], values[:, N_CELLS:2 * N_CELLS], values[:, -1]
     total = headcount.sum(axis=1)
     counts = np.hstack([by_group(headcount), total[:, None]])
@@ -160,15 +167,14 @@ def _long_frame(keys: pd.DataFrame, values: np.ndarray) -> pd.DataFrame:
     availability = np.hstack([availability, np.ones((len(keys), 1))])
     n_groups = counts.shape[1]
     keep = np.repeat(total > 0, n_groups)
-    frame = keys.iloc[np.repeat(np.arange(len(keys)), n_groups)[keep]].reset_index(drop=True)  # kept rows only
-    frame = frame.assign(
-        group_dimension=np.tile(GROUP_DIMENSION, len(keys))[keep],
-        group_code=np.tile(GROUP_CODE, len(keys))[keep],
-        headcount=counts.ravel()[keep].round().astype(np.int64),
-        total=np.repeat(total, n_groups)[keep].round().astype(np.int64),
-        availability=availability.ravel()[keep],
-    )
-    return frame.reset_index(drop=True)
+    return {
+        **kept_keys(keys, n_groups, keep),
+        "group_dimension": np.tile(GROUP_DIMENSION, len(keys))[keep],
+        "group_code": np.tile(GROUP_CODE, len(keys))[keep],
+        "headcount": counts.ravel()[keep].round().astype(np.int64),
+        "total": np.repeat(total, n_groups)[keep].round().astype(np.int64),
+        "availability": availability.ravel()[keep],
+    }
 
 
 def _empty() -> pd.DataFrame:
@@ -185,12 +191,12 @@ def utilization(workforce: pd.DataFrame, availability: pd.DataFrame) -> pd.DataF
     missing = (np.isnan(avail).any(axis=1) & (total[:, 0] > 0)).astype(np.float64)
     weight = np.nan_to_num(avail) * total
     keys, values = _with_all_rows(key_frame, np.hstack([headcount, weight, missing[:, None]]))
-    frame = _long_frame(keys, values)
-    n = frame["headcount"].to_numpy(np.float64)
-    stats = utilization_statistics(n, frame["total"].to_numpy(np.float64), frame["availability"].to_numpy())
-    is_all = (frame["group_dimension"] == "all").to_numpy()
+    data = _long_columns(keys, values)
+    stats = utilization_statistics(data["headcount"].astype(np.float64), data["total"].astype(np.float64),
+                                   data["availability"])
+    is_all = data["group_dimension"] == "all"
     for name in ("utilization_ratio", "expected", "shortfall", "z_score", "p_value"):
         stats[name][is_all] = np.nan
-    frame = frame.assign(**stats, **_flags(stats))
-    frame["fiscal_year"] = frame["fiscal_year"].astype(np.int64)
-    return frame[OUTPUT_COLUMNS]
+    data.update(stats, **_flags(stats))
+    data["fiscal_year"] = np.asarray(data["fiscal_year"], dtype=np.int64)
+    return pd.DataFrame({c: data[c] for c in OUTPUT_COLUMNS})
