@@ -67,11 +67,13 @@ def assemble_tables(
     step: Step = lambda _name: None,
     today: date | None = None,
     done: Done | None = None,
+    consume: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Compute every release table from validated inputs (`today` dates the casework snapshots; default: now).
 
     `done(name, table)` is told of each table once it is final — the big ones as soon as they are, so that the
-    build can write them while it computes the rest — and of every table exactly once."""
+    build can write them while it computes the rest — and of every table exactly once. With `consume`, the
+    largest inputs are taken out of `frames` once their tables are computed (the build's peak memory)."""
     k = settings.suppression_k
     told: set[str] = set()
 
@@ -92,11 +94,15 @@ def assemble_tables(
     tables["workforce_utilization"] = _suppress(
         utilization(frames["workforce"], frames["availability"]), "workforce_utilization", k)
     final("agencies", "measures", "towns", "geometry", "workforce_utilization")
+    if consume:
+        frames.pop("workforce"), frames.pop("availability")
     step("selection rates")
     actions = frames.get("personnel_actions")
     if actions is not None:
         tables["selection_rates"] = _suppress(selection_rates(actions), "selection_rates", k)
         final("selection_rates")
+        if consume:
+            del frames["personnel_actions"], actions
     step("town measures")
     population = frames["town_population"]
     tables["town_measures"] = town_measure_table(

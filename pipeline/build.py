@@ -18,6 +18,7 @@ from geo.boundaries import import_boundaries, load_layers
 from geo.shipped import shipped_layers
 
 from .assemble import assemble_tables
+from .memory import return_large_arrays_promptly
 from .release_checks import validate_release
 from .validate import inputs_sha256, validate_inputs
 
@@ -54,6 +55,7 @@ def boundary_layers(settings: Settings) -> dict[str, str]:
 def build_release(inputs: Path, settings: Settings, progress: Progress = lambda _s: None) -> BuildResult:
     """Validate inputs, compute, check the tables (ValidationError either way) and write a draft release."""
     started = time.perf_counter()
+    return_large_arrays_promptly()
     progress("validating inputs")
     frames = validate_inputs(inputs)
     notes: list[str] = []
@@ -79,7 +81,7 @@ def build_release(inputs: Path, settings: Settings, progress: Progress = lambda 
     # Each table goes to the database as soon as it is computed (written by a child process while the build goes
     # on); the checks run on the whole release before the commit, and a failed check leaves nothing written.
     with DraftRelease(engine, release) as draft:
-        tables = assemble_tables(frames, settings, layers, step=progress, done=draft.add)
+        tables = assemble_tables(frames, settings, layers, step=progress, done=draft.add, consume=True)
         validate_release(tables)  # raises ReleaseCheckError (a ValidationError): nothing is committed
         progress("writing the release")
         draft.commit()
