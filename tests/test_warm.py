@@ -8,6 +8,7 @@ import dash
 import pytest
 from click.testing import CliRunner
 
+from data_access.cache import backend
 from data_access.queries import current_settings
 from data_access.viewer import ANONYMOUS
 
@@ -97,3 +98,27 @@ def test_releases_warm_command_reports_each_page(fresh_cache):
     assert done.exit_code == 0, done.output
     assert f"Warming the cache for {fresh_cache['release_id']}" in done.output
     assert "warmed /agencies" in done.output and "Warmed in" in done.output
+
+
+def test_a_worker_draws_every_page_at_start_without_keeping_or_reusing_answers(fresh_cache, monkeypatch):
+    """gunicorn.conf.py has each worker draw every page's first view before it serves (its one-time costs paid
+    then, not by the first visitor): each callback really runs, even when the response cache already holds its
+    answer, and no answer is kept for anyone."""
+    from app import app
+    from dashboards.agencies import page as agencies_page
+    from dashboards.agencies import scorecard
+    from web.warm import warm_release, warm_worker
+
+    warm_release(app, fresh_cache["release_id"], lambda _line: None)  # the response cache holds the answers
+    store = backend(current_settings())
+    before = store.entry_count()
+    drawn = []
+    for module in (agencies_page, scorecard):
+        real = module.rendered
+        monkeypatch.setattr(module, "rendered", lambda *args, real=real, **kw: drawn.append(args) or real(*args, **kw))
+    done = warm_worker(app)
+    assert {path for path, _seconds in done} >= {"/", "/workforce", "/agencies", "/access", "/equity-plans"}
+    release = fresh_cache["release_id"]
+    assert any(args[1] == release for args in drawn)  # the agency list (viewer, release, …)
+    assert any(args[0] == release for args in drawn)  # a scorecard (release, agency code, …)
+    assert store.entry_count() == before

@@ -8,6 +8,9 @@ first real visitor only pays for drawing the page.
 
 Only the public is asked for (no session, so the anonymous viewer): nothing kept here answers anyone else, and
 each kept answer carries the viewer in its key. A cache wipe only makes the first requests slower again.
+
+Each gunicorn worker also draws every page's first view once before it serves (`warm_worker`, from
+gunicorn.conf.py): the one-time costs of a fresh process are paid then, not by its first visitors.
 """
 from __future__ import annotations
 
@@ -89,14 +92,33 @@ def warm_release(app: Dash, release_id: str, say: Say = print) -> list[tuple[str
     A page with one view per agency or town is asked for once, for the first one the other pages link to: what
     all of them share (the release's agency list, the statewide figures they compare against) is then kept too.
     """
-    client = app.server.test_client()
-    prefix = app.config.routes_pathname_prefix
+    return _visit_pages(app.server.test_client(), app.config.routes_pathname_prefix, f"?release={release_id}",
+                        say, {})
+
+
+def warm_worker(app: Dash, say: Say = lambda _line: None) -> list[tuple[str, float]]:
+    """Draw every page's first view once in this process, as the public, before it serves anyone.
+
+    A fresh process pays once for what its first callbacks touch: plotly's validators for each kind of trace,
+    pandas' and SQLAlchemy's lazily built machinery, the first query, the first translation lookup. Paid while
+    serving, that put 100–200 ms on the first visitor's callbacks of each page. Every callback runs here (the
+    response cache is bypassed and keeps nothing, `response_cache.BYPASS`); the queries it makes go through the
+    shared query cache as a visitor's would, so after `releases publish` they are answered from it.
+    """
+    from .response_cache import BYPASS
+
+    return _visit_pages(app.server.test_client(), app.config.routes_pathname_prefix, "", say, {BYPASS: True})
+
+
+def _visit_pages(client, prefix: str, search: str, say: Say, environ: dict) -> list[tuple[str, float]]:
+    """Every page's first view (the page, then its first callbacks) through `client`; (path, seconds) each."""
     dispatch = prefix + "_dash-update-component"
     dependencies = client.get(prefix + "_dash-dependencies").get_json()
     seen: list[str] = []
 
     def ask(body: dict) -> dict | None:
-        reply = client.post(dispatch, data=json.dumps(body), content_type="application/json")
+        reply = client.post(dispatch, data=json.dumps(body), content_type="application/json",
+                            environ_overrides=environ)
         answer = reply.get_json(silent=True) if reply.status_code == 200 else None
         if answer is not None:
             seen.append(json.dumps(answer))  # decoded: Dash writes "/" as \u002f
@@ -104,7 +126,7 @@ def warm_release(app: Dash, release_id: str, say: Say = print) -> list[tuple[str
 
     def visit(path: str) -> float:
         started = time.perf_counter()
-        answer = ask(_router_body(path, f"?release={release_id}"))
+        answer = ask(_router_body(path, search))
         for body in first_callbacks(dependencies, props_by_id(answer.get("response", {}) if answer else {})):
             ask(body)
         return time.perf_counter() - started
