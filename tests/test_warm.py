@@ -65,6 +65,29 @@ def test_after_warming_every_pages_first_view_is_answered_without_reading_the_da
     assert len(answers) > 15 and all(status in (200, 204) for _path, status in answers), answers
 
 
+def test_after_warming_picking_another_year_reads_nothing_either(fresh_cache, monkeypatch):
+    """Publishing also works out each other year of the pages that are not one agency's: a visitor's first change
+    of year on the agency list (its rows are read per year) is answered from the cache."""
+    from app import app
+    from data_access import queries
+    from web.warm import _router_body, props_by_id, warm_release, year_callbacks
+
+    warm_release(app, fresh_cache["release_id"], lambda _line: None)
+    monkeypatch.setattr(queries, "_fetch", lambda *_a, **_k: pytest.fail("a year change read the release tables"))
+    client = app.server.test_client()
+    dispatch = "/_dash-update-component"
+    reply = client.post(dispatch, data=json.dumps(_router_body("/agencies", "")), content_type="application/json",
+                        base_url=ELSEWHERE)
+    props = props_by_id(reply.get_json()["response"])
+    years = [o["value"] for o in props["agencies-year"]["options"]]
+    bodies = list(year_callbacks(client.get("/_dash-dependencies").get_json(), props))
+    assert len(years) > 1 and len(bodies) == len(years) - 1
+    for body in bodies:
+        chosen = next(i["value"] for i in body["inputs"] if i["id"] == "agencies-year")
+        answer = client.post(dispatch, data=json.dumps(body), content_type="application/json", base_url=ELSEWHERE)
+        assert answer.status_code == 200 and f"year={chosen}" in json.dumps(answer.get_json())
+
+
 def test_an_empty_cache_reads_the_database(fresh_cache, monkeypatch):
     """The check above would notice: without warming, a first view reads the release tables."""
     from app import app

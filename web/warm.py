@@ -2,7 +2,9 @@
 
 `ct-equity releases publish` (and `build --publish`) asks the app, in-process, for every page as a first-time
 visitor would: the page itself, then each callback the browser fires when the page appears, with the values the
-page starts with (read from the page's own layout, so a page's defaults are never written down twice). Every
+page starts with (read from the page's own layout, so a page's defaults are never written down twice), and
+then, on the pages that are not one agency's or town's, the callbacks of each other year of the page's year
+filter (rows are read per year: a visitor's first change of year was a cold read of the whole year). Every
 query those callbacks make is then in the shared query cache (`data_access.cache`) for the release, and the
 first real visitor only pays for drawing the page.
 
@@ -60,6 +62,15 @@ def _outputs(output: str) -> list[dict] | dict:
     return [one(part) for part in output[2:-2].split("...")] if output.startswith("..") else one(output)
 
 
+def _request(dep: dict, props: dict[str, dict], changed: list[str]) -> dict:
+    """The request of one callback with the values of `props`, as the browser sends it."""
+    def valued(items: list[dict]) -> list[dict]:
+        return [{**i, "value": props.get(i["id"], {}).get(i["property"])} for i in items]
+
+    return {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": valued(dep["inputs"]),
+            "state": valued(dep.get("state", [])), "changedPropIds": changed}
+
+
 def first_callbacks(dependencies: list[dict], props: dict[str, dict]) -> Iterator[dict]:
     """The requests the browser sends when a page with these components appears: every callback that is not
     held back on the initial call and whose inputs are all on the page, with the values the page starts with."""
@@ -69,12 +80,27 @@ def first_callbacks(dependencies: list[dict], props: dict[str, dict]) -> Iterato
             continue
         if not all(i["id"] in props for i in inputs):
             continue  # pattern-matching ids (JSON text) and components of other pages are never all on the page
+        yield _request(dep, props, [])
 
-        def valued(items: list[dict]) -> list[dict]:
-            return [{**i, "value": props.get(i["id"], {}).get(i["property"])} for i in items]
 
-        yield {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": valued(inputs),
-               "state": valued(dep.get("state", [])), "changedPropIds": []}
+def year_callbacks(dependencies: list[dict], props: dict[str, dict]) -> Iterator[dict]:
+    """The requests the browser sends when a visitor picks each other year of the page's year filter (the
+    select whose id ends in `-year`): every callback that filter feeds, with the other values the page starts
+    with."""
+    for select_id, select in props.items():
+        if not select_id.endswith("-year") or not isinstance(select.get("options"), list):
+            continue
+        for option in select["options"]:
+            value = option.get("value") if isinstance(option, dict) else None
+            if value is None or value == select.get("value"):
+                continue
+            changed = {**props, select_id: {**select, "value": value}}
+            for dep in dependencies:
+                if dep.get("clientside_function") or not any(
+                        i["id"] == select_id and i["property"] == "value" for i in dep["inputs"]):
+                    continue
+                if all(i["id"] in changed for i in dep["inputs"]):
+                    yield _request(dep, changed, [f"{select_id}.value"])
 
 
 def template_link(template: str, text: str) -> str | None:
@@ -93,7 +119,7 @@ def warm_release(app: Dash, release_id: str, say: Say = print) -> list[tuple[str
     all of them share (the release's agency list, the statewide figures they compare against) is then kept too.
     """
     return _visit_pages(app.server.test_client(), app.config.routes_pathname_prefix, f"?release={release_id}",
-                        say, {})
+                        say, {}, years=True)
 
 
 def warm_worker(app: Dash, say: Say = lambda _line: None) -> list[tuple[str, float]]:
@@ -110,8 +136,10 @@ def warm_worker(app: Dash, say: Say = lambda _line: None) -> list[tuple[str, flo
     return _visit_pages(app.server.test_client(), app.config.routes_pathname_prefix, "", say, {BYPASS: True})
 
 
-def _visit_pages(client, prefix: str, search: str, say: Say, environ: dict) -> list[tuple[str, float]]:
-    """Every page's first view (the page, then its first callbacks) through `client`; (path, seconds) each."""
+def _visit_pages(client, prefix: str, search: str, say: Say, environ: dict,
+                 years: bool = False) -> list[tuple[str, float]]:
+    """Every page's first view (the page, then its first callbacks) through `client`, and with `years` each other
+    year of the pages that are not one agency's or town's; (path, seconds) each."""
     dispatch = prefix + "_dash-update-component"
     dependencies = client.get(prefix + "_dash-dependencies").get_json()
     seen: list[str] = []
@@ -124,10 +152,13 @@ def _visit_pages(client, prefix: str, search: str, say: Say, environ: dict) -> l
             seen.append(json.dumps(answer))  # decoded: Dash writes "/" as \u002f
         return answer
 
-    def visit(path: str) -> float:
+    def visit(path: str, other_years: bool) -> float:
         started = time.perf_counter()
         answer = ask(_router_body(path, search))
-        for body in first_callbacks(dependencies, props_by_id(answer.get("response", {}) if answer else {})):
+        props = props_by_id(answer.get("response", {}) if answer else {})
+        for body in first_callbacks(dependencies, props):
+            ask(body)
+        for body in year_callbacks(dependencies, props) if other_years else ():
             ask(body)
         return time.perf_counter() - started
 
@@ -138,6 +169,6 @@ def _visit_pages(client, prefix: str, search: str, say: Say, environ: dict) -> l
         path = template_link(template, "\n".join(seen)) if template else page["path"]
         if path is None:
             continue  # no page links to one of its views
-        done.append((path, visit(path)))
+        done.append((path, visit(path, years and not template)))
         say(f"  warmed {path} ({done[-1][1]:.1f} s)")
     return done
