@@ -18,6 +18,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = 60  # a render waits at most 20 s for its turn and 50 s for Chromium (web/png.py)
 keepalive = 5
 WARM_AFTER_SECONDS = 3.0
+DRAW_PAGES_SECONDS = 20.0  # a worker begins no page drawing at start after this long (the master's timeout is 60)
 
 
 def post_worker_init(worker) -> None:
@@ -50,7 +51,9 @@ def _register_scripts(worker) -> None:
 def _draw_pages(worker) -> None:
     """A fresh worker's first callbacks paid its one-time costs (plotly's validators per kind of chart, the first
     query, pandas' lazily built machinery): 100–200 ms more on the first visitor's page. The worker pays them
-    here, drawing each page's first view once without the response cache (`web.warm.warm_worker`)."""
+    here, drawing each page's first view once without the response cache (`web.warm.warm_worker`), telling the
+    master it is alive after each page and beginning none after DRAW_PAGES_SECONDS (an empty cache on a large
+    release must not keep it from serving, nor get it killed as hung)."""
     import time
 
     import dash
@@ -59,7 +62,7 @@ def _draw_pages(worker) -> None:
 
     started = time.perf_counter()
     try:
-        warm_worker(dash.get_app())
+        warm_worker(dash.get_app(), lambda _line: worker.notify(), DRAW_PAGES_SECONDS)
     except Exception as exc:  # noqa: BLE001 - the worker serves anyway; its first visitors pay the costs instead
         worker.log.warning("could not draw the pages at start: %s", exc)
         return

@@ -145,3 +145,16 @@ def test_a_worker_draws_every_page_at_start_without_keeping_or_reusing_answers(f
     assert any(args[1] == release for args in drawn)  # the agency list (viewer, release, …)
     assert any(args[0] == release for args in drawn)  # a scorecard (release, agency code, …)
     assert store.entry_count() == before
+
+
+def test_a_worker_stops_drawing_pages_after_its_time(fresh_cache):
+    """A worker's drawing at start is bounded (gunicorn.conf.py gives it 20 s): past the time, no page is begun and
+    visitors pay for the rest; each page drawn is reported (the worker tells gunicorn it is alive then)."""
+    from app import app
+    from web.warm import warm_worker
+
+    said = []
+    assert warm_worker(app, said.append, seconds=0) == []
+    assert said == []
+    done = warm_worker(app, said.append, seconds=60)
+    assert len(done) == len(said) > 5

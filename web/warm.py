@@ -122,22 +122,24 @@ def warm_release(app: Dash, release_id: str, say: Say = print) -> list[tuple[str
                         say, {}, years=True)
 
 
-def warm_worker(app: Dash, say: Say = lambda _line: None) -> list[tuple[str, float]]:
+def warm_worker(app: Dash, say: Say = lambda _line: None, seconds: float | None = None) -> list[tuple[str, float]]:
     """Draw every page's first view once in this process, as the public, before it serves anyone.
 
     A fresh process pays once for what its first callbacks touch: plotly's validators for each kind of trace,
     pandas' and SQLAlchemy's lazily built machinery, the first query, the first translation lookup. Paid while
     serving, that put 100–200 ms on the first visitor's callbacks of each page. Every callback runs here (the
     response cache is bypassed and keeps nothing, `response_cache.BYPASS`); the queries it makes go through the
-    shared query cache as a visitor's would, so after `releases publish` they are answered from it.
+    shared query cache as a visitor's would, so after `releases publish` they are answered from it. With
+    `seconds`, no page is begun after that long (an empty cache on a large release): visitors pay for the rest.
     """
     from .response_cache import BYPASS
 
-    return _visit_pages(app.server.test_client(), app.config.routes_pathname_prefix, "", say, {BYPASS: True})
+    return _visit_pages(app.server.test_client(), app.config.routes_pathname_prefix, "", say, {BYPASS: True},
+                        until=None if seconds is None else time.monotonic() + seconds)
 
 
-def _visit_pages(client, prefix: str, search: str, say: Say, environ: dict,
-                 years: bool = False) -> list[tuple[str, float]]:
+def _visit_pages(client, prefix: str, search: str, say: Say, environ: dict, years: bool = False,
+                 until: float | None = None) -> list[tuple[str, float]]:
     """Every page's first view (the page, then its first callbacks) through `client`, and with `years` each other
     year of the pages that are not one agency's or town's; (path, seconds) each."""
     dispatch = prefix + "_dash-update-component"
@@ -165,6 +167,8 @@ def _visit_pages(client, prefix: str, search: str, say: Say, environ: dict,
     pages = [p for p in dash.page_registry.values() if not p["path"].startswith("/embed")]
     done = []
     for page in sorted(pages, key=lambda p: bool(p.get("path_template"))):  # pages with links to follow first
+        if until is not None and time.monotonic() > until:
+            break
         template = page.get("path_template")
         path = template_link(template, "\n".join(seen)) if template else page["path"]
         if path is None:
