@@ -18,12 +18,13 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = 60  # a render waits at most 20 s for its turn and 50 s for Chromium (web/png.py)
 keepalive = 5
 WARM_AFTER_SECONDS = 3.0
+DRAW_PAGES_SECONDS = 20.0  # a worker begins no page drawing at start after this long (the master's timeout is 60)
 
 
 def post_worker_init(worker) -> None:
-    """Before the worker takes requests, let it draw the index page once (see `_register_scripts`); then start its
-    chart-image browser in the background a little after the worker is up (it starts at a lower CPU priority), so
-    no image request waits for Chromium to start."""
+    """Before the worker takes requests, let it draw the index page once (see `_register_scripts`) and every page's
+    first view (`_draw_pages`); then start its chart-image browser in the background a little after the worker is
+    up (it starts at a lower CPU priority), so no image request waits for Chromium to start."""
     import sys
     import threading
 
@@ -31,6 +32,7 @@ def post_worker_init(worker) -> None:
     if png is None:  # another app under these settings (the benchmark's bare-Flask floor): nothing to warm
         return
     _register_scripts(worker)
+    _draw_pages(worker)
     threading.Timer(WARM_AFTER_SECONDS, png.renderer().warm).start()
 
 
@@ -44,3 +46,24 @@ def _register_scripts(worker) -> None:
         Client(worker.wsgi).get("/")
     except Exception as exc:  # noqa: BLE001 - the worker serves anyway; the first page may then need a reload
         worker.log.warning("could not draw the index page at start: %s", exc)
+
+
+def _draw_pages(worker) -> None:
+    """A fresh worker's first callbacks paid its one-time costs (plotly's validators per kind of chart, the first
+    query, pandas' lazily built machinery): 100–200 ms more on the first visitor's page. The worker pays them
+    here, drawing each page's first view once without the response cache (`web.warm.warm_worker`), telling the
+    master it is alive after each page and beginning none after DRAW_PAGES_SECONDS (an empty cache on a large
+    release must not keep it from serving, nor get it killed as hung)."""
+    import time
+
+    import dash
+
+    from web.warm import warm_worker
+
+    started = time.perf_counter()
+    try:
+        warm_worker(dash.get_app(), lambda _line: worker.notify(), DRAW_PAGES_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - the worker serves anyway; its first visitors pay the costs instead
+        worker.log.warning("could not draw the pages at start: %s", exc)
+        return
+    worker.log.info("drew every page's first view in %.1f s", time.perf_counter() - started)

@@ -129,21 +129,43 @@ def _divide(part: pd.Series, whole: pd.Series) -> pd.Series:
         return (part.astype(float) / whole.astype(float)).where(whole.astype(float) > 0)
 
 
+def _year_sums(values: np.ndarray, at: np.ndarray, years: int) -> np.ndarray:
+    """Per year (`at`: each value's year number) the sum of the values, as pandas' `sum(min_count=1)` gives it:
+    whole numbers stay whole, and a year whose values are all missing has no sum."""
+    if values.dtype.kind in "iu":
+        return np.bincount(at, weights=values, minlength=years).astype(values.dtype)
+    values = values.astype(float)
+    present = ~np.isnan(values)
+    summed = np.bincount(at, weights=np.where(present, values, 0.0), minlength=years)
+    return np.where(np.bincount(at, weights=present, minlength=years) > 0, summed, np.nan)
+
+
 def _scope_rows(frame: pd.DataFrame, year: str, counts: dict[str, pd.Series], agency_code: str,
-                peers: list[str]) -> pd.DataFrame:
-    """Per year: the agency's counts, the sum over its visible peers (with `excluded`), the statewide row."""
-    work = frame[[year, "agency_code", "suppressed"]].assign(**counts)
-    names = list(counts)
-    hidden = work["suppressed"].astype(bool)
-    agency = work[work["agency_code"] == agency_code].assign(scope="agency", excluded=0)
-    mine = work[work["agency_code"].isin(peers)]
-    peer = mine[~hidden.loc[mine.index]].groupby(year, as_index=False)[names].sum(min_count=1)
-    excluded = mine[hidden.loc[mine.index]].groupby(year).size()
-    peer = peer.assign(scope="peer", excluded=peer[year].map(excluded).fillna(0).astype(int),
-                       suppressed=False)
-    state = work[work["agency_code"] == ALL].assign(scope="state", excluded=0)
-    keep = [year, "scope", "excluded", "suppressed", *names]
-    return pd.concat([p[keep] for p in (agency, peer, state) if not p.empty], ignore_index=True)
+                peers: tuple[str, ...]) -> list[tuple[np.ndarray, ...]]:
+    """Per year: the agency's counts, the sum over its visible peers (with `excluded`), the statewide row — the
+    columns (year, scope, excluded, suppressed, total, within) of each of the three that has rows, in that order.
+    Over numpy arrays: a scorecard's first view needs this of three tables, and in pandas it took ~30 ms."""
+    codes = frame["agency_code"].to_numpy(dtype=object)
+    years = frame[year].to_numpy()
+    hidden = frame["suppressed"].to_numpy(dtype=bool)
+    total, within = counts["total"].to_numpy(), counts["within"].to_numpy()
+    peer_set = set(peers)
+    in_peers = np.fromiter((c in peer_set for c in codes), dtype=bool, count=len(codes))
+    shown = in_peers & ~hidden
+    peer_years, at = np.unique(years[shown], return_inverse=True)
+    left_years, left = np.unique(years[in_peers & hidden], return_counts=True)
+    left_out = dict(zip(left_years.tolist(), left.tolist()))
+
+    def own(rows: np.ndarray, scope: str) -> tuple[np.ndarray, ...]:
+        n = int(rows.sum())
+        return (years[rows], np.full(n, scope, dtype=object), np.zeros(n, dtype=np.int64), hidden[rows],
+                total[rows], within[rows])
+
+    n = len(peer_years)
+    peer = (peer_years, np.full(n, "peer", dtype=object),
+            np.array([left_out.get(y, 0) for y in peer_years.tolist()], dtype=np.int64), np.zeros(n, dtype=bool),
+            _year_sums(total[shown], at, n), _year_sums(within[shown], at, n))
+    return [part for part in (own(codes == agency_code, "agency"), peer, own(codes == ALL, "state")) if len(part[0])]
 
 
 def _within(frame: pd.DataFrame, share: str, total: str) -> dict[str, pd.Series]:
@@ -187,15 +209,17 @@ def casework_comparison(settings: Settings, release_id: str, viewer: Viewer, age
         if masked.empty:
             continue
         mine = masked[masked["agency_code"].isin([agency_code, ALL, *peers])]  # the rows this comparison adds up
-        rows = _scope_rows(mine, year, counts(mine), agency_code, list(peers)).rename(columns={year: "year"})
-        parts.append(rows.assign(metric_key=key))
+        for columns in _scope_rows(mine, year, counts(mine), agency_code, peers):
+            parts.append((np.full(len(columns[0]), key, dtype=object), *columns))
     if not parts:
         return pd.DataFrame(columns=["metric_key", "year", "scope", "excluded", "suppressed", "total", "within",
                                      "value"])
-    out = pd.concat(parts, ignore_index=True)
-    out["value"] = _divide(out["within"], out["total"])
-    out["year"] = out["year"].astype(int)
-    out["scope"] = pd.Categorical(out["scope"], SCOPES, ordered=True)
-    out = out.sort_values(["metric_key", "year", "scope"], ignore_index=True)
-    out["scope"] = out["scope"].astype(str)
-    return out[["metric_key", "year", "scope", "excluded", "suppressed", "total", "within", "value"]]
+    key, year, scope, excluded, hidden, total, within = (np.concatenate([p[i] for p in parts]) for i in range(7))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(total.astype(float) > 0, within.astype(float) / total.astype(float), np.nan)
+    rank = np.array([SCOPES.index(s) for s in scope])
+    order = np.lexsort((rank, year.astype(np.int64), key))  # stable: by metric, year, then agency, peer, state
+    out = pd.DataFrame({"metric_key": key[order], "year": year[order].astype(np.int64), "scope": scope[order],
+                        "excluded": excluded[order], "suppressed": hidden[order], "total": total[order],
+                        "within": within[order], "value": value[order]})
+    return out.astype({"metric_key": str, "scope": str})

@@ -47,6 +47,20 @@ def test_the_file_cache_holds_at_most_its_cap_and_evicts_in_one_pass(tmp_path):
     assert square(settings, 2999) == 2999 * 2999 and calls == []  # the newest entries stay
 
 
+def test_two_workers_writing_one_folder_keep_it_about_at_its_cap_without_a_shared_count_file(tmp_path):
+    """Each process counts its own writes and the folder now and then (no count file rewritten per write: ext4
+    flushed that file on every replace, which stalled cold callbacks under disk load); the folder stays within
+    the cap plus what the other worker wrote since it was last counted."""
+    folder = tmp_path / "cache"
+    first, second = (cache.BoundedFileCache(str(folder), threshold=200, default_timeout=0) for _ in range(2))
+    for n in range(3000):
+        (first if n % 2 else second).set(f"k{n}", n)
+    count = first.entry_count()
+    assert 100 <= count <= 250
+    assert len(list(folder.iterdir())) == count  # entries only
+    assert first.get("k2999") == 2999 and second.get("k2998") == 2998  # the newest entries stay, for both
+
+
 def test_3000_made_up_filter_values_leave_the_cache_entry_count_unchanged(app_env, fresh_cache, monkeypatch):
     from app import app
     from data_access import queries

@@ -1,6 +1,7 @@
 """The queries the /casework page and the scorecard panels call, checked against counts taken from the raw CSVs."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -97,3 +98,26 @@ def test_the_scorecard_comparison_hides_the_agencys_hidden_years(release, raw):
     peer = public[(public["metric_key"] == key) & (public["scope"] == "peer")]
     assert (peer["excluded"] >= 0).all() and set(public["metric_key"]) == {
         key, "accommodations.decided_within_limit_share", "aap.goals_met_share"}
+
+
+def test_the_peer_row_adds_up_the_visible_other_agencies_and_counts_the_hidden_ones():
+    """What the scorecard's peer line shows: per year the sum over the other agencies of the group that the viewer
+    may see, with how many were left out as suppressed; the agency's and the state's own rows as they are."""
+    frame = pd.DataFrame({
+        "fiscal_year": [2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025],
+        "agency_code": ["OWN", "P1", "P2", "ALL", "OWN", "P1", "P2", "ALL"],
+        "suppressed": [False, False, True, False, True, True, True, False],
+        "closed": [10, 20, None, 100, None, None, None, 90],
+        "closed_within_limit_share": [0.5, 0.25, None, 0.4, None, None, None, 0.5],
+    })
+    counts = cq._within(frame, "closed_within_limit_share", "closed")
+    parts = cq._scope_rows(frame, "fiscal_year", counts, "OWN", ("P1", "P2"))
+    rows = pd.DataFrame([dict(zip(["year", "scope", "excluded", "suppressed", "total", "within"], values))
+                         for part in parts for values in zip(*part)])
+    peer = rows[rows["scope"] == "peer"].set_index("year")
+    assert list(peer.index) == [2024]  # in 2025 every peer is hidden: no peer figure at all
+    assert peer.loc[2024, "total"] == 20 and peer.loc[2024, "within"] == 5 and peer.loc[2024, "excluded"] == 1
+    own = rows[rows["scope"] == "agency"].set_index("year")
+    assert own.loc[2024, "within"] == 5 and bool(own.loc[2025, "suppressed"]) and np.isnan(own.loc[2025, "total"])
+    assert list(rows[rows["scope"] == "state"]["total"]) == [100, 90]
+    assert [s for s in rows["scope"]] == ["agency", "agency", "peer", "state", "state"]

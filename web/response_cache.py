@@ -47,6 +47,9 @@ HIT = "ct_equity_response_hit"
 FAST = "ct_equity.fast_key"  # WSGI environ: AnonymousHits keeps this request's answer itself
 KEEP = "X-CT-Equity-Keep"  # Flask's answer may be kept (read and removed by AnonymousHits)
 CODINGS = ("br", "deflate", "gzip", "zstd")  # what flask-compress may choose from Accept-Encoding
+# WSGI environ: answer this request by running its callback, and keep nothing (a worker drawing each page once
+# at start, `web.warm.warm_worker`). Only the server sets environ keys without the HTTP_ prefix: no client can.
+BYPASS = "ct_equity.draw_anew"
 
 
 def _key(viewer: Viewer, lang: str, host_url: str, body: bytes, variant: str = "") -> str | None:
@@ -87,7 +90,8 @@ def install_response_cache(app: Dash) -> None:
 
     @server.before_request
     def _answer_from_cache() -> Response | None:
-        if request.method != "POST" or request.path != dispatch or FAST in request.environ:
+        if (request.method != "POST" or request.path != dispatch or FAST in request.environ
+                or request.environ.get(BYPASS)):
             return None
         key = response_key(request.get_data(cache=True))
         if key is None:
@@ -124,7 +128,8 @@ class AnonymousHits:
     def _fast_key(self, environ) -> str | None:
         settings = current_settings()
         if (environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != self.dispatch
-                or settings.trusted_header or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
+                or environ.get(BYPASS) or settings.trusted_header
+                or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
             return None
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
